@@ -1,0 +1,33 @@
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test ingest schemas bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+ingest: $(STAMP)
+	$(BIN)/livertox-parse parse fixtures/text/*.txt -o out
+
+schemas: $(STAMP)
+	$(BIN)/python -m livertox_parse.schema_gen schemas
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_parse.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check livertox_parse tests benchmarks
+	$(BIN)/mypy livertox_parse
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,1 @@
+"""livertox_parse."""

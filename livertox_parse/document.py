@@ -1,0 +1,189 @@
+"""The one input every stage reads: normalised text with offsets back to its source.
+
+Every reader (text, PDF, NXML) produces a :class:`Document`. Its *line layout* is the contract the
+sectioniser relies on, whatever the format:
+
+* the chapter title on its own line, then ``Last Update: <Month D, YYYY>.`` when known;
+* every heading (OVERVIEW, Introduction, ..., Case 1. <title>, Key Points, Comment, ...) on its own line,
+  its text verbatim;
+* paragraphs as lines of text (hard wraps are allowed; hyphenation across lines already joined);
+* Key Points rows as ``Label: value`` lines (or, in text copied from a PDF, ``Label:`` then the value on a
+  later line);
+* tables read as tables (by PDF or XML readers) are also listed in :attr:`Document.tables`, one row per
+  line in the text with cells separated by a tab; every cell's span indexes :attr:`Document.text`.
+
+Offsets are Python string indices into ``Document.text``. ``origin`` maps each of them to an index in the
+source text (the decoded file for text and NXML); PDFs have no source text, so their provenance is the page.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from dataclasses import dataclass, field
+from typing import Literal
+
+Format = Literal["text", "pdf", "nxml"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a document came from."""
+
+    path: str | None
+    format: Format
+    sha256: str | None = None
+    pages: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell; ``text == Document.text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    colspan: int = 1
+    header: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table as read from the layout or the markup.
+
+    ``kind`` is one of ``key_points``, ``laboratory_values``, ``chemical``, ``agents`` or ``other``.
+    ``notes`` holds footnotes such as ``* Converted from µKat/L.``.
+    """
+
+    kind: str
+    rows: tuple[tuple[Cell, ...], ...]
+    start: int
+    end: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A human-facing position: page for PDFs, line and column (1-based) for text and XML."""
+
+    page: int | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Normalised text plus what is needed to point back into the source."""
+
+    text: str
+    source: Source
+    page_starts: tuple[int, ...] = ()
+    origin: array | None = None  # type: ignore[type-arg]  # len(text)+1 source offsets, or None
+    source_line_starts: tuple[int, ...] = ()
+    tables: tuple[Table, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page holding ``offset``, or None when the source has no pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def source_offset(self, offset: int) -> int | None:
+        """Offset in the source text that produced ``text[offset]``."""
+        if self.origin is None or not len(self.origin):
+            return None
+        return int(self.origin[min(max(offset, 0), len(self.origin) - 1)])
+
+    def locate(self, offset: int) -> Location:
+        """Page, or line and column in the source, of a text offset."""
+        page = self.page_of(offset)
+        src = self.source_offset(offset)
+        if src is None or not self.source_line_starts:
+            return Location(page=page)
+        line = bisect.bisect_right(self.source_line_starts, src)
+        return Location(page=page, line=line, column=src - self.source_line_starts[line - 1] + 1)
+
+
+class TextBuilder:
+    """Accumulates normalised text while remembering where every character came from.
+
+    Readers call :meth:`add` for text copied from the source (``src`` is the source offset of its first
+    character, each further character maps one further) and :meth:`add_synthetic` for text they invent
+    (separators, newlines), which maps to the source offset of what came before it.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._origin = array("q")
+        self._length = 0
+        self._last_src = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def add(self, text: str, src: int | None) -> tuple[int, int]:
+        """Append ``text`` copied from source offset ``src``; return its (start, end) in the output."""
+        start = self._length
+        if not text:
+            return start, start
+        if src is None:
+            self._origin.extend([self._last_src] * len(text))
+        else:
+            self._origin.extend(range(src, src + len(text)))
+            self._last_src = src + len(text)
+        self._parts.append(text)
+        self._length += len(text)
+        return start, self._length
+
+    def add_mapped(self, text: str, origins: list[int]) -> tuple[int, int]:
+        """Append ``text`` whose characters map one to one onto ``origins``."""
+        if len(origins) != len(text):
+            raise ValueError("origins must map every character")
+        start = self._length
+        if text:
+            self._origin.extend(origins)
+            self._last_src = origins[-1] + 1
+            self._parts.append(text)
+            self._length += len(text)
+        return start, self._length
+
+    def add_synthetic(self, text: str) -> tuple[int, int]:
+        """Append text that has no source of its own (a newline, a tab between cells)."""
+        return self.add(text, None)
+
+    def ends_with(self, suffix: str) -> bool:
+        """True when the text so far ends with ``suffix``."""
+        tail = "".join(self._parts[-4:])
+        return tail.endswith(suffix)
+
+    def build(
+        self,
+        source: Source,
+        *,
+        page_starts: tuple[int, ...] = (),
+        source_text: str | None = None,
+        tables: tuple[Table, ...] = (),
+        extra: dict[str, object] | None = None,
+    ) -> Document:
+        """Freeze into a Document; ``source_text`` enables line/column locations."""
+        origin = array("q", self._origin)
+        origin.append(self._last_src)
+        line_starts: tuple[int, ...] = ()
+        if source_text is not None:
+            starts = [0]
+            find = source_text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            line_starts = tuple(starts)
+        return Document(
+            text="".join(self._parts),
+            source=source,
+            page_starts=page_starts,
+            origin=origin,
+            source_line_starts=line_starts,
+            tables=tables,
+            extra=dict(extra or {}),
+        )

@@ -1,0 +1,95 @@
+"""One error type for everything the package refuses, with a stable code and provenance.
+
+Codes are stable: tools and CI configurations match on them. ``LTX0xx`` are input errors (the file could
+not be read as a monograph at all). Non-fatal findings are not exceptions but ``warnings`` entries on the
+Monograph, with ``LTW`` codes listed in :data:`WARNING_CODES`.
+"""
+
+from __future__ import annotations
+
+ERROR_CODES: dict[str, str] = {
+    "LTX001": "file not found or not readable",
+    "LTX002": "text is not valid UTF-8",
+    "LTX003": "empty input",
+    "LTX004": "unsupported input format",
+    "LTX005": "not a LiverTox monograph",
+    "LTX010": "PDF is corrupt or not a PDF",
+    "LTX011": "PDF is encrypted",
+    "LTX012": "PDF has no pages",
+    "LTX013": "PDF has no text layer (scanned image?)",
+    "LTX020": "XML is malformed",
+    "LTX021": "XML uses a forbidden construct (entity, DTD)",
+    "LTX022": "archive member is unsafe (absolute path, '..', link or device)",
+    "LTX023": "archive member is larger than the limit",
+    "LTX024": "archive is corrupt",
+    "LTX099": "internal error while parsing",
+}
+
+WARNING_CODES: dict[str, str] = {
+    "LTW101": "expected section is missing",
+    "LTW102": "heading not recognised; kept as 'other'",
+    "LTW103": "section is empty",
+    "LTW110": "no likelihood score found",
+    "LTW111": "likelihood score letter outside A B C D E E* X",
+    "LTW120": "Key Points field missing",
+    "LTW121": "Key Points value could not be parsed",
+    "LTW130": "R ratio in Key Points disagrees with R from the case's lab values",
+    "LTW131": "R ratio disagrees with the stated pattern",
+    "LTW132": "Key Points dose disagrees with the case narrative",
+    "LTW133": "Key Points latency disagrees with the case narrative",
+    "LTW134": "R ratio could not be computed from the lab values",
+    "LTW140": "CAS registry number has an invalid check digit",
+    "LTW141": "the same CAS number is given for different drugs",
+    "LTW142": "molecular formula could not be parsed",
+    "LTW150": "case number missing or repeated",
+}
+
+
+class LiverToxError(Exception):
+    """Raised when an input cannot be turned into a Monograph.
+
+    Carries a stable ``code``, a message, and where the problem is: ``path``, ``page`` (PDF), ``line`` and
+    ``column`` (text, XML), or character offsets ``start``/``end`` into the extracted text.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        path: str | None = None,
+        page: int | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.path = path
+        self.page = page
+        self.line = line
+        self.column = column
+        self.start = start
+        self.end = end
+
+    def with_path(self, path: str) -> LiverToxError:
+        """Return this error with ``path`` filled in when it was unknown where it was raised."""
+        if self.path is None:
+            self.path = path
+        return self
+
+    def location(self) -> str:
+        """``path:line:col`` or ``path:page N`` or ``path`` — the prefix a CLI prints."""
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        elif self.page is not None:
+            where += f":page {self.page}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.code}: {self.message}"
