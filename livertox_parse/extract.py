@@ -1,0 +1,266 @@
+"""Stage 1: bytes in, :class:`~livertox_parse.document.Document` out.
+
+Text copied from a LiverTox PDF (by hand or by ``pdftotext``) carries print artefacts: the Bookshelf
+citation block, running headers and page numbers at page breaks (form feeds when ``pdftotext`` made it),
+stray leading spaces, ligatures and odd spaces, and words hyphenated across lines. They are removed here,
+while every kept character remembers its offset in the decoded file. PDF and NXML inputs are delegated to
+their own readers, which produce the same line layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from .document import Document, Source, TextBuilder
+from .errors import LiverToxError
+
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_SPACES = dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t", " ")
+_DELETE = dict.fromkeys("\u00ad\u200b\u200c\u200d\ufeff", "")
+_CHAR_MAP = {**_LIGATURES, **_SPACES, **_DELETE}
+_NEEDS_CHAR_MAP = re.compile("[" + "".join(_CHAR_MAP) + "]")
+
+_CITATION_START = re.compile(r"^NCBI Bookshelf\b")
+_CITATION_END = re.compile(r"\b(?:19|20)\d\d-\.?$")
+_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+_HYPHEN_END = re.compile(r"([A-Za-z]*[a-z])-$")
+_WORD_START = re.compile(r"^([a-z]+)")
+BOOK_NAME = "LiverTox"
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_utf8(data: bytes, path: str | None) -> str:
+    """Decode UTF-8 (a BOM is allowed) or raise LTX002 naming the line and column of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LiverToxError(
+            "LTX002",
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8 (expected UTF-8 text)",
+            path=path,
+            line=line,
+            column=column,
+        ) from None
+
+
+def _normalise_line(line: str, src: int) -> tuple[str, list[int]]:
+    """NFC, ligatures, odd spaces; returns the text and each character's source offset."""
+    if line.isascii():
+        return line, list(range(src, src + len(line)))
+    if unicodedata.is_normalized("NFC", line) and not _NEEDS_CHAR_MAP.search(line):
+        return line, list(range(src, src + len(line)))
+    out: list[str] = []
+    origins: list[int] = []
+    i = 0
+    while i < len(line):
+        j = i + 1
+        while j < len(line) and unicodedata.combining(line[j]):
+            j += 1
+        cluster = unicodedata.normalize("NFC", line[i:j])
+        cluster = "".join(_CHAR_MAP.get(c, c) for c in cluster)
+        out.append(cluster)
+        origins.extend([src + i] * len(cluster))
+        i = j
+    return "".join(out), origins
+
+
+class _Line:
+    __slots__ = ("text", "origins", "drop")
+
+    def __init__(self, text: str, origins: list[int]) -> None:
+        self.text = text
+        self.origins = origins
+        self.drop = False
+
+
+def _split_lines(text: str) -> list[list[_Line]]:
+    """Normalised, stripped lines grouped by page (form feeds separate pages)."""
+    pages: list[list[_Line]] = [[]]
+    pos = 0
+    for raw in text.split("\n"):
+        start = pos
+        pos += len(raw) + 1
+        pieces = raw.split("\f")
+        offset = start
+        for k, piece in enumerate(pieces):
+            if k:
+                pages.append([])
+            norm, origins = _normalise_line(piece.rstrip("\r"), offset)
+            left = len(norm) - len(norm.lstrip())
+            norm = norm.strip()
+            origins = origins[left : left + len(norm)]
+            pages[-1].append(_Line(norm, origins))
+            offset += len(piece) + 1
+    if len(pages) > 1 and not any(line.text for line in pages[-1]):
+        pages.pop()
+    return pages
+
+
+def _mark_citation_block(pages: list[list[_Line]]) -> None:
+    """Drop the Bookshelf citation printed at the top of the first page."""
+    lines = [ln for ln in pages[0] if ln.text][:6]
+    if not lines or not _CITATION_START.match(lines[0].text):
+        return
+    for line in lines:
+        line.drop = True
+        if _CITATION_END.search(line.text):
+            return
+
+
+def _first_content_line(pages: list[list[_Line]]) -> str | None:
+    for line in pages[0]:
+        if line.text and not line.drop:
+            return line.text
+    return None
+
+
+def _mark_running_furniture(pages: list[list[_Line]]) -> None:
+    """Drop running headers and page numbers: found by position (page top/bottom) and repetition."""
+    if len(pages) < 2:
+        _mark_inline_page_breaks(pages[0])
+        return
+    title = _first_content_line(pages)
+    tops = [[ln for ln in page if ln.text][:3] for page in pages[1:]]
+    counts = Counter(ln.text for top in tops for ln in top)
+    furniture = {t for t, n in counts.items() if n >= 2} | {BOOK_NAME} | ({title} if title else set())
+    for top in tops:
+        for line in top:
+            if line.text in furniture or _PAGE_NUMBER.match(line.text):
+                line.drop = True
+            else:
+                break
+    for number, page in enumerate(pages, start=1):
+        tail = [ln for ln in page if ln.text][-3:]
+        for line in tail:
+            if line.text == str(number):
+                line.drop = True
+
+
+def _mark_inline_page_breaks(lines: list[_Line]) -> None:
+    """Without form feeds, a bare page number followed by the book name marks a page break."""
+    content = [ln for ln in lines if ln.text]
+    for i, line in enumerate(content[:-1]):
+        if _PAGE_NUMBER.match(line.text) and content[i + 1].text == BOOK_NAME:
+            line.drop = content[i + 1].drop = True
+            if i + 2 < len(content) and len(content[i + 2].text) < 80:
+                content[i + 2].drop = True  # the running title follows the book name
+
+
+def _hyphen_joins(kept: list[_Line], vocabulary: set[str], hyphenated: set[str]) -> list[str | None]:
+    """For each line, how it joins the next: None (newline), '' (word joined), '-' (hyphen kept)."""
+    joins: list[str | None] = [None] * len(kept)
+    for i in range(len(kept) - 1):
+        left = _HYPHEN_END.search(kept[i].text)
+        right = _WORD_START.match(kept[i + 1].text)
+        if not left or not right:
+            continue
+        head, tail = left.group(1).lower(), right.group(1)
+        if f"{head}-{tail}" in hyphenated and (head + tail) not in vocabulary:
+            joins[i] = "-"
+        else:
+            joins[i] = ""
+    return joins
+
+
+def document_from_text(text: str, source: Source) -> Document:
+    """Normalise text copied from a LiverTox PDF into a Document (see module docstring)."""
+    pages = _split_lines(text)
+    _mark_citation_block(pages)
+    _mark_running_furniture(pages)
+    builder = TextBuilder()
+    page_starts: list[int] = []
+    body = [ln.text for page in pages for ln in page if not ln.drop]
+    joined = "\n".join(body)
+    vocabulary = set(re.findall(r"[a-z]+", joined.lower()))
+    hyphenated = set(re.findall(r"[a-z]+-[a-z]+", joined.lower()))
+    for page in pages:
+        kept = [ln for ln in page if not ln.drop]
+        # collapse runs of blank lines, drop blanks at page edges
+        compact: list[_Line] = []
+        for line in kept:
+            if not line.text and (not compact or not compact[-1].text):
+                continue
+            compact.append(line)
+        while compact and not compact[-1].text:
+            compact.pop()
+        if not compact:
+            continue
+        if len(builder) and not builder.ends_with("\n"):
+            builder.add_synthetic("\n")
+        page_starts.append(len(builder))
+        joins = _hyphen_joins(compact, vocabulary, hyphenated)
+        for line, join in zip(compact, joins):
+            if join is None:
+                builder.add_mapped(line.text, line.origins)
+                builder.add_synthetic("\n")
+            elif join == "-":
+                builder.add_mapped(line.text, line.origins)
+            else:
+                builder.add_mapped(line.text[:-1], line.origins[:-1])
+    starts = tuple(page_starts) if len(pages) > 1 else ()
+    pages_count = len(pages) if len(pages) > 1 else None
+    src = Source(source.path, source.format, source.sha256, pages_count)
+    return builder.build(src, page_starts=starts, source_text=text)
+
+
+def read_text(path: str | Path, data: bytes | None = None) -> Document:
+    """Read a UTF-8 text monograph from ``path`` (or from ``data`` when given)."""
+    name = str(path)
+    raw = _read_bytes(path) if data is None else data
+    text = decode_utf8(raw, name)
+    if not text.strip():
+        raise LiverToxError("LTX003", "file is empty (expected a LiverTox monograph)", path=name)
+    return document_from_text(text, Source(name, "text", sha256_hex(raw), None))
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LiverToxError("LTX001", "no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise LiverToxError("LTX001", "is a directory, expected a file", path=str(path)) from None
+    except OSError as exc:
+        raise LiverToxError("LTX001", f"cannot read: {exc.strerror}", path=str(path)) from None
+
+
+def sniff_format(path: str | Path, head: bytes) -> str:
+    """'pdf', 'nxml', 'archive' or 'text', from the first bytes (and the name when they say nothing)."""
+    name = str(path).lower()
+    if head.startswith(b"%PDF") or name.endswith(".pdf"):
+        return "pdf"
+    if head.startswith(b"\x1f\x8b") or name.endswith((".tar.gz", ".tgz")):
+        return "archive"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if name.endswith((".nxml", ".xml")) or stripped.startswith((b"<?xml", b"<!DOCTYPE", b"<book-part")):
+        return "nxml"
+    return "text"
+
+
+def read_document(path: str | Path, data: bytes | None = None) -> Document:
+    """Read one monograph in any supported format into a Document."""
+    raw = _read_bytes(path) if data is None else data
+    kind = sniff_format(path, raw[:64])
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, raw)
+    if kind == "nxml":
+        from .nxml import read_nxml
+
+        return read_nxml(path, raw)
+    if kind == "archive":
+        raise LiverToxError(
+            "LTX004", "is an archive: parse its members with iter_archive() or the CLI", path=str(path)
+        )
+    return read_text(path, raw)

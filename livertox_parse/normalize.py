@@ -1,0 +1,299 @@
+"""Stage 4: small pure functions turning phrases into normalised values.
+
+Each function takes the text as written and returns the value only where the text supports it; vague text
+("several months", "Unclear") gives ``None`` values, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DAYS_PER_UNIT = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
+_UNIT_ALIASES = {
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "d": "day", "day": "day", "days": "day",
+    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "mo": "month", "mos": "month", "month": "month", "months": "month",
+    "yr": "year", "yrs": "year", "year": "year", "years": "year",
+}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30,
+}
+_NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_HALF = r"(?:\s+and\s+(?:a\s+)?half)?"
+_UNIT = r"(?P<unit>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+_VAGUE = r"(?P<vague>a\s+few|few|several|many|some)"
+DURATION_RE = re.compile(
+    r"(?P<prefix>~\s*|about\s+|approximately\s+|nearly\s+|almost\s+|within\s+(?:the\s+first\s+)?|"
+    r"up\s+to\s+|less\s+than\s+|fewer\s+than\s+|under\s+|<\s*|more\s+than\s+|over\s+|>\s*)?"
+    r"(?:" + _VAGUE + r"|(?P<lo>" + _NUM + r")" + r"(?P<lohalf>" + _HALF + r")"
+    r"(?:\s*(?:-|–|to|or)\s*(?:up\s+to\s+)?(?:~\s*)?(?P<hi>" + _NUM + r")(?P<hihalf>" + _HALF + r"))?)"
+    r"[\s-]*" + _UNIT,
+    re.IGNORECASE,
+)
+_WITHIN_RANGE = re.compile(r"within\s+(?:a\s+few|few|several)\s+\w+\s+to\s+(?:up\s+to\s+)?", re.I)
+_CONTEXT_AFTER = re.compile(
+    r"^\s*(?:(?:to|until|before|of)\s+(?:the\s+)?(?:onset\s+of\s+)?(?P<ctx>[a-z]+)"
+    r"|(?:on\s+|with\s+)?(?P<ctx2>initially|rechallenge|re-exposure)"
+    r"|after\s+(?:the\s+|a\s+)?(?P<ctx3>[a-z]+(?:\s+[a-z]+)?))",
+    re.I,
+)
+_CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DurationValue:
+    text: str
+    start: int
+    end: int
+    min_days: float | None
+    max_days: float | None
+    context: str | None = None
+
+
+def _number(word: str, half: str | None) -> float:
+    base = NUMBER_WORDS.get(word.lower())
+    value = float(base) if base is not None else float(word)
+    return value + 0.5 if half and half.strip() else value
+
+
+def find_durations(text: str) -> list[DurationValue]:
+    """Every duration phrase in ``text`` with its day range (spans index ``text``)."""
+    out: list[DurationValue] = []
+    for m in DURATION_RE.finditer(text):
+        unit = _UNIT_ALIASES[m.group("unit").lower()]
+        factor = DAYS_PER_UNIT[unit]
+        prefix = (m.group("prefix") or "").strip().lower()
+        lo_days: float | None
+        hi_days: float | None
+        if m.group("vague"):
+            lo_days = hi_days = None
+        else:
+            lo = _number(m.group("lo"), m.group("lohalf"))
+            hi = _number(m.group("hi"), m.group("hihalf")) if m.group("hi") else lo
+            if m.group("lo").lower() in ("a", "an") and not m.group("hi") and m.group("unit").endswith("s"):
+                continue  # "a days" is not a duration
+            lo_days, hi_days = round(lo * factor, 4), round(hi * factor, 4)
+            if prefix.startswith(("within", "up", "less", "fewer", "under", "<")):
+                lo_days = None
+            elif prefix.startswith(("more", "over", ">")):
+                hi_days = None
+        start, end = m.start(), m.end()
+        ctx = _CONTEXT_AFTER.match(text[end : end + 40])
+        before = _CONTEXT_BEFORE.search(text[max(0, start - 30) : start])
+        after = next((g for g in ctx.groups() if g), None) if ctx else None
+        context = (before.group("ctx") if before else after) or None
+        context = context.lower() if context else None
+        out.append(DurationValue(text[start:end], start, end, lo_days, hi_days, context))
+    return _merge_within_ranges(text, out)
+
+
+def _merge_within_ranges(text: str, found: list[DurationValue]) -> list[DurationValue]:
+    """'within a few weeks to up to 6 months' is one range: vague lower end, stated upper end."""
+    merged: list[DurationValue] = []
+    for d in found:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.min_days is None and prev.max_days is None:
+            between = text[prev.start : d.start]
+            if _WITHIN_RANGE.fullmatch(between + "") or _WITHIN_RANGE.match(text[prev.start - 7 : d.start]):
+                merged[-1] = DurationValue(text[prev.start : d.end], prev.start, d.end, None, d.max_days)
+                continue
+        merged.append(d)
+    return merged
+
+
+def parse_duration(text: str) -> tuple[float | None, float | None, list[DurationValue]]:
+    """Day range of a Key Points duration ("3 weeks", "~2 weeks", "1-2 months", "Unclear").
+
+    Returns (min_days, max_days) of the first duration and every duration found.
+    """
+    found = find_durations(text)
+    if not found:
+        return None, None, []
+    return found[0].min_days, found[0].max_days, found
+
+
+# --- CAS registry numbers and molecular formulas -------------------------------------------------
+
+CAS_RE = re.compile(r"\b(\d{2,7})-(\d{2})-(\d)\b")
+
+
+def cas_check_digit_ok(cas: str) -> bool:
+    """True when the last digit of a CAS number is the weighted sum of the others mod 10."""
+    m = CAS_RE.fullmatch(cas.strip())
+    if not m:
+        return False
+    digits = (m.group(1) + m.group(2))[::-1]
+    return sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(m.group(3))
+
+
+_ELEMENT_TOKEN = re.compile(r"([A-Z][a-z]?)(\d*)")
+ELEMENTS = frozenset(
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr "
+    "Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W "
+    "Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    formula: str
+    elements: dict[str, int]
+
+
+def parse_formula(text: str) -> Formula | None:
+    """Read a LiverTox formula such as ``C759-H1186-N208-0232-S10`` or ``C22-H23-Cl-N6-O.K``.
+
+    Hyphens are dropped; a token written with the digit 0 where the letter O belongs (``0232``) is read as
+    oxygen; salts and hydrates after ``.`` are kept and counted. None when a token is not an element.
+    """
+    raw = text.strip().replace("–", "-").replace(" ", "")
+    if not raw:
+        return None
+    elements: dict[str, int] = {}
+    parts: list[str] = []
+    for component in raw.split("."):
+        multiplier = 1
+        lead = re.match(r"^(\d+)(?=[A-Z])", component)
+        if lead:
+            multiplier = int(lead.group(1))
+            component = component[lead.end():]
+        out = []
+        for token in filter(None, re.split(r"-", component)):
+            if re.fullmatch(r"0\d*", token):
+                token = "O" + token[1:]  # PDF text prints oxygen as the digit 0
+            pieces = _ELEMENT_TOKEN.findall(token)
+            if not pieces or "".join(s + n for s, n in pieces) != token:
+                return None
+            for symbol, count in pieces:
+                if symbol not in ELEMENTS:
+                    return None
+                elements[symbol] = elements.get(symbol, 0) + (int(count) if count else 1) * multiplier
+            out.append(token)
+        if not out:
+            return None
+        parts.append((str(multiplier) if multiplier != 1 else "") + "".join(out))
+    return Formula(".".join(parts), elements)
+
+
+# --- Key Points values ---------------------------------------------------------------------------
+
+_SEVERITY_GRADE = re.compile(r"^\s*([1-5])\s*\+")
+_SEVERITY_WORDS = (("moderate-severe", 3), ("moderately severe", 3), ("fatal", 5), ("severe", 4),
+                   ("moderate", 2), ("mild", 1))
+
+
+def parse_severity(text: str) -> int | None:
+    """1..5 from ``3+ (jaundice, hospitalization)``; the scale's names (mild .. fatal) when no digit."""
+    m = _SEVERITY_GRADE.match(text)
+    if m:
+        return int(m.group(1))
+    head = text.strip().lower()
+    for word, grade in _SEVERITY_WORDS:
+        if head.startswith(word):
+            return grade
+    return None
+
+
+_PATTERN_WORD = re.compile(r"\b(hepatocellular|cholestatic|mixed|none)\b", re.I)
+_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:)\s*[~≈]?\s*(\d+(?:\.\d+)?)", re.I)
+
+
+def parse_pattern(text: str) -> tuple[str | None, float | None]:
+    """Pattern type (the first one named) and R from ``Hepatocellular (R=32)``."""
+    m = _PATTERN_WORD.search(text)
+    kind = m.group(1).lower() if m else None
+    r = _R_VALUE.search(text)
+    return kind, (float(r.group(1)) if r else None)
+
+
+def pattern_from_r(r: float) -> str:
+    """LiverTox pattern for an R ratio: >=5 hepatocellular, <=2 cholestatic, else mixed."""
+    if r >= 5:
+        return "hepatocellular"
+    if r <= 2:
+        return "cholestatic"
+    return "mixed"
+
+
+DOSE_RE = re.compile(
+    r"(?<![\w.])(?P<amount>\d+(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
+    r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b"
+    r"(?P<freq>(?:/day|/d|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
+    r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
+    re.I,
+)
+
+
+def dose_amounts(text: str) -> list[float]:
+    """Numeric amounts of every dose in ``text`` (``from 75 to 300 mg daily`` gives 75 and 300)."""
+    amounts: list[float] = []
+    for m in DOSE_RE.finditer(text):
+        for n in re.findall(r"\d+(?:\.\d+)?", m.group("amount").replace(",", "")):
+            amounts.append(float(n))
+        lead = re.search(r"from\s+(\d+(?:\.\d+)?)\s+to\s+$", text[max(0, m.start() - 20) : m.start()])
+        if lead:
+            amounts.append(float(lead.group(1)))
+    return amounts
+
+
+_MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)|(?P<tail>\d.*))?\s*$")
+
+
+def parse_medication(text: str) -> tuple[str | None, str | None]:
+    """``Anakinra (100 mg daily)`` -> ("Anakinra", "100 mg daily"); dose None when none is written."""
+    m = _MED.match(text.strip())
+    if not m:
+        return (text.strip() or None), None
+    name = m.group("name").strip().rstrip(",") or None
+    rest = m.group("paren") or m.group("tail") or ""
+    dose = DOSE_RE.search(rest)
+    if not dose:
+        return name, None
+    return name, (rest.strip() if m.group("paren") else dose.group(0).strip())
+
+
+_NONE_LIST = re.compile(r"^\s*(none|none mentioned|none reported|not reported|no other\b.*)\W*$", re.I)
+
+
+def split_medications(text: str) -> list[str]:
+    """``Prednisone, folate`` -> ['Prednisone', 'folate']; ``None`` -> []."""
+    if _NONE_LIST.match(text):
+        return []
+    parts = re.split(r",\s*|\s+and\s+|;\s*", text.strip().rstrip("."))
+    return [p.strip() for p in parts if p.strip()]
+
+
+_PATIENT = re.compile(
+    r"\b(?:a|an)\s+(?P<age>\d{1,3}(?:\.\d+)?)[\s-]+(?P<unit>year|month|week)s?[\s-]+old\s+"
+    r"(?:(?:[a-z]+)\s+){0,2}?(?P<who>woman|man|female|male|girl|boy|lady|gentleman|patient|child|infant|"
+    r"adolescent|mother|father|wife|husband)\b",
+    re.I,
+)
+_SEX = {"woman": "female", "female": "female", "girl": "female", "lady": "female", "mother": "female",
+        "wife": "female", "man": "male", "male": "male", "boy": "male", "gentleman": "male",
+        "father": "male", "husband": "male"}
+
+
+@dataclass(frozen=True, slots=True)
+class PatientValue:
+    age_years: float | None
+    sex: str | None
+    start: int
+    end: int
+
+
+def find_patient(text: str) -> PatientValue | None:
+    """The first 'A 22 year old woman' in ``text``."""
+    m = _PATIENT.search(text)
+    if not m:
+        return None
+    age = float(m.group("age"))
+    unit = m.group("unit").lower()
+    years = age if unit == "year" else round(age / 12, 3) if unit == "month" else round(age / 52, 3)
+    if years == int(years):
+        years = float(int(years))
+    return PatientValue(years, _SEX.get(m.group("who").lower()), m.start(), m.end())

@@ -1,0 +1,165 @@
+"""Stage 2: Document -> sections, driven by the heading table in ``rules/sections.json``.
+
+A heading is a whole line matching an alias of a rule (case-insensitively, trailing colon or full stop and
+a parenthetical qualifier such as "(Venlafaxine)" allowed) or a rule's pattern ("Case 1. <title>"). A rule
+with a parent only matches while that parent is open, so "Comment" or "Key Points" are headings inside a
+case report and nothing else. Headings the table does not know become ``other`` sections: those the
+reader marked (NXML titles), and stand-alone upper-case lines outside tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .document import Document
+from .rules import load_table
+
+_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
+_SPACES = re.compile(r"\s+")
+_CAPS_HEADING = re.compile(r"^[A-Z][A-Z &,/'-]{3,58}[A-Z]$")
+# level-1 sections inside which an upper-case line is table furniture, not an unknown heading
+_NO_CAPS_HEADINGS = {"chemical_formula_and_structure", "product_information", "references",
+                     "annotated_bibliography"}
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSpan:
+    """A section: heading line at ``start``..``heading_end``; body until ``end``."""
+
+    id: str
+    title: str
+    level: int
+    parent: str | None
+    start: int
+    heading_end: int
+    end: int
+    number: int | None = None
+    case_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    level: int
+    parent: str | None
+    aliases: frozenset[str]
+    pattern: re.Pattern[str] | None
+
+
+def _key(line: str) -> str:
+    return _SPACES.sub(" ", line.strip().rstrip(":.").strip()).casefold()
+
+
+@cache
+def _rules() -> tuple[_Rule, ...]:
+    table = load_table("sections")
+    return tuple(
+        _Rule(
+            id=r["id"],
+            level=int(r["level"]),
+            parent=r["parent"],
+            aliases=frozenset(_key(a) for a in r.get("aliases", [])),
+            pattern=re.compile(r["pattern"]) if "pattern" in r else None,
+        )
+        for r in table.rules
+    )
+
+
+def heading_ids() -> list[str]:
+    """Canonical section ids known to the rule table (plus ``other``)."""
+    return [r.id for r in _rules()] + ["other"]
+
+
+def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
+    """The rule a line matches as a heading, ignoring context; None when it is no known heading."""
+    key = _key(line)
+    if not key or len(key) > 200:
+        return None
+    bare = _QUALIFIER.sub("", key)
+    for rule in _rules():
+        if rule.pattern is not None:
+            m = rule.pattern.match(line.strip())
+            if m:
+                return rule, m
+        elif key in rule.aliases or bare in rule.aliases:
+            return rule, None
+    return None
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, without its newline."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def sectionize(doc: Document) -> list[SectionSpan]:
+    """Find every section of ``doc`` in document order, with nesting resolved."""
+    text = doc.text
+    hinted = _hinted_heading_starts(doc)
+    found: list[tuple[str, str, int, str | None, int, int, int | None, str | None]] = []
+    stack: list[tuple[str, int]] = []  # (id, level) of open sections
+    for start, end in _lines(text):
+        raw = text[start:end]
+        line = raw.strip()
+        if not line:
+            continue
+        s = start + (len(raw) - len(raw.lstrip()))
+        e = s + len(line)
+        hit = match_heading(line)
+        if hit is not None:
+            rule, m = hit
+            open_ids = [sid for sid, _ in stack]
+            if rule.parent is not None and rule.parent not in open_ids:
+                if not (rule.parent == "overview" and not any(lv == 1 for _, lv in stack)):
+                    hit = None
+        if hit is not None:
+            rule, m = hit
+            while stack and stack[-1][1] >= rule.level:
+                stack.pop()
+            parent = stack[-1][0] if stack and rule.parent is not None else None
+            number = int(m.group("number")) if m is not None else None
+            case_title = m.group("title").strip() if m is not None else None
+            found.append((rule.id, line, rule.level, parent, s, e, number, case_title))
+            stack.append((rule.id, rule.level))
+            continue
+        top = next((sid for sid, lv in stack if lv == 1), None)
+        if s in hinted or (top not in _NO_CAPS_HEADINGS and _CAPS_HEADING.match(line) and found):
+            level = hinted.get(s, 1)
+            while stack and stack[-1][1] >= level:
+                stack.pop()
+            parent = stack[-1][0] if stack else None
+            found.append(("other", line, level, parent, s, e, None, None))
+            stack.append(("other", level))
+    sections: list[SectionSpan] = []
+    for i, (sid, title, level, parent, s, e, number, case_title) in enumerate(found):
+        end = len(text)
+        for later in found[i + 1 :]:
+            if later[2] <= level:
+                end = later[4]
+                break
+        end = _trim_end(text, e, end)
+        sections.append(SectionSpan(sid, title, level, parent, s, e, end, number, case_title))
+    return sections
+
+
+def _trim_end(text: str, floor: int, end: int) -> int:
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _hinted_heading_starts(doc: Document) -> dict[int, int]:
+    """Heading line starts that the reader knows from markup (NXML ``sec/title``) -> level."""
+    hints = doc.extra.get("sections")
+    out: dict[int, int] = {}
+    if isinstance(hints, list):
+        for h in hints:
+            if isinstance(h, dict) and isinstance(h.get("start"), int):
+                out[h["start"]] = int(h.get("level") or 1)
+    return out
