@@ -38,7 +38,7 @@ _WITHIN_RANGE = re.compile(r"within\s+(?:a\s+few|few|several)\s+\w+\s+to\s+(?:up
 _CONTEXT_AFTER = re.compile(
     r"^\s*(?:(?:to|until|before|of)\s+(?:the\s+)?(?:onset\s+of\s+)?(?P<ctx>[a-z]+)"
     r"|(?:on\s+|with\s+)?(?P<ctx2>initially|rechallenge|re-exposure)"
-    r"|after\s+(?:the\s+|a\s+)?(?P<ctx3>[a-z]+(?:\s+[a-z]+)?))",
+    r"|after\s+(?:(?:the|a|an)\s+)?(?P<ctx3>(?!(?:the|a|an)\b)[a-z]+(?:\s+[a-z]+)?))",
     re.I,
 )
 _CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.I)

@@ -1,0 +1,248 @@
+"""Case reports: Key Points, laboratory values (narrative and table), patient, and the recomputed R ratio."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .document import Cell, Document, Table
+from .normalize import parse_medication
+from .rules import load_table
+from .sectionize import SectionSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A Key Points value with its span; ``label_start`` is where its label begins."""
+
+    value: str
+    start: int
+    end: int
+    label_start: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lab:
+    test: str
+    value: float
+    unit: str | None
+    uln: float | None
+    times_uln: float | None
+    timepoint: str | None
+    start: int
+    end: int
+    source: str
+    row: int | None = None  # table row index, for picking values taken at the same time
+
+
+@cache
+def _keypoint_labels() -> dict[str, str]:
+    return {alias.casefold(): r["field"] for r in load_table("keypoints").rules for alias in r["aliases"]}
+
+
+@cache
+def _lab_rules() -> tuple[dict[str, object], ...]:
+    return load_table("labs").rules
+
+
+def default_uln(test: str) -> float | None:
+    """Default upper limit of normal from the lab rule table (DOMAIN.md values)."""
+    for rule in _lab_rules():
+        if rule["test"] == test:
+            value = rule["default_uln"]
+            return float(value) if isinstance(value, (int, float)) else None
+    return None
+
+
+_LABEL_LINE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(?P<value>.*?)\s*$")
+
+
+def key_points(doc: Document, sec: SectionSpan) -> dict[str, Field]:
+    """Key Points fields of one case: from the reader's table if any, else from 'Label: value' lines.
+
+    In text copied from a PDF a value may sit on the lines after its label; it runs until a blank line or
+    the next label.
+    """
+    labels = _keypoint_labels()
+    for table in doc.tables:
+        if table.kind == "key_points" and sec.start <= table.start < max(sec.end, table.start + 1):
+            return _key_points_from_table(table, labels)
+    fields: dict[str, Field] = {}
+    start = min(sec.heading_end + 1, sec.end)
+    lines: list[tuple[int, str]] = []
+    pos = start
+    for line in doc.text[start : sec.end].split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    i = 0
+    while i < len(lines):
+        lpos, line = lines[i]
+        m = _LABEL_LINE.match(line)
+        name = labels.get(m.group("label").strip().casefold()) if m else None
+        if not m or name is None:
+            i += 1
+            continue
+        label_start = lpos + m.start("label")
+        pieces: list[tuple[int, int]] = []
+        if m.group("value"):
+            pieces.append((lpos + m.start("value"), lpos + m.end("value")))
+        j = i + 1
+        if not pieces:
+            while j < len(lines) and not lines[j][1].strip():
+                j += 1
+        while j < len(lines) and lines[j][1].strip():
+            nxt = _LABEL_LINE.match(lines[j][1])
+            if nxt and labels.get(nxt.group("label").strip().casefold()):
+                break
+            jpos, jline = lines[j]
+            stripped = jline.strip()
+            s = jpos + jline.index(stripped)
+            pieces.append((s, s + len(stripped)))
+            j += 1
+        if pieces and name not in fields:
+            s, e = pieces[0][0], pieces[-1][1]
+            fields[name] = Field(re.sub(r"\s+", " ", doc.text[s:e]), s, e, label_start)
+        i = max(j, i + 1)
+    return fields
+
+
+def _key_points_from_table(table: Table, labels: dict[str, str]) -> dict[str, Field]:
+    fields: dict[str, Field] = {}
+    for row in table.rows:
+        if len(row) < 2:
+            continue
+        name = labels.get(row[0].text.strip().rstrip(":").strip().casefold())
+        value = row[1]
+        if name and name not in fields and value.text.strip():
+            fields[name] = Field(re.sub(r"\s+", " ", value.text.strip()), value.start, value.end, row[0].start)
+    return fields
+
+
+# --- laboratory values ---------------------------------------------------------------------------
+
+_UNITS = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|g/dL|g/L)"
+
+
+@cache
+def _lab_regex() -> re.Pattern[str]:
+    aliases = sorted(
+        ((a, str(r["test"])) for r in _lab_rules() for a in r["aliases"]),  # type: ignore[attr-defined]
+        key=lambda p: -len(p[0]),
+    )
+    alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a, _ in aliases)
+    filler = (r"(?:\s+(?:levels?|values?|was|were|of|had|has|rose|risen|fell|fallen|increased|decreased|peaked|"
+              r"peak|reached|reaching|to|at|serum|total|elevated|up|remained|still|activity|concentration|"
+              r"only|again|then|now|is|are))*")
+    return re.compile(
+        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)"
+        r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
+        r"(?:\s*(?P<unit>" + _UNITS + r")(?![\w/]))?"
+        r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
+        r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\))?",
+        re.I,
+    )
+
+
+@cache
+def _alias_to_test() -> dict[str, str]:
+    return {re.sub(r"\s+", " ", str(a)).casefold(): str(r["test"]) for r in _lab_rules() for a in r["aliases"]}  # type: ignore[attr-defined]
+
+
+def test_name(alias: str) -> str | None:
+    """Canonical lab test for a name as written ('Alk P', 'SGPT', 'alkaline phosphatase')."""
+    return _alias_to_test().get(re.sub(r"\s+", " ", alias.strip()).casefold())
+
+
+def narrative_labs(text: str, offset: int) -> list[Lab]:
+    """Lab values written in prose: 'ALT 3346 U/L', 'bilirubin was 6.8 mg/dL (6.6 direct)'.
+
+    Enzymes and bilirubin need a unit to count (numbers after a test name are often counts of patients);
+    INR needs none.
+    """
+    out: list[Lab] = []
+    for m in _lab_regex().finditer(text):
+        test = test_name(m.group("test"))
+        unit = m.group("unit")
+        if test is None or (unit is None and test != "INR"):
+            continue
+        value = float(m.group("value").replace(",", ""))
+        if test == "INR" and value > 20:
+            continue
+        uln = float(m.group("uln")) if m.group("uln") else None
+        vend = m.end("unit") if unit else m.end("value")
+        out.append(Lab(test, value, unit, uln, None, None, offset + m.start("test"), offset + vend, "narrative"))
+        if m.group("direct"):
+            out.append(Lab("bilirubin_direct", float(m.group("direct")), unit, None, None, None,
+                           offset + m.start("direct"), offset + m.end("direct"), "narrative"))
+    return out
+
+
+_HEADER_UNIT = re.compile(r"\((?P<unit>[^()]+)\)\s*$")
+_NUMBER_CELL = re.compile(r"^\s*[~<>]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*$")
+_ULN_CELL = re.compile(r"^\s*(?:<|≤|<=|up to)?\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
+    """Values of a Laboratory Values table, with the ULN of each test from its 'Normal Values' row.
+
+    Columns are named by the header cells ('ALT* (U/L)' gives ALT in U/L); time columns give the
+    timepoint; full-width event rows ('Metoprolol ... restarted') carry no values.
+    """
+    header: list[Cell] = []
+    body_rows: list[tuple[int, tuple[Cell, ...]]] = []
+    for i, row in enumerate(table.rows):
+        if not header and (all(c.header for c in row if c.text.strip()) and any(c.text.strip() for c in row)):
+            header = list(row)
+            continue
+        body_rows.append((i, row))
+    if not header and body_rows:
+        header = list(body_rows.pop(0)[1])
+    columns: list[tuple[str | None, str | None, str]] = []  # (test, unit, header text)
+    for cell in header:
+        name = re.sub(r"\s+", " ", cell.text).strip()
+        unit_m = _HEADER_UNIT.search(name)
+        base = _HEADER_UNIT.sub("", name).replace("*", "").strip()
+        columns.extend([(test_name(base), unit_m.group("unit").strip() if unit_m else None, name)] * cell.colspan)
+    ulns: dict[str, float] = {}
+    values: list[tuple[int, int, Cell, str, str | None, str | None]] = []
+    for index, row in body_rows:
+        if len(row) == 1 and row[0].colspan > 1:
+            continue  # event row spanning the table
+        texts = [c.text.strip() for c in row]
+        if any(re.match(r"normal\s+values?", t, re.I) for t in texts):
+            col = 0
+            for cell in row:
+                test = columns[col][0] if col < len(columns) else None
+                m = _ULN_CELL.match(cell.text)
+                if test and m:
+                    ulns[test] = float(m.group(1))
+                col += cell.colspan
+            continue
+        timepoint = "; ".join(
+            f"{columns[k][2]}: {texts[k]}" for k in range(min(len(row), len(columns)))
+            if columns[k][0] is None and texts[k] and re.search(r"time|after|day|week|date", columns[k][2], re.I)
+        ) or None
+        col = 0
+        for cell in row:
+            test, unit, _ = columns[col] if col < len(columns) else (None, None, "")
+            col += cell.colspan
+            if test and _NUMBER_CELL.match(cell.text):
+                values.append((index, col, cell, test, unit, timepoint))
+    labs = []
+    for index, _col, cell, test, unit, timepoint in values:
+        raw = _NUMBER_CELL.match(cell.text)
+        assert raw is not None
+        value = float(raw.group(1).replace(",", ""))
+        labs.append(Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index))
+    return labs, ulns
+
+
+def case_tables(doc: Document, sec: SectionSpan, kind: str) -> list[Table]:
+    """Reader tables of ``kind`` inside a section."""
+    return [t for t in doc.tables if t.kind == kind and sec.start <= t.start < sec.end]
+
+
+def medication(field: Field | None) -> tuple[str | None, str | None]:
+    """Name and dose of the Key Points medication."""
+    return parse_medication(field.value) if field else (None, None)

@@ -1,0 +1,270 @@
+"""Chapter-level facts: title, last update, likelihood scores, drug class, subclass, trade names, chemicals.
+
+Each reader returns values with the span of text they came from, plus warnings for what it could not read.
+Tables read by a PDF or XML reader are used when present; otherwise the same facts are read from the lines
+of text copied out of a PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .document import Document, Table
+from .normalize import CAS_RE, cas_check_digit_ok, parse_formula
+from .sectionize import SectionSpan
+
+LIKELIHOOD_RE = re.compile(
+    r"Likelihood\s+scores?"
+    r"(?:\s*\((?P<agent_paren>[^)]{1,80})\)|\s+for\s+(?P<agent_for>[^:\n]{1,160}?))?"
+    r"\s*:\s*(?P<letter>[A-Z])(?P<star>\s?\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?"
+    r"(?:\s*\((?P<text>[^()]*(?:\([^()]*\)[^()]*)*)\))?",
+)
+VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
+_LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.M)
+_DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.M | re.I)
+_SUBCLASS = re.compile(r"^(?:Other\s+)?Drugs\s+in\s+the\s+Subclass,?\s*(?P<name>[^:\n]+?)\s*:\s*", re.M | re.I)
+_TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—-]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
+_TRADE_MARKS = re.compile(r"[®™©]")
+_STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
+                    "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
+_CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
+_CHEM_ROW = re.compile(
+    r"^(?P<drug>[A-Za-z][^\t]*?)\s+(?P<cas>\d{2,7}-\d{2}-\d|Not Available)\s+(?P<formula>\S+)(?:\s+(?P<structure>.+))?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A value with the span it was read from."""
+
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreFound:
+    agents: tuple[str | None, ...]
+    letter: str
+    qualifier: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChemicalRow:
+    drug: str
+    cas: str | None
+    formula_text: str
+    structure: str | None
+    start: int
+    end: int
+
+
+def body(doc: Document, sec: SectionSpan) -> tuple[str, int]:
+    """Text of a section after its heading line, and the offset where it starts."""
+    start = min(sec.heading_end + 1, sec.end)
+    return doc.text[start : sec.end], start
+
+
+def find_title(doc: Document, sections: list[SectionSpan]) -> Found | None:
+    """The chapter title: the first line before the first heading that is not 'Last Update'."""
+    limit = sections[0].start if sections else len(doc.text)
+    pos = 0
+    for line in doc.text[:limit].split("\n"):
+        stripped = line.strip()
+        if stripped and not _LAST_UPDATE.match(stripped):
+            s = pos + line.index(stripped)
+            return Found(stripped, s, s + len(stripped))
+        pos += len(line) + 1
+    return None
+
+
+def find_last_update(doc: Document) -> str | None:
+    """ISO date of 'Last Update: January 15, 2017.' (or the reader's own metadata)."""
+    meta = doc.extra.get("last_update")
+    if isinstance(meta, str):
+        return meta
+    m = _LAST_UPDATE.search(doc.text[:2000])
+    if not m:
+        return None
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y"):
+        try:
+            return datetime.strptime(m.group("date"), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _agents_from(text: str | None) -> tuple[str | None, ...]:
+    if not text:
+        return (None,)
+    names = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*/\s*", text.strip())
+    return tuple(n.strip() for n in names if n.strip()) or (None,)
+
+
+def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
+    """Every likelihood score statement in ``text``; one entry per statement, naming its agents."""
+    out = []
+    for m in LIKELIHOOD_RE.finditer(text):
+        letter = m.group("letter") + ("*" if m.group("star") else "")
+        qualifier = None
+        if m.group("q"):
+            qualifier = m.group("q").strip().strip("[]").strip()
+        explanation = re.sub(r"\s+", " ", m.group("text") or "").strip()
+        agents = _agents_from(m.group("agent_paren") or m.group("agent_for"))
+        out.append(ScoreFound(agents, letter, qualifier, explanation, offset + m.start(), offset + m.end()))
+    return out
+
+
+def find_drug_class(doc: Document, sections: list[SectionSpan]) -> Found | None:
+    """'Drug Class: X' in the overview, else the first line of the DRUG CLASS section."""
+    m = _DRUG_CLASS_LINE.search(doc.text)
+    if m:
+        return Found(m.group("cls").strip(), m.start("cls"), m.start("cls") + len(m.group("cls").strip()))
+    for sec in sections:
+        if sec.id == "drug_class":
+            text, start = body(doc, sec)
+            for line in text.split("\n"):
+                if line.strip():
+                    s = start + text.index(line.strip())
+                    return Found(line.strip(), s, s + len(line.strip()))
+    return None
+
+
+def find_subclass(doc: Document) -> tuple[Found, list[Found]] | None:
+    """'Other Drugs in the Subclass, <name>: A, B, C' (the list may wrap after a comma)."""
+    m = _SUBCLASS.search(doc.text)
+    if not m:
+        return None
+    name = Found(m.group("name").strip(), m.start("name"), m.start("name") + len(m.group("name").strip()))
+    pos = m.end()
+    end = doc.text.find("\n", pos)
+    end = len(doc.text) if end == -1 else end
+    while doc.text[pos:end].rstrip().endswith(",") and end < len(doc.text):
+        nxt = doc.text.find("\n", end + 1)
+        end = len(doc.text) if nxt == -1 else nxt
+    drugs = []
+    for dm in re.finditer(r"[^,\n]+", doc.text[pos:end]):
+        item = dm.group(0).strip()
+        if item:
+            s = pos + dm.start() + dm.group(0).index(item)
+            drugs.append(Found(item, s, s + len(item)))
+    return name, drugs
+
+
+def find_trade_names(doc: Document, sections: list[SectionSpan]) -> list[tuple[Found, list[Found]]]:
+    """(agent, [trade names]) per line of REPRESENTATIVE TRADE NAMES; 'Generic' is not a trade name."""
+    out = []
+    for sec in sections:
+        if sec.id != "representative_trade_names":
+            continue
+        text, start = body(doc, sec)
+        pos = start
+        for line in text.split("\n"):
+            m = _TRADE_LINE.match(line.strip())
+            if m:
+                lead = pos + line.index(line.strip())
+                agent = Found(m.group("agent").strip(), lead, lead + len(m.group("agent").strip()))
+                names = []
+                base = lead + m.start("names")
+                for nm in re.finditer(r"[^,]+", m.group("names")):
+                    raw = nm.group(0).strip()
+                    clean = _TRADE_MARKS.sub("", raw).strip()
+                    if clean and clean.lower() != "generic":
+                        s = base + nm.start() + nm.group(0).index(raw)
+                        names.append(Found(clean, s, s + len(clean)))
+                out.append((agent, names))
+            pos += len(line) + 1
+    return out
+
+
+def chemical_rows(doc: Document, sections: list[SectionSpan]) -> list[ChemicalRow]:
+    """Rows of the chemical formula table: from the reader's table, else from the section's lines."""
+    for sec in sections:
+        if sec.id != "chemical_formula_and_structure":
+            continue
+        tables = [t for t in doc.tables if t.kind == "chemical" and sec.start <= t.start < max(sec.end, t.end)]
+        if tables:
+            return [row for t in tables for row in _rows_from_table(t)]
+        return _rows_from_lines(*body(doc, sec))
+    return []
+
+
+def _rows_from_table(table: Table) -> list[ChemicalRow]:
+    header: list[str] = []
+    rows = []
+    for cells in table.rows:
+        texts = [c.text.strip() for c in cells]
+        if not header and any("CAS" in t.upper() for t in texts):
+            header = [t.upper() for t in texts]
+            continue
+        if not cells or not texts[0] or all(c.header for c in cells[1:] if c.text) and not header:
+            continue
+        col = {name: i for i, name in enumerate(header)}
+        def cell(key: str, default: int) -> str:
+            i = next((j for name, j in col.items() if key in name), default)
+            return texts[i] if i < len(texts) else ""
+        cas = cell("CAS", 1)
+        rows.append(ChemicalRow(
+            drug=texts[0],
+            cas=cas if CAS_RE.fullmatch(cas) else None,
+            formula_text=cell("FORMULA", 2),
+            structure=cell("STRUCTURE", 3) or None,
+            start=cells[0].start,
+            end=cells[-1].end,
+        ))
+    return rows
+
+
+@dataclass(slots=True)
+class _PartialRow:
+    drug: str
+    start: int
+    end: int
+    cas: str | None = None
+    has_cas: bool = False
+    formula: str | None = None
+    structure: str | None = None
+
+
+def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
+    """Rows from text copied out of a PDF: one row per line, or one cell per line (pdftotext)."""
+    done: list[ChemicalRow] = []
+    partial: list[_PartialRow] = []
+    pos = offset
+    for line in text.split("\n"):
+        stripped = line.strip()
+        s = pos + (line.index(stripped) if stripped else 0)
+        e = s + len(stripped)
+        pos += len(line) + 1
+        if not stripped or _CHEM_HEADER.match(stripped):
+            continue
+        full = _CHEM_ROW.match(stripped)
+        if full:
+            cas = full.group("cas")
+            done.append(ChemicalRow(full.group("drug"), cas if CAS_RE.fullmatch(cas) else None,
+                                    full.group("formula"), (full.group("structure") or "").strip() or None, s, e))
+            continue
+        row = partial[-1] if partial else None
+        if row is not None and not row.has_cas and row.formula is None and (
+                CAS_RE.fullmatch(stripped) or stripped.lower() == "not available"):
+            row.cas, row.has_cas, row.end = (stripped if CAS_RE.fullmatch(stripped) else None), True, e
+        elif row is not None and row.formula is None and row.has_cas and re.search(r"\d", stripped) \
+                and re.fullmatch(r"[A-Z0][A-Za-z0-9.\-]*", stripped):
+            row.formula, row.end = stripped, e
+        elif row is not None and row.formula is not None and stripped.lower() in _STRUCTURE_WORDS:
+            row.structure, row.end = stripped, e
+        elif re.match(r"^[A-Za-z]", stripped) and len(stripped) <= 80:
+            partial.append(_PartialRow(stripped, s, e))
+    done.extend(ChemicalRow(p.drug, p.cas, p.formula or "", p.structure, p.start, p.end)
+                for p in partial if p.has_cas or p.formula)
+    return sorted(done, key=lambda r: r.start)
+
+
+def cas_valid(cas: str | None) -> bool | None:
+    """Check digit verdict, None when there is no number."""
+    return None if cas is None else cas_check_digit_ok(cas)

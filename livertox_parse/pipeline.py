@@ -1,0 +1,46 @@
+"""The stages in order: Document -> sections -> facts and entities -> validated Monograph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import Document, Source
+from .errors import LiverToxError
+from .extract import document_from_text, read_document, sha256_hex
+from .models import Monograph
+from .sectionize import sectionize
+from .validate import build
+
+
+def parse_document(doc: Document) -> Monograph:
+    """Parse a Document into a Monograph; raises LiverToxError (LTX005) when it is no monograph."""
+    from .entities import extract_entities
+
+    spans = sectionize(doc)
+    if not spans:
+        raise LiverToxError(
+            "LTX005",
+            "no LiverTox section heading found (expected OVERVIEW, Hepatotoxicity, CASE REPORT, ...)",
+            path=doc.source.path,
+        )
+    monograph, warnings = build(doc, spans)
+    entities = extract_entities(doc, spans, monograph)
+    return monograph.model_copy(update={"entities": entities, "warnings": warnings})
+
+
+def parse(path: str | Path) -> Monograph:
+    """Parse one monograph file (text, PDF or NXML)."""
+    try:
+        return parse_document(read_document(path))
+    except LiverToxError as exc:
+        raise exc.with_path(str(path)) from None
+
+
+def parse_text(text: str, *, source: str | None = None) -> Monograph:
+    """Parse a monograph given as text (as copied out of a LiverTox PDF)."""
+    if not isinstance(text, str):
+        raise TypeError("parse_text expects str; use parse() for files and bytes")
+    if not text.strip():
+        raise LiverToxError("LTX003", "text is empty (expected a LiverTox monograph)", path=source)
+    data = text.encode("utf-8", "surrogatepass")
+    return parse_document(document_from_text(text, Source(source, "text", sha256_hex(data), None)))

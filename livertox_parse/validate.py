@@ -1,0 +1,376 @@
+"""Stage 5: sections, facts and entities -> a validated :class:`Monograph`, with consistency warnings.
+
+Conflicts in the source are reported as warnings with a code and the span of the claim they concern; the
+parser never picks one side silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import casereport as cr
+from . import chapter as ch
+from .document import Document
+from .models import (
+    Case,
+    Chemical,
+    Computed,
+    Duration,
+    DurationPart,
+    KeyPoints,
+    LabValue,
+    LikelihoodScore,
+    Medication,
+    Monograph,
+    Patient,
+    Pattern,
+    Section,
+    Severity,
+    SourceInfo,
+    Subclass,
+    Warning,
+)
+from .normalize import dose_amounts, find_patient, parse_duration, parse_formula, parse_pattern, parse_severity
+from .normalize import pattern_from_r, split_medications
+from .sectionize import SectionSpan
+
+R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
+KEY_POINT_FIELDS = ("medication", "pattern", "severity", "latency", "recovery", "other_medications")
+
+
+class _Warnings:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items: list[Warning] = []
+
+    def add(self, code: str, message: str, start: int | None = None, end: int | None = None) -> None:
+        page = self.doc.page_of(start) if start is not None else None
+        self.items.append(Warning(code=code, message=message, start=start, end=end, page=page))
+
+
+def _title_case(name: str) -> str:
+    return name[:1].upper() + name[1:] if name.islower() else name
+
+
+def _sections(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Section]:
+    out = []
+    for i, s in enumerate(spans):
+        if s.id == "other":
+            warn.add("LTW102", f"heading {s.title!r} is not in the section table; kept as 'other'", s.start,
+                     s.heading_end)
+        elif s.end <= s.heading_end + 1 and s.id not in ("overview", "case_reports", "product_information") \
+                and not (i + 1 < len(spans) and spans[i + 1].id == s.id):  # 'COMPLETE LABELING (A)' then '(B)'
+
+            warn.add("LTW103", f"section {s.title!r} is empty", s.start, s.heading_end)
+        out.append(Section(id=s.id, title=s.title, level=s.level, parent=s.parent, start=s.start, end=s.end,
+                           page=doc.page_of(s.start)))
+    return out
+
+
+def _duration(field: cr.Field | None) -> Duration:
+    if field is None:
+        return Duration(text="", min_days=None, max_days=None)
+    lo, hi, found = parse_duration(field.value)
+    parts = [DurationPart(text=d.text, min_days=d.min_days, max_days=d.max_days, context=d.context) for d in found]
+    return Duration(text=field.value, min_days=lo, max_days=hi, parts=parts if len(parts) > 1 else [])
+
+
+def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints | None:
+    fields = cr.key_points(doc, sec)
+    if not fields:
+        warn.add("LTW120", "Key Points has no recognisable 'Label: value' rows", sec.start, sec.heading_end)
+        return None
+    for name in KEY_POINT_FIELDS:
+        if name not in fields:
+            warn.add("LTW120", f"Key Points has no {name.replace('_', ' ')!r} row", sec.start, sec.heading_end)
+    name, dose = cr.medication(fields.get("medication"))
+    pattern_f = fields.get("pattern")
+    kind, r = parse_pattern(pattern_f.value) if pattern_f else (None, None)
+    if pattern_f and kind is None:
+        warn.add("LTW121", f"pattern {pattern_f.value!r} is not hepatocellular, cholestatic, mixed or none",
+                 pattern_f.start, pattern_f.end)
+    sev_f = fields.get("severity")
+    grade = parse_severity(sev_f.value) if sev_f else None
+    if sev_f and grade is None:
+        warn.add("LTW121", f"severity {sev_f.value!r} is not a grade 1+ to 5+", sev_f.start, sev_f.end)
+    other = fields.get("other_medications")
+    start = min(f.label_start for f in fields.values())
+    end = max(f.end for f in fields.values())
+    return KeyPoints(
+        medication=Medication(name=name, dose=dose),
+        pattern=Pattern(type=kind, r_ratio=r, text=pattern_f.value if pattern_f else ""),  # type: ignore[arg-type]
+        severity=Severity(grade=grade, text=sev_f.value if sev_f else ""),
+        latency=_duration(fields.get("latency")),
+        recovery=_duration(fields.get("recovery")),
+        other_medications=split_medications(other.value) if other else [],
+        start=start,
+        end=end,
+    )
+
+
+def _labs(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> tuple[list[cr.Lab], dict[str, float]]:
+    """Narrative lab values of the case (outside Key Points and Comment) and the lab table's values."""
+    skip = [(c.start, c.end) for c in children if c.id in ("key_points", "comment", "laboratory_values")]
+    labs: list[cr.Lab] = []
+    pos = min(case.heading_end + 1, case.end)
+    for s, e in sorted(skip) + [(case.end, case.end)]:
+        if s > pos:
+            labs.extend(cr.narrative_labs(doc.text[pos:s], pos))
+        pos = max(pos, e)
+    ulns: dict[str, float] = {}
+    for sec in [case] + children:
+        for table in cr.case_tables(doc, sec, "laboratory_values"):
+            table_values, table_ulns = cr.table_labs(table)
+            labs.extend(table_values)
+            ulns.update(table_ulns)
+            for row in table.rows:  # 'Other' cells such as 'Bilirubin 0.7 mg/dL'
+                for cell in row:
+                    labs.extend(lab for lab in cr.narrative_labs(cell.text, cell.start) if lab.source == "narrative")
+    for lab in labs:
+        if lab.uln is not None:
+            ulns.setdefault(lab.test, lab.uln)
+    return labs, ulns
+
+
+def _compute_r(labs: list[cr.Lab], ulns: dict[str, float]) -> Computed:
+    """R = (ALT/ULN) / (ALP/ULN) from values taken together: the table row with the highest ALT that also
+    has an ALP, else the first ALT and ALP of the narrative."""
+    pair: tuple[cr.Lab, cr.Lab] | None = None
+    rows: dict[int, dict[str, cr.Lab]] = {}
+    for lab in labs:
+        if lab.source == "table" and lab.row is not None:
+            rows.setdefault(lab.row, {}).setdefault(lab.test, lab)
+    candidates = [(r["ALT"], r["ALP"]) for r in rows.values() if "ALT" in r and "ALP" in r]
+    if candidates:
+        pair = max(candidates, key=lambda p: p[0].value)
+    else:
+        alt = next((lab for lab in labs if lab.test == "ALT" and lab.source == "narrative"), None)
+        alp = next((lab for lab in labs if lab.test == "ALP" and lab.source == "narrative"), None)
+        if alt and alp:
+            pair = (alt, alp)
+    if pair is None:
+        return Computed(r_ratio=None, pattern=None, uln_source="none")
+    alt, alp = pair
+    alt_uln = ulns.get("ALT") or cr.default_uln("ALT")
+    alp_uln = ulns.get("ALP") or cr.default_uln("ALP")
+    stated = ("ALT" in ulns) + ("ALP" in ulns)
+    source = "chapter" if stated == 2 else "mixed" if stated == 1 else "default"
+    if not alt_uln or not alp_uln or alp.value == 0:
+        return Computed(r_ratio=None, pattern=None, uln_source="none")
+    r = round((alt.value / alt_uln) / (alp.value / alp_uln), 1)
+    return Computed(r_ratio=r, pattern=pattern_from_r(r), uln_source=source,  # type: ignore[arg-type]
+                    alt=alt.value, alt_uln=alt_uln, alp=alp.value, alp_uln=alp_uln)
+
+
+def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: list[cr.Lab],
+                case: SectionSpan, children: list[SectionSpan], warn: _Warnings) -> None:
+    if kp is None:
+        return
+    ref = (kp.start, kp.end)
+    if kp.pattern.r_ratio is not None and kp.pattern.type in ("hepatocellular", "cholestatic", "mixed"):
+        expected = pattern_from_r(kp.pattern.r_ratio)
+        if expected != kp.pattern.type:
+            warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
+                     f"{kp.pattern.type}", *ref)
+    if kp.pattern.r_ratio is not None and computed.r_ratio is not None:
+        stated = kp.pattern.r_ratio
+        if abs(computed.r_ratio - stated) > max(R_TOLERANCE * stated, 0.5):
+            warn.add("LTW130", f"Key Points R={stated:g} but the case's lab values give R={computed.r_ratio:g} "
+                     f"(ALT {computed.alt:g}/{computed.alt_uln:g}, ALP {computed.alp:g}/{computed.alp_uln:g}, "
+                     f"ULN {computed.uln_source})", *ref)
+    elif kp.pattern.r_ratio is not None and computed.r_ratio is None and labs:
+        warn.add("LTW134", "R could not be recomputed: no ALT and ALP taken together in the lab values", *ref)
+    name, dose = kp.medication.name, kp.medication.dose
+    if name and dose:
+        stated_amounts = set(dose_amounts(dose))
+        narrative = _narrative_text(doc, case, children)
+        found = _doses_near(narrative, name)
+        if stated_amounts and found and not stated_amounts & found:
+            warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
+                     f"{', '.join(f'{a:g} mg' for a in sorted(found))}", *ref)
+
+
+def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> str:
+    """Case text outside Key Points and Comment (lab tables included: their event rows state doses)."""
+    skip = sorted((c.start, c.end) for c in children if c.id in ("key_points", "comment"))
+    parts, pos = [], case.heading_end
+    for s, e in skip + [(case.end, case.end)]:
+        parts.append(doc.text[pos:s])
+        pos = max(pos, e)
+    return " ".join(parts)
+
+
+def _doses_near(text: str, drug: str) -> set[float]:
+    """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose."""
+    amounts: set[float] = set()
+    mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.I)
+    for sentence in re.split(r"(?<=[.;])\s+|\n", text):
+        if mention.search(sentence):
+            amounts.update(dose_amounts(sentence))
+    return amounts
+
+
+def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Case]:
+    out: list[Case] = []
+    seen: set[int] = set()
+    pmids = doc.extra.get("pmids") if isinstance(doc.extra.get("pmids"), list) else []
+    for i, case in enumerate(spans):
+        if case.id != "case":
+            continue
+        children = [s for s in spans[i + 1 :] if s.start < case.end and s.level > case.level]
+        if case.number is None or case.number in seen:
+            warn.add("LTW150", f"case number {case.number} is missing or repeated", case.start, case.heading_end)
+        if case.number is not None:
+            seen.add(case.number)
+        kp_sec = next((c for c in children if c.id == "key_points"), None)
+        kp = _key_points(doc, kp_sec, warn) if kp_sec else None
+        if kp_sec is None:
+            warn.add("LTW120", "case report has no Key Points", case.start, case.heading_end)
+        labs, ulns = _labs(doc, case, children)
+        computed = _compute_r(labs, ulns)
+        _check_case(doc, kp, computed, labs, case, children, warn)
+        narrative_end = min([c.start for c in children] + [case.end])
+        patient = find_patient(doc.text[case.heading_end : narrative_end])
+        pmid = next((str(p[2]) for p in pmids  # type: ignore[union-attr]
+                     if isinstance(p, (list, tuple)) and case.start <= int(p[0]) < narrative_end), None)
+        out.append(Case(
+            number=case.number,
+            title=case.case_title or case.title,
+            pmid=pmid,
+            patient=Patient(
+                age_years=patient.age_years if patient else None,
+                sex=patient.sex if patient else None,  # type: ignore[arg-type]
+                text=doc.text[case.heading_end + patient.start : case.heading_end + patient.end] if patient else None,
+                start=case.heading_end + patient.start if patient else None,
+                end=case.heading_end + patient.end if patient else None,
+            ),
+            key_points=kp,
+            labs=[LabValue(test=lab.test, value=lab.value, unit=lab.unit, uln=lab.uln or ulns.get(lab.test),  # type: ignore[arg-type]
+                           times_uln=lab.times_uln, timepoint=lab.timepoint, start=lab.start, end=lab.end,
+                           source=lab.source) for lab in labs],  # type: ignore[arg-type]
+            computed=computed,
+            start=case.start,
+            end=case.end,
+            page=doc.page_of(case.start),
+        ))
+    return out
+
+
+def _scores(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[LikelihoodScore]:
+    refs = [(s.start, s.end) for s in spans if s.id in ("references", "annotated_bibliography")]
+    out = []
+    for found in ch.find_scores(doc.text):
+        if any(s <= found.start < e for s, e in refs):
+            continue
+        if found.letter not in ch.VALID_SCORES:
+            warn.add("LTW111", f"likelihood score {found.letter!r} is not one of A B C D E E* X",
+                     found.start, found.end)
+            continue
+        for agent in found.agents:
+            out.append(LikelihoodScore(
+                agent=_title_case(agent) if agent else None, score=found.letter,  # type: ignore[arg-type]
+                qualifier=found.qualifier, text=found.text, start=found.start, end=found.end,
+                page=doc.page_of(found.start)))
+    return out
+
+
+def _missing_score(kind: str, scores: list[LikelihoodScore], warn: _Warnings) -> None:
+    """Drug chapters state a likelihood score; class overviews (ARBs) may leave it to agent chapters."""
+    if kind == "drug" and not scores:
+        warn.add("LTW110", "no likelihood score statement ('Likelihood score: X (...)') found")
+
+
+def _chemicals(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Chemical]:
+    out = []
+    by_cas: dict[str, str] = {}
+    for row in ch.chemical_rows(doc, spans):
+        formula = parse_formula(row.formula_text) if row.formula_text else None
+        if row.formula_text and formula is None:
+            warn.add("LTW142", f"molecular formula {row.formula_text!r} of {row.drug} could not be parsed",
+                     row.start, row.end)
+        valid = ch.cas_valid(row.cas)
+        if valid is False:
+            warn.add("LTW140", f"CAS number {row.cas} of {row.drug} fails its check digit", row.start, row.end)
+        if row.cas:
+            other = by_cas.setdefault(row.cas, row.drug)
+            if other.lower() != row.drug.lower():
+                warn.add("LTW141", f"CAS number {row.cas} is given for both {other} and {row.drug}",
+                         row.start, row.end)
+        out.append(Chemical(drug=row.drug, cas=row.cas, cas_valid=valid,
+                            formula=formula.formula if formula else None, formula_text=row.formula_text,
+                            elements=formula.elements if formula else {}, structure=row.structure,
+                            start=row.start, end=row.end, page=doc.page_of(row.start)))
+    return out
+
+
+def _required_sections(kind: str, spans: list[SectionSpan], warn: _Warnings) -> None:
+    ids = {s.id for s in spans}
+    required = ["overview", "product_information"] if kind == "drug" else ["overview"]
+    if kind == "drug":
+        required += ["hepatotoxicity"]
+    for sid in required:
+        if sid not in ids:
+            warn.add("LTW101", f"expected section {sid!r} is missing")
+
+
+def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warning]]:
+    """Assemble the Monograph of ``doc`` (entities are added by the caller)."""
+    warn = _Warnings(doc)
+    title_f = ch.find_title(doc, spans)
+    chemicals = _chemicals(doc, spans, warn)
+    trade = ch.find_trade_names(doc, spans)
+    scores = _scores(doc, spans, warn)
+    title = title_f.value if title_f else _title_from_body(doc, spans, chemicals)
+    title_parts = [p.strip() for p in re.split(r",\s*", title or "") if p.strip()]
+    chem_names = [c.drug for c in chemicals]
+    is_drug = bool(title_parts) and all(
+        any(p.lower() == n.lower() for n in chem_names + [a.value for a, _ in trade]) for p in title_parts
+    ) or (len(chem_names) <= 1 and not any(s.agent for s in scores if s.agent and len(scores) > 2))
+    kind = "drug" if is_drug else "class"
+    agents: list[str] = []
+    for name in (title_parts if kind == "drug" else []) + chem_names + [a.value for a, _ in trade] + [
+            s.agent for s in scores if s.agent]:
+        if name and name.lower() not in {a.lower() for a in agents}:
+            agents.append(name)
+    _required_sections(kind, spans, warn)
+    _missing_score(kind, scores, warn)
+    drug_class = ch.find_drug_class(doc, spans)
+    sub = ch.find_subclass(doc)
+    trade_flat: list[str] = []
+    for _, names in trade:
+        for n in names:
+            if n.value not in trade_flat:
+                trade_flat.append(n.value)
+    sections = _sections(doc, spans, warn)
+    cases = _cases(doc, spans, warn)
+    monograph = Monograph(
+        source=SourceInfo(path=doc.source.path, format=doc.source.format, sha256=doc.source.sha256,
+                          pages=doc.source.pages),
+        title=title,
+        last_update=ch.find_last_update(doc),
+        kind=kind,  # type: ignore[arg-type]
+        agents=agents,
+        likelihood_scores=scores,
+        drug_class=drug_class.value if drug_class else None,
+        subclass=Subclass(name=sub[0].value, other_drugs=[d.value for d in sub[1]]) if sub else None,
+        trade_names=trade_flat,
+        trade_names_by_agent={a.value: [n.value for n in names] for a, names in trade},
+        chemicals=chemicals,
+        sections=sections,
+        cases=cases,
+        entities=[],
+        warnings=[],
+    )
+    return monograph, warn.items
+
+
+def _title_from_body(doc: Document, spans: list[SectionSpan], chemicals: list[Chemical]) -> str | None:
+    """Without a title line: the one drug of the chemical table, else the subject of the introduction."""
+    if len(chemicals) == 1:
+        return chemicals[0].drug
+    for s in spans:
+        if s.id == "introduction":
+            m = re.match(r"\s*([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)\s+(?:is|are)\b", doc.text[s.heading_end : s.end])
+            if m:
+                return m.group(1)
+    return None
