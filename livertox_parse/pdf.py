@@ -174,16 +174,20 @@ def _read_pages(data: bytes, where: str) -> list[_Page]:
     pages: list[_Page] = []
     number = 0
     try:
-        for page in _iter_pages(pdf, where):
+        for page in _iter_pages(pdf):
             number = page.page_number
             try:
-                pages.append(_read_page(page))
+                raw = _raw_page(page)
             finally:
                 page.close()
+            try:
+                pages.append(_build_page(number, *raw))
+            except Exception as exc:  # a bug of ours, not a damaged file
+                raise _fail("LTX099", f"internal error on page {number}: {exc!r}", where, number) from exc
     except LiverToxError:
         raise
     except Exception as exc:
-        raise _fail("LTX010", f"PDF page {number + 1} could not be read: {exc}", where,
+        raise _fail("LTX010", f"PDF is corrupt: page {number + 1} could not be read ({exc})", where,
                     page=number + 1) from None
     finally:
         pdf.flush_cache()
@@ -191,7 +195,7 @@ def _read_pages(data: bytes, where: str) -> list[_Page]:
     return pages
 
 
-def _iter_pages(pdf: pdfplumber.PDF, where: str) -> Iterator[Page]:
+def _iter_pages(pdf: pdfplumber.PDF) -> Iterator[Page]:
     """Yield pdfplumber pages one at a time without building ``pdf.pages``."""
     gen = PDFPage.create_pages(pdf.doc)
     number = 0
@@ -204,23 +208,36 @@ def _iter_pages(pdf: pdfplumber.PDF, where: str) -> Iterator[Page]:
         yield Page(pdf, page_obj, page_number=number)
 
 
-def _read_page(page: Page) -> _Page:
-    chars = [c for c in (_char(raw) for raw in page.chars) if c is not None]
-    tables: list[_Table] = []
-    boxes: list[tuple[float, float, float, float]] = []
+_RawTable = tuple[tuple[float, float, float, float], list[list[tuple[float, float, float, float] | None]]]
+
+
+def _raw_page(page: Page) -> tuple[float, float, list[dict[str, Any]], list[_RawTable]]:
+    """Everything read from pdfplumber for one page: size, chars and ruled tables (bbox, cell boxes)."""
+    tables: list[_RawTable] = []
     if page.lines or page.rects:
         for found in page.find_tables(TABLE_SETTINGS):
-            table = _table(found, chars, page.page_number)
-            if table is not None:
-                tables.append(table)
-                boxes.append(found.bbox)
+            tables.append((found.bbox, [list(row.cells) for row in found.rows]))
+    return float(page.width), float(page.height), list(page.chars), tables
+
+
+def _build_page(number: int, width: float, height: float, raw_chars: list[dict[str, Any]],
+                raw_tables: list[_RawTable]) -> _Page:
+    """A page as loose lines and tables in reading order."""
+    chars = [c for c in (_char(raw) for raw in raw_chars) if c is not None]
+    tables: list[_Table] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for bbox, rows in raw_tables:
+        table = _table(bbox, rows, chars, number)
+        if table is not None:
+            tables.append(table)
+            boxes.append(bbox)
     loose = [c for c in chars if not any(_inside(c, box) for box in boxes)]
     items: list[_Line | _Table] = [*_lines(loose), *tables]
     for item in items:
-        item.page = page.page_number
+        item.page = number
     items.sort(key=lambda it: it.top)
     nonspace = sum(1 for c in chars if not c.text.isspace())
-    return _Page(page.page_number, float(page.width), float(page.height), items, nonspace)
+    return _Page(number, width, height, items, nonspace)
 
 
 def _char(raw: dict[str, Any]) -> _Char | None:
@@ -277,7 +294,7 @@ def _merge_scripts(groups: list[list[_Char]]) -> list[list[_Char]]:
         top, bottom, size = extent(group)
         best, overlap = None, 0.0
         for j in (i - 1, i + 1):
-            if 0 <= j < len(groups) and groups[j] is not group:
+            if 0 <= j < len(groups):
                 t, b, s = extent(groups[j])
                 ov = min(bottom, b) - max(top, t)
                 if size < 0.9 * s and len(group) <= 6 and ov > overlap:
@@ -289,6 +306,10 @@ def _merge_scripts(groups: list[list[_Char]]) -> list[list[_Char]]:
         else:
             groups[best] = group + groups[best]
     return out
+
+
+def _line(group: list[_Char]) -> _Line | None:
+    """One line's text (spaces from gaps, NFC) with its box, dominant size and boldness."""
     group.sort(key=lambda c: c.x0)
     parts: list[str] = []
     prev: _Char | None = None
@@ -304,16 +325,18 @@ def _merge_scripts(groups: list[list[_Char]]) -> list[list[_Char]]:
     if not text:
         return None
     inked = [c for c in group if not c.text.isspace()]
-    sizes = Counter(c.size for c in inked)
-    return _Line(text, group[0].x0, max(c.x1 for c in group), min(c.top for c in group),
-                 max(c.bottom for c in group), sizes.most_common(1)[0][0],
-                 sum(c.bold for c in inked) >= 0.9 * len(inked), len(inked))
+    size = Counter(c.size for c in inked).most_common(1)[0][0]
+    body = [c for c in inked if c.size == size]  # the line's box ignores superscripts
+    return _Line(text, group[0].x0, max(c.x1 for c in group), min(c.top for c in body),
+                 max(c.bottom for c in body), size, sum(c.bold for c in inked) >= 0.9 * len(inked),
+                 len(inked))
 
 
-def _table(found: Any, chars: list[_Char], page: int) -> _Table | None:
-    """A pdfplumber table as rows of cells with colspans; None when it has no text at all."""
-    x0, top, x1, bottom = found.bbox
-    cells = [bbox for row in found.rows for bbox in row.cells if bbox is not None]
+def _table(bbox: tuple[float, float, float, float], cell_rows: list[list[tuple[float, float, float, float] | None]],
+           chars: list[_Char], page: int) -> _Table | None:
+    """A ruled table as rows of cells with colspans; None when it has no text at all."""
+    x0, top, x1, bottom = bbox
+    cells = [box for row in cell_rows for box in row if box is not None]
     xs: list[float] = []
     for x in sorted([b[0] for b in cells] + [x1]):
         if not xs or x - xs[-1] > 1.5:
@@ -325,19 +348,19 @@ def _table(found: Any, chars: list[_Char], page: int) -> _Table | None:
 
     inside: dict[tuple[float, ...], list[_Char]] = {tuple(b): [] for b in cells}
     for c in chars:
-        if _inside(c, found.bbox):
+        if _inside(c, bbox):
             for b in cells:
                 if _inside(c, b, pad=0.0):
                     inside[tuple(b)].append(c)
                     break
     rows: list[list[_TCell | None]] = []
-    for row in found.rows:
+    for row in cell_rows:
         out: list[_TCell | None] = [None] * ncols
-        for bbox in row.cells:
-            if bbox is None:
+        for box in row:
+            if box is None:
                 continue
-            start, end = col(bbox[0]), col(bbox[2])
-            lines = _lines(inside[tuple(bbox)])
+            start, end = col(box[0]), col(box[2])
+            lines = _lines(inside[tuple(box)])
             text = " ".join(line.text for line in lines)
             bold = bool(lines) and all(line.bold for line in lines)
             if start < ncols:
@@ -459,12 +482,7 @@ def _join_hyphen(left: str, right: str, words: set[str], pairs: set[str]) -> boo
 def _assemble(pages: list[_Page], source: Source) -> Document:
     """Turn the pages' lines and tables into the Document text, tables and page starts."""
     dropped = _drop_running_lines(pages)
-    sizes: Counter[float] = Counter()
-    for page in pages:
-        for it in page.items:
-            if isinstance(it, _Line):
-                sizes[it.size] += it.nchars
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    body = _body_size(pages)
     citation = _drop_citation(pages[0], body)
     _merge_tables(pages)
     items = [it for page in pages for it in page.items]
@@ -521,6 +539,22 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
     page_starts[0] = 0
     return tb.build(source, page_starts=tuple(page_starts), tables=tuple(tables),
                     extra={"citation": citation, "running_lines": sorted(set(dropped))})
+
+
+def _body_size(pages: list[_Page]) -> float:
+    """The body text size: the largest size set in at least 10% of the regular (non-bold) characters.
+
+    Not simply the most common size: a chapter whose bibliography (8pt) outweighs its narrative (10.5pt)
+    would otherwise have every narrative line taken for a heading.
+    """
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for it in page.items:
+            if isinstance(it, _Line) and not it.bold:
+                sizes[it.size] += it.nchars
+    total = sum(sizes.values())
+    common = [size for size, n in sizes.items() if n >= 0.1 * total]
+    return max(common) if common else 0.0
 
 
 def _column(page: _Page) -> tuple[float, float]:
