@@ -1,1 +1,32 @@
-"""livertox_parse."""
+"""livertox-parse: LiverTox drug monographs (text, PDF, NXML) into schema-checked JSON with provenance.
+
+Importing the package is cheap: spaCy and the readers load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["LiverToxError", "Monograph", "parse", "parse_document", "parse_text", "__version__"]
+
+if TYPE_CHECKING:
+    from .errors import LiverToxError
+    from .models import Monograph
+    from .pipeline import parse, parse_document, parse_text
+
+_LAZY = {
+    "LiverToxError": ".errors",
+    "Monograph": ".models",
+    "parse": ".pipeline",
+    "parse_document": ".pipeline",
+    "parse_text": ".pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'livertox_parse' has no attribute {name!r}")

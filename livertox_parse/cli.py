@@ -1,0 +1,99 @@
+"""Command line: a thin layer over the library. ``main(argv)`` returns the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import LiverToxError
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="livertox-parse", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"livertox-parse {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="parse monographs (text, PDF, NXML, .tar.gz archive) into JSON")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output-dir", type=Path, help="write <stem>.json files here instead of stdout")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    return parser
+
+
+def _inputs(path: str) -> Iterator[tuple[str, bytes | None, LiverToxError | None]]:
+    """(name, bytes or None to read from disk, error) for a path; archives give one item per chapter."""
+    lower = path.lower()
+    if lower.endswith((".tar.gz", ".tgz")):
+        from .archive import iter_archive
+
+        try:
+            for member in iter_archive(path):
+                if member.skipped_reason:
+                    print(f"{path}!{member.name}: skipped: {member.skipped_reason}", file=sys.stderr)
+                    continue
+                yield f"{path}!{member.name}", member.data, member.error
+        except LiverToxError as exc:
+            yield path, None, exc.with_path(path)
+        return
+    yield path, None, None
+
+
+def _parse_one(name: str, data: bytes | None, pretty: bool) -> bytes:
+    from .emit import to_bytes  # imported lazily to keep --version fast
+    from .extract import read_document
+    from .pipeline import parse_document
+
+    doc = read_document(name, data) if data is not None else read_document(name)
+    return to_bytes(parse_document(doc), pretty=pretty)
+
+
+def _report(exc: LiverToxError, stderr: TextIO) -> None:
+    print(f"{exc.location()}: {exc.code}: {exc.message}", file=stderr)
+
+
+def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .emit import write_atomic
+
+    failed = 0
+    for path in args.paths:
+        for name, data, error in _inputs(path):
+            try:
+                if error is not None:
+                    raise error
+                out = _parse_one(name, data, args.pretty)
+            except LiverToxError as exc:
+                failed += 1
+                _report(exc.with_path(name), stderr)
+                continue
+            except Exception as exc:  # a bug must not cost the rest of the batch, nor show a traceback
+                failed += 1
+                _report(LiverToxError("LTX099", f"{type(exc).__name__}: {exc}", path=name), stderr)
+                continue
+            if args.output_dir is not None:
+                stem = Path(name.split("!")[-1]).name.split(".")[0]
+                write_atomic(args.output_dir / f"{stem}.json", out + b"\n")
+            else:
+                stdout.write(out.decode("utf-8") + "\n")
+                stdout.flush()
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the CLI; returns 0 when every input parsed, 1 when any failed, 2 on a usage error."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command == "parse":
+        return cmd_parse(args, stdout, stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""Output: validated JSON bytes (orjson), written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import orjson
+
+from .models import Monograph
+
+
+def to_bytes(monograph: Monograph, *, pretty: bool = False) -> bytes:
+    """JSON of a monograph after re-validating it against the models: invalid output is never emitted."""
+    data = monograph.model_dump(mode="json")
+    Monograph.model_validate(data)  # round-trip check: what we write is what the schema accepts
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 if pretty else 0)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: no half-written file, ever."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(data: bytes | str) -> Monograph:
+    """Read JSON written by :func:`to_bytes` back into a validated Monograph."""
+    return Monograph.model_validate(orjson.loads(data))
