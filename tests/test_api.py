@@ -1,0 +1,39 @@
+"""Library interface: cheap import, spaCy loaded once on first use, rows for notebooks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import livertox_parse
+from livertox_parse import parse
+
+from .conftest import FIXTURES
+
+
+def test_import_does_not_load_spacy_or_pdfplumber() -> None:
+    code = "import sys, livertox_parse; print('spacy' in sys.modules, 'pdfplumber' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False False"
+
+
+def test_public_api() -> None:
+    assert set(livertox_parse.__all__) >= {"parse", "parse_text", "Monograph", "LiverToxError"}
+
+
+def test_pipeline_built_once() -> None:
+    from livertox_parse.entities import get_nlp
+
+    assert get_nlp() is get_nlp()
+    assert get_nlp().pipe_names == ["entity_ruler", "livertox_chapter_terms", "livertox_regex_entities"]
+
+
+def test_rows_are_flat_dicts() -> None:
+    m = parse(FIXTURES / "text" / "anakinra.txt")
+    (case,) = m.case_rows()
+    assert case["r_ratio"] == 32 and case["computed_r_ratio"] == 32.1 and case["sex"] == "female"
+    labs = m.lab_rows()
+    assert {row["test"] for row in labs} >= {"ALT", "ALP", "bilirubin"}
+    for row in labs + m.score_rows() + m.case_rows():
+        assert all(not isinstance(v, (dict, list)) for v in row.values())
+    assert m.to_json().startswith(b'{"schema_version":"1.0"')

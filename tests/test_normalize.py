@@ -1,0 +1,154 @@
+"""Stage 4: named case tables for the normalisers; real Key Points phrasing from DOMAIN.md and the archive."""
+
+from __future__ import annotations
+
+import pytest
+
+from livertox_parse.normalize import (
+    cas_check_digit_ok,
+    dose_amounts,
+    find_durations,
+    find_patient,
+    parse_duration,
+    parse_formula,
+    parse_medication,
+    parse_pattern,
+    parse_severity,
+    split_medications,
+)
+
+DURATIONS = {  # text -> (min_days, max_days) of the first duration
+    "weeks": ("3 weeks", 21, 21),
+    "approx": ("~2 weeks", 14, 14),
+    "range_to": ("2 to 8 weeks", 14, 56),
+    "range_dash": ("1-2 months", 30, 60),
+    "days_range": ("1 to 3 days", 1, 3),
+    "word_number": ("One week", 7, 7),
+    "half": ("two and half years", 912.5, 912.5),
+    "decimal_years": ("2.5 years, 2 months after dose increase", 912.5, 912.5),
+    "vague_lower_bound": ("within a few weeks to up to 6 months", None, 180),
+    "within": ("Complete within 30 days", None, 30),
+    "vague": ("several months", None, None),
+    "more_than": ("more than 6 months", 180, None),
+}
+
+
+@pytest.mark.parametrize("case", DURATIONS)
+def test_duration_day_ranges(case: str) -> None:
+    text, lo, hi = DURATIONS[case]
+    assert parse_duration(text)[:2] == (lo, hi)
+
+
+@pytest.mark.parametrize("text", ["Fatal", "Incomplete", "Unclear", "Not reported", ""])
+def test_duration_absent_gives_no_days(text: str) -> None:
+    assert parse_duration(text) == (None, None, [])
+
+
+TWO_DURATIONS = {
+    "onset_and_jaundice": ("24 days to symptoms, 32 days to jaundice", [(24, "symptoms"), (32, "jaundice")]),
+    "first_course_and_rechallenge": ("Initially 18 months, with rechallenge 3 days",
+                                     [(540, "initially"), (3, "rechallenge")]),
+    "rechallenge_after": ("1 month initially, 1 day on rechallenge", [(30, "initially"), (1, "rechallenge")]),
+}
+
+
+@pytest.mark.parametrize("case", TWO_DURATIONS)
+def test_both_durations_are_kept(case: str) -> None:
+    text, expected = TWO_DURATIONS[case]
+    assert [(d.min_days, d.context) for d in find_durations(text)] == expected
+
+
+def test_duration_spans_point_at_their_text() -> None:
+    text = "onset within 2 to 8 weeks of starting"
+    (d,) = find_durations(text)
+    assert text[d.start : d.end] == d.text == "within 2 to 8 weeks"
+
+
+FORMULAS = {
+    "pdf_zero_for_oxygen": ("C759-H1186-N208-0232-S10", "C759H1186N208O232S10", {"O": 232, "S": 10}),
+    "single_atoms": ("C15-H25-N-O3", "C15H25NO3", {"N": 1, "O": 3}),
+    "two_letter_and_salt": ("C22-H23-Cl-N6-O.K", "C22H23ClN6O.K", {"Cl": 1, "K": 1}),
+    "hydrate": ("C16-H19-N3-O4-S.3H2-O", "C16H19N3O4S.3H2O", {"H": 25, "O": 7}),
+}
+
+
+@pytest.mark.parametrize("case", FORMULAS)
+def test_formula(case: str) -> None:
+    text, formula, some_elements = FORMULAS[case]
+    parsed = parse_formula(text)
+    assert parsed is not None and parsed.formula == formula
+    assert some_elements.items() <= parsed.elements.items()
+
+
+@pytest.mark.parametrize("text", ["Not Available", "Protein", "C15-Xx3", "", "12-34"])
+def test_formula_unparsable(text: str) -> None:
+    assert parse_formula(text) is None
+
+
+CAS = {"143090-92-0": True, "51384-51-1": True, "57-43-2": True, "144701-48-4": True,
+       "143090-92-1": False, "51384-51-2": False, "not-a-cas": False}
+
+
+@pytest.mark.parametrize("cas", CAS)
+def test_cas_check_digit(cas: str) -> None:
+    assert cas_check_digit_ok(cas) is CAS[cas]
+
+
+SEVERITIES = {"3+ (jaundice, hospitalization)": 3, "4+, variceal hemorrhage": 4, "5+ (death from ALF)": 5,
+              "1+ (enzyme elevations and symptoms without jaundice)": 1,
+              "Mild (enzyme elevations without jaundice)": 1, "unknown": None, "6+": None}
+
+
+@pytest.mark.parametrize("text", SEVERITIES)
+def test_severity(text: str) -> None:
+    assert parse_severity(text) == SEVERITIES[text]
+
+
+PATTERNS = {
+    "Hepatocellular (R=15)": ("hepatocellular", 15.0),
+    "Cholestatic (R=0.7)": ("cholestatic", 0.7),
+    "Mixed (R=~3.9)": ("mixed", 3.9),
+    "Hepatocellular-mixed (R=5.8, falling to 2.1 at time of peak bilirubin)": ("hepatocellular", 5.8),
+    "Hepatocellular→Cholestatic (R=7.5→1.1)": ("hepatocellular", 7.5),
+    "Hepatocellular (R value could not be determined)": ("hepatocellular", None),
+    "None: normal serum enzymes": ("none", None),
+}
+
+
+@pytest.mark.parametrize("text", PATTERNS)
+def test_pattern(text: str) -> None:
+    assert parse_pattern(text) == PATTERNS[text]
+
+
+MEDICATIONS = {
+    "Anakinra (100 mg daily)": ("Anakinra", "100 mg daily"),
+    "Tizanidine 36 mg daily": ("Tizanidine", "36 mg daily"),
+    "Flurbiprofen (200 mg daily for ~1 month)": ("Flurbiprofen", "200 mg daily for ~1 month"),
+    "Fluoxetine": ("Fluoxetine", None),
+}
+
+
+@pytest.mark.parametrize("text", MEDICATIONS)
+def test_medication(text: str) -> None:
+    assert parse_medication(text) == MEDICATIONS[text]
+
+
+def test_other_medications() -> None:
+    assert split_medications("Prednisone, folate") == ["Prednisone", "folate"]
+    assert split_medications("None mentioned") == []
+    assert split_medications("None") == []
+
+
+def test_dose_amounts_read_ranges() -> None:
+    assert sorted(dose_amounts("increased the dose (from 75 to 300 mg daily)")) == [75.0, 300.0]
+    assert dose_amounts("prednisone (1 mg/kg)") == [1.0]
+
+
+PATIENTS = {"A 22 year old woman with": (22, "female"), "a 56-year-old man": (56, "male"),
+            "An 18 month old girl": (1.5, "female"), "A 39 year old patient": (39, None)}
+
+
+@pytest.mark.parametrize("text", PATIENTS)
+def test_patient(text: str) -> None:
+    found = find_patient(text)
+    assert found is not None and (found.age_years, found.sex) == PATIENTS[text]
