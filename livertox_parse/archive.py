@@ -14,10 +14,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .errors import LiverToxError
 
 DEFAULT_MAX_MEMBER_BYTES = 20 * 1024 * 1024
+_READ_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error)
 
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 _FRONT = re.compile(rb"""<book-part-wrapper\b[^>]*\bfrom-where\s*=\s*["'](?:front|back)["']""")
@@ -48,25 +50,27 @@ def iter_archive(path: str | Path, *, max_member_bytes: int = DEFAULT_MAX_MEMBER
     """
     name = str(path)
     try:
-        fileobj = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-    except OSError as exc:
+        with open(path, "rb") as fileobj:
+            yield from _stream(fileobj, max_member_bytes, name)
+    except OSError as exc:  # _stream turns its own read errors into LTX024: this is the open failing
         raise LiverToxError("LTX001", f"cannot read archive: {exc.strerror or exc}", path=name) from exc
+
+
+def _stream(fileobj: BinaryIO, limit: int, name: str) -> Iterator[ArchiveMember]:
+    """Members of the gzip-compressed tar stream read from ``fileobj``, in order."""
     try:
-        try:
-            tar = tarfile.open(fileobj=fileobj, mode="r|gz")
-        except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-            raise LiverToxError("LTX024", f"archive is corrupt: {exc}", path=name) from exc
-        with tar:
-            while True:
-                try:
-                    info = tar.next()
-                except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-                    raise LiverToxError("LTX024", f"archive is corrupt: {exc}", path=name) from exc
-                if info is None:
-                    return
-                yield _member(tar, info, max_member_bytes, name)
-    finally:
-        fileobj.close()
+        tar = tarfile.open(fileobj=fileobj, mode="r|gz")  # noqa: SIM115 - closed by the with below
+    except _READ_ERRORS as exc:
+        raise LiverToxError("LTX024", f"archive is corrupt: {exc}", path=name) from exc
+    with tar:
+        while True:
+            try:
+                info = tar.next()
+            except _READ_ERRORS as exc:
+                raise LiverToxError("LTX024", f"archive is corrupt: {exc}", path=name) from exc
+            if info is None:
+                return
+            yield _member(tar, info, limit, name)
 
 
 def _member(tar: tarfile.TarFile, info: tarfile.TarInfo, limit: int, archive: str) -> ArchiveMember:
@@ -85,7 +89,7 @@ def _member(tar: tarfile.TarFile, info: tarfile.TarInfo, limit: int, archive: st
     try:
         handle = tar.extractfile(info)
         data = handle.read(limit + 1) if handle is not None else b""
-    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+    except _READ_ERRORS as exc:
         raise LiverToxError("LTX024", f"archive is corrupt while reading {name!r}: {exc}", path=archive) from exc
     if len(data) > limit:
         return ArchiveMember(name, error=LiverToxError("LTX023", f"member {name!r} is over the limit", path=name))

@@ -19,14 +19,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from .document import Cell, Document, Source, Table, TextBuilder
 from .errors import LiverToxError
 
-Origins = Union[int, list[int]]  # a start offset (characters map one to one) or one offset per character
+Origins = int | list[int]  # a start offset (characters map one to one) or one offset per character
 Run = tuple[str, Origins]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -35,12 +34,12 @@ _MARKUP = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
     r"|<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*'|\[.*?\])*>"
     r"|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
-    re.S,
+    re.DOTALL,
 )
-_REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);|<!\[CDATA\[(.*?)\]\]>|\r\n?", re.S)
+_REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);|<!\[CDATA\[(.*?)\]\]>|\r\n?", re.DOTALL)
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _WS_RUN = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")  # whitespace that is not already a single space
-_DOCTYPE = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*(\[)?", re.S)
+_DOCTYPE = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*(\[)?", re.DOTALL)
 _PUBMED_HREF = re.compile(r"pubmed(?:\.ncbi\.nlm\.nih\.gov)?/+(\d{1,9})/?$")
 _NAME = re.compile(r"[^\s/>]+")
 _NOTE_MARK = re.compile(r"^[*†‡§¶#]")
@@ -50,8 +49,8 @@ _SKIP = frozenset({"alt-text", "label", "object-id", "graphic", "inline-graphic"
                    "long-desc", "permissions", "attrib"})
 _CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
              "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
-_PARSER_OPTIONS = dict(resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
-                       huge_tree=False, remove_comments=False, remove_pis=False)
+_PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": True, "dtd_validation": False,
+                   "huge_tree": False, "remove_comments": False, "remove_pis": False}
 
 
 class _Misaligned(Exception):
@@ -74,7 +73,7 @@ def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
         raise LiverToxError("LTX003", "empty input", path=name)
     text = _decode_source(data, name)
     _refuse_dtd_subset(text, name)
-    parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -159,7 +158,7 @@ def _slice(origins: Origins, a: int, b: int) -> list[int] | range:
 class _Line:
     """One output line under construction: whitespace collapsed, ends stripped, origins kept."""
 
-    __slots__ = ("parts", "origins", "n", "pending", "last", "marks")
+    __slots__ = ("last", "marks", "n", "origins", "parts", "pending")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -414,7 +413,7 @@ class _Renderer:
     def _paragraph(self, el: etree._Element) -> None:
         self._flush()
         self._inline(el)
-        start, text = self._flush()
+        _, text = self._flush()
         if self.note_target is not None:
             if text and _NOTE_MARK.match(text):
                 self.note_target.notes.append(text)
@@ -520,7 +519,7 @@ class _Renderer:
                 self._inline(label)
                 self.cur.space()
             if caption is not None and caption.find("title") is not None:
-                self._inline(caption.find("title"))  # type: ignore[arg-type]
+                self._inline(caption.find("title"))
             self._flush()
             if caption is not None:
                 for p in caption.iterchildren("p"):
