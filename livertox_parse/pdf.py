@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -39,10 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfpage import PDFPage
 from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import PdfminerException
 
 from .document import Cell, Document, Source, Table, TextBuilder
@@ -55,25 +56,58 @@ PARA_PITCH = 1.5  # a line further than this many font sizes below the previous 
 SHORT_LINE = 0.25  # a line ending this fraction of the column width short of the right edge is "short"
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-              "\ufb05": "st", "\ufb06": "st"}
-_SPACES = frozenset("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                    "\u202f\u205f\u3000\t")
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+_SPACES = frozenset(
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+)
 _DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 # Adobe Symbol encoding, letters only; "m" is the micro sign as in units (µKat/L, µmol/L).
-_SYMBOL = dict(zip("abgdezhqiklmnxprstufcywABGDEZHQIKLMNXPRSTUFCYW",
-                   "αβγδεζηθικλµνξπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΠΡΣΤΥΦΧΨΩ"))
+_SYMBOL = dict(
+    zip("abgdezhqiklmnxprstufcywABGDEZHQIKLMNXPRSTUFCYW", "αβγδεζηθικλµνξπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΠΡΣΤΥΦΧΨΩ")
+)
 _WINANSI_BULLETS = frozenset({127, 129, 141, 143, 144, 157})  # unused WinAnsi codes print as bullets
 _CID = re.compile(r"\(cid:(\d+)\)")
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
-_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?$", re.I)
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _YEAR_DASH = re.compile(r"(19|20)\d\d-\.$")
 _WORD = re.compile(r"[^\W\d_]+")
 _BULLETS = ("•", "◦", "▪", "‣", "–\u00a0")
 _NOTE_MARKS = "*†‡§¶#"
-_LAB_HEADER = re.compile(r"\b(ALT|AST|Alk\.? ?P|GGT|INR|bilirubin|time after)\b", re.I)
-_PREFIXES = frozenset({"self", "non", "anti", "pro", "well", "ill", "cross", "co", "semi", "multi", "pre", "post",
-                       "beta", "alpha", "gamma", "mild", "high", "low", "long", "short", "half", "dose"})
+_LAB_HEADER = re.compile(r"\b(ALT|AST|Alk\.? ?P|GGT|INR|bilirubin|time after)\b", re.IGNORECASE)
+_PREFIXES = frozenset(
+    {
+        "self",
+        "non",
+        "anti",
+        "pro",
+        "well",
+        "ill",
+        "cross",
+        "co",
+        "semi",
+        "multi",
+        "pre",
+        "post",
+        "beta",
+        "alpha",
+        "gamma",
+        "mild",
+        "high",
+        "low",
+        "long",
+        "short",
+        "half",
+        "dose",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -153,58 +187,59 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> Document:
     if not pages:
         raise _fail("LTX012", "PDF has no pages; expected at least one page of text", where)
     if not any(p.nonspace for p in pages):
-        raise _fail("LTX013", f"none of the {len(pages)} pages has a text layer (scanned image?); "
-                              "expected selectable text", where, page=1)
-    return _assemble(pages, Source(path=where, format="pdf", sha256=hashlib.sha256(data).hexdigest(),
-                                   pages=len(pages)))
+        raise _fail(
+            "LTX013",
+            f"none of the {len(pages)} pages has a text layer (scanned image?); expected selectable text",
+            where,
+            page=1,
+        )
+    return _assemble(
+        pages, Source(path=where, format="pdf", sha256=hashlib.sha256(data).hexdigest(), pages=len(pages))
+    )
 
 
 def _read_pages(data: bytes, where: str) -> list[_Page]:
     """Parse every page into lines and tables, releasing pdfplumber's per-page caches as it goes."""
     try:
-        pdf = pdfplumber.PDF(io.BytesIO(data))
+        pdf = PDF(io.BytesIO(data))
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, PDFEncryptionError):
-            raise _fail("LTX011", "PDF is encrypted and cannot be opened without a password; "
-                                  "expected an unencrypted PDF", where) from None
+            raise _fail(
+                "LTX011",
+                "PDF is encrypted and cannot be opened without a password; expected an unencrypted PDF",
+                where,
+            ) from None
         raise _fail("LTX010", f"PDF is corrupt: {cause}", where) from None
-    except Exception as exc:  # pdfminer raises many types on damaged files
+    except Exception as exc:  # noqa: BLE001  # pdfminer raises many types on damaged files
         raise _fail("LTX010", f"PDF is corrupt: {exc}", where) from None
     pages: list[_Page] = []
-    number = 0
     try:
         for page in _iter_pages(pdf):
-            number = page.page_number
             try:
                 raw = _raw_page(page)
             finally:
                 page.close()
             try:
-                pages.append(_build_page(number, *raw))
+                pages.append(_build_page(page.page_number, *raw))
             except Exception as exc:  # a bug of ours, not a damaged file
-                raise _fail("LTX099", f"internal error on page {number}: {exc!r}", where, number) from exc
+                raise _fail(
+                    "LTX099", f"internal error on page {page.page_number}: {exc!r}", where, page.page_number
+                ) from exc
     except LiverToxError:
         raise
-    except Exception as exc:
-        raise _fail("LTX010", f"PDF is corrupt: page {number + 1} could not be read ({exc})", where,
-                    page=number + 1) from None
+    except Exception as exc:  # noqa: BLE001  # pdfminer and pdfplumber raise many types on damaged files
+        at = len(pages) + 1
+        raise _fail("LTX010", f"PDF is corrupt: page {at} could not be read ({exc})", where, at) from None
     finally:
         pdf.flush_cache()
         pdf.stream.close()
     return pages
 
 
-def _iter_pages(pdf: pdfplumber.PDF) -> Iterator[Page]:
+def _iter_pages(pdf: PDF) -> Iterator[Page]:
     """Yield pdfplumber pages one at a time without building ``pdf.pages``."""
-    gen = PDFPage.create_pages(pdf.doc)
-    number = 0
-    while True:
-        try:
-            page_obj = next(gen)
-        except StopIteration:
-            return
-        number += 1
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
         yield Page(pdf, page_obj, page_number=number)
 
 
@@ -220,8 +255,9 @@ def _raw_page(page: Page) -> tuple[float, float, list[dict[str, Any]], list[_Raw
     return float(page.width), float(page.height), list(page.chars), tables
 
 
-def _build_page(number: int, width: float, height: float, raw_chars: list[dict[str, Any]],
-                raw_tables: list[_RawTable]) -> _Page:
+def _build_page(
+    number: int, width: float, height: float, raw_chars: list[dict[str, Any]], raw_tables: list[_RawTable]
+) -> _Page:
     """A page as loose lines and tables in reading order."""
     chars = [c for c in (_char(raw) for raw in raw_chars) if c is not None]
     tables: list[_Table] = []
@@ -252,8 +288,15 @@ def _char(raw: dict[str, Any]) -> _Char | None:
     text = "".join(" " if ch in _SPACES else _LIGATURES.get(ch, ch) for ch in text if ch not in _DROP)
     if not text:
         return None
-    return _Char(text, float(raw["x0"]), float(raw["x1"]), float(raw["top"]), float(raw["bottom"]),
-                 round(float(raw.get("size", 0.0)), 1), bool(_BOLD.search(font)))
+    return _Char(
+        text,
+        float(raw["x0"]),
+        float(raw["x1"]),
+        float(raw["top"]),
+        float(raw["bottom"]),
+        round(float(raw.get("size", 0.0)), 1),
+        bool(_BOLD.search(font)),
+    )
 
 
 def _inside(c: _Char, box: tuple[float, ...], pad: float = 1.0) -> bool:
@@ -286,6 +329,7 @@ def _lines(chars: list[_Char]) -> list[_Line]:
 def _merge_scripts(groups: list[list[_Char]]) -> list[list[_Char]]:
     """Fold a group of smaller type (a superscript such as the "th" of "20th") into the neighbouring
     line it overlaps most."""
+
     def extent(g: list[_Char]) -> tuple[float, float, float]:
         return min(c.top for c in g), max(c.bottom for c in g), max(c.size for c in g)
 
@@ -327,15 +371,26 @@ def _line(group: list[_Char]) -> _Line | None:
     inked = [c for c in group if not c.text.isspace()]
     size = Counter(c.size for c in inked).most_common(1)[0][0]
     body = [c for c in inked if c.size == size]  # the line's box ignores superscripts
-    return _Line(text, group[0].x0, max(c.x1 for c in group), min(c.top for c in body),
-                 max(c.bottom for c in body), size, sum(c.bold for c in inked) >= 0.9 * len(inked),
-                 len(inked))
+    return _Line(
+        text,
+        group[0].x0,
+        max(c.x1 for c in group),
+        min(c.top for c in body),
+        max(c.bottom for c in body),
+        size,
+        sum(c.bold for c in inked) >= 0.9 * len(inked),
+        len(inked),
+    )
 
 
-def _table(bbox: tuple[float, float, float, float], cell_rows: list[list[tuple[float, float, float, float] | None]],
-           chars: list[_Char], page: int) -> _Table | None:
+def _table(
+    bbox: tuple[float, float, float, float],
+    cell_rows: list[list[tuple[float, float, float, float] | None]],
+    chars: list[_Char],
+    page: int,
+) -> _Table | None:
     """A ruled table as rows of cells with colspans; None when it has no text at all."""
-    x0, top, x1, bottom = bbox
+    _, top, x1, bottom = bbox
     cells = [box for row in cell_rows for box in row if box is not None]
     xs: list[float] = []
     for x in sorted([b[0] for b in cells] + [x1]):
@@ -365,7 +420,7 @@ def _table(bbox: tuple[float, float, float, float], cell_rows: list[list[tuple[f
             bold = bool(lines) and all(line.bold for line in lines)
             if start < ncols:
                 out[start] = _TCell(text, max(1, end - start), bold)
-        covered = set()
+        covered: set[int] = set()
         for i, cell in enumerate(out):
             if cell is not None:
                 covered.update(range(i + 1, i + cell.colspan))
@@ -377,6 +432,7 @@ def _table(bbox: tuple[float, float, float, float], cell_rows: list[list[tuple[f
 
 def _drop_running_lines(pages: list[_Page]) -> list[str]:
     """Remove running headers, footers and page numbers in place; return their texts."""
+
     def band(line: _Line, page: _Page) -> bool:
         mid = (line.top + line.bottom) / 2
         return mid < MARGIN_BAND * page.height or mid > (1 - MARGIN_BAND) * page.height
@@ -391,8 +447,11 @@ def _drop_running_lines(pages: list[_Page]) -> list[str]:
     for page in pages:
         keep: list[_Line | _Table] = []
         for it in page.items:
-            if isinstance(it, _Line) and band(it, page) and (seen[key(it.text)] >= 2
-                                                              or _PAGE_NUMBER.match(it.text)):
+            if (
+                isinstance(it, _Line)
+                and band(it, page)
+                and (seen[key(it.text)] >= 2 or _PAGE_NUMBER.match(it.text))
+            ):
                 dropped.append(it.text)
             else:
                 keep.append(it)
@@ -414,16 +473,19 @@ def _drop_citation(page: _Page, body_size: float) -> str | None:
     if not block or len(block) == len(page.items):
         return None
     text = " ".join(line.text for line in block)
-    if ("bookshelf" in text.lower() or _YEAR_DASH.search(block[-1].text)
-            or all(line.size < body_size for line in block)):
-        page.items = page.items[len(block):]
+    if (
+        "bookshelf" in text.lower()
+        or _YEAR_DASH.search(block[-1].text)
+        or all(line.size < body_size for line in block)
+    ):
+        page.items = page.items[len(block) :]
         return text
     return None
 
 
 def _merge_tables(pages: list[_Page]) -> None:
     """Join a table ending one page to a table opening the next page when their columns agree."""
-    for prev, page in zip(pages, pages[1:]):
+    for prev, page in itertools.pairwise(pages):
         if not prev.items or not page.items:
             continue
         last, first = prev.items[-1], page.items[0]
@@ -441,8 +503,9 @@ def _vocabulary(items: list[_Line | _Table]) -> tuple[set[str], set[str]]:
     pairs: set[str] = set()
     texts: list[str] = []
     for it in items:
-        texts.extend([it.text] if isinstance(it, _Line) else
-                     [c.text for row in it.rows for c in row if c is not None])
+        texts.extend(
+            [it.text] if isinstance(it, _Line) else [c.text for row in it.rows for c in row if c is not None]
+        )
     prev_hyphen = False
     for text in texts:
         tokens = text.split()
@@ -454,7 +517,7 @@ def _vocabulary(items: list[_Line | _Table]) -> tuple[set[str], set[str]]:
         for token in tokens:
             found = _WORD.findall(token.lower())
             words.update(found)
-            pairs.update(f"{a}-{b}" for a, b in zip(found, found[1:]))
+            pairs.update(f"{a}-{b}" for a, b in itertools.pairwise(found))
     return words, pairs
 
 
@@ -507,9 +570,12 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
             return
         text = para[0].text
         mark(para[0].page, len(tb))
-        for prev, line in zip(para, para[1:]):
-            if prev.text.endswith("\u00ad") or (prev.text.endswith("-") and prev.text[-2:-1] != " "
-                                                   and _join_hyphen(prev.text, line.text, words, pairs)):
+        for prev, line in itertools.pairwise(para):
+            if prev.text.endswith("\u00ad") or (
+                prev.text.endswith("-")
+                and prev.text[-2:-1] != " "
+                and _join_hyphen(prev.text, line.text, words, pairs)
+            ):
                 text = text[:-1]
             elif not prev.text.endswith("-"):
                 text += " "
@@ -537,8 +603,12 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
         page_starts.append(nxt)
     page_starts.reverse()
     page_starts[0] = 0
-    return tb.build(source, page_starts=tuple(page_starts), tables=tuple(tables),
-                    extra={"citation": citation, "running_lines": sorted(set(dropped))})
+    return tb.build(
+        source,
+        page_starts=tuple(page_starts),
+        tables=tuple(tables),
+        extra={"citation": citation, "running_lines": sorted(set(dropped))},
+    )
 
 
 def _body_size(pages: list[_Page]) -> float:
@@ -587,7 +657,7 @@ def _attach_notes(items: list[_Line | _Table]) -> None:
         if not isinstance(it, _Table):
             continue
         marks = {ch for row in it.rows for c in row if c for ch in c.text if ch in _NOTE_MARKS}
-        for follow in items[i + 1:i + 4]:
+        for follow in items[i + 1 : i + 4]:
             if not isinstance(follow, _Line) or follow.text[:1] not in marks:
                 break
             it.notes.append(follow.text)
@@ -595,7 +665,7 @@ def _attach_notes(items: list[_Line | _Table]) -> None:
 
 def _kind(rows: list[list[_TCell | None]], ncols: int) -> str:
     first = " ".join(c.text for c in rows[0] if c) if rows else ""
-    if re.search(r"\bCAS\b", first, re.I) and re.search(r"formula", first, re.I):
+    if re.search(r"\bCAS\b", first, re.IGNORECASE) and re.search(r"formula", first, re.IGNORECASE):
         return "chemical"
     labels = [row[0].text for row in rows if row and row[0] is not None]
     if ncols == 2 and labels and sum(t.endswith(":") for t in labels) * 2 >= len(rows):
