@@ -11,10 +11,17 @@ Provenance is exact: a regular-expression pass over the source finds every tag, 
 tags is decoded here (character references, CDATA, line ends) character by character. The walk checks each
 tag against lxml's tree; if they ever disagree the reader falls back to the start of the element's line
 (``extra["provenance"] == "line"``).
+
+``extra`` holds ``title``, ``last_update`` (ISO date), ``chapter_id``, ``sections`` (``{id, title, start, end,
+level}`` with the heading line's span), ``pmids`` (``[start, end, pmid]``: the span of the link text or
+reference number that carries a PubMed id) and ``provenance``. Tables are typed ``key_points``,
+``laboratory_values``, ``chemical``, ``agents`` or ``other``; a list whose items are each one link to another
+chapter (a class chapter's "links to individual drug records") is also given as an ``agents`` table.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -92,6 +99,14 @@ def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
         raise LiverToxError("LTX005", "no chapter body (front matter?)", path=name)
     source = Source(path=name, format="nxml", sha256=hashlib.sha256(data).hexdigest(), pages=None)
     return _Renderer(text, root).render(part, source)
+
+
+def _date(year: str, month: str, day: str) -> datetime.date | None:
+    """The calendar date these element texts name, or None when they do not name one."""
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _decode_source(data: bytes, name: str) -> str:
@@ -319,6 +334,7 @@ class _Renderer:
 
     # -- output -------------------------------------------------------------------------------------
     def render(self, part: etree._Element, source: Source) -> Document:
+        """The Document for one ``book-part``: title, last update, then body and back matter as lines."""
         extra: dict[str, object] = {}
         meta = part.find("book-part-meta")
         title = meta.find("title-group/title") if meta is not None else None
@@ -327,12 +343,11 @@ class _Renderer:
             extra["title"] = self._flush()[1]
         date = meta.find("pub-history/date[@date-type='updated']") if meta is not None else None
         if date is not None:
-            parts = [(date.findtext(k) or "").strip() for k in ("year", "month", "day")]
-            if all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-                year, month, day = (int(p) for p in parts)
-                self.cur.raw(f"Last Update: {_MONTHS[month - 1]} {day}, {year}.", self._where(date))
+            when = _date(*((date.findtext(k) or "").strip() for k in ("year", "month", "day")))
+            if when is not None:
+                self.cur.raw(f"Last Update: {_MONTHS[when.month - 1]} {when.day}, {when.year}.", self._where(date))
                 self._flush()
-                extra["last_update"] = f"{year:04d}-{month:02d}-{day:02d}"
+                extra["last_update"] = when.isoformat()
         for container in (part.find("body"), part.find("back")):
             if container is not None:
                 self._blocks(container, 0)

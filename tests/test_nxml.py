@@ -478,3 +478,19 @@ def test_paragraph_text_round_trips_with_spans(body: str) -> None:
     assert (lines[2] if expected else "") == expected
     for sec in d.extra["sections"]:  # type: ignore[union-attr]
         assert d.text[sec["start"] : sec["end"]] == sec["title"]
+
+
+@pytest.mark.parametrize(("ymd", "line"), [
+    (("2019", "6", "5"), "Last Update: June 5, 2019."),
+    (("2019", "13", "5"), None),
+    (("2019", "2", "30"), None),
+    (("", "2", "3"), None),
+])
+def test_last_update_only_for_real_dates(ymd: tuple[str, str, str], line: str | None) -> None:
+    history = ("<pub-history><date date-type=\"updated\"><day>{2}</day><month>{1}</month><year>{0}</year>"
+               "</date></pub-history>").format(*ymd)
+    text = CHAPTER.replace("</title-group>\n</book-part-meta>", f"</title-group>{history}</book-part-meta>")
+    assert history in text
+    d = read_nxml("d.nxml", text.replace("{body}", "b").encode())
+    assert d.text.split("\n")[1] == (line or "OVERVIEW")
+    assert ("last_update" in d.extra) == (line is not None)
