@@ -57,11 +57,6 @@ def _lexicon() -> tuple[str, ...]:
     return tuple(str(r["name"]) for r in load_table("drugs").rules)
 
 
-@cache
-def _lexicon_words() -> frozenset[str]:
-    return frozenset(name.split()[0].lower() for name in _lexicon())
-
-
 def _register_components() -> None:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
@@ -138,18 +133,69 @@ def _chapter_matcher(nlp: Language, monograph: Monograph) -> Any:
     return matcher
 
 
-def _candidate_blocks(doc: Document, spans: list[SectionSpan], words: frozenset[str]) -> Iterable[tuple[int, str]]:
-    """(offset, text) of blocks worth tokenising: runs of non-blank lines within one section, outside
-    reference lists, holding a digit or a word of a known name."""
+def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]]:
+    """(offset, text) of runs of non-blank lines within one section, outside reference lists."""
     bounds = sorted({0, len(doc.text), *(s.start for s in spans), *(s.heading_end for s in spans)})
     skip = [(s.start, s.end) for s in spans if s.id in SKIPPED_SECTIONS]
     for a, b in zip(bounds, bounds[1:]):
         if any(s <= a < e for s, e in skip):
             continue
         for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", doc.text[a:b]):
-            block = m.group(0)
-            if any(c.isdigit() for c in block) or not words.isdisjoint(re.findall(r"[a-z]+", block.lower())):
-                yield a + m.start(), block
+            yield a + m.start(), m.group(0)
+
+
+def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> list[tuple[int, str]]:
+    """The cheap pass: every regex and name hit, widened to whitespace and merged into windows.
+
+    Only these windows are tokenised by spaCy; text with nothing to find never is.
+    """
+    patterns: list[Any] = [names, _lab_regex(), *(p for _, p in _REGEXES)]
+    out: list[tuple[int, str]] = []
+    for offset, block in _blocks(doc, spans):
+        hits = [(m.start(), m.end()) for p in patterns for m in p.finditer(block) if m.end() > m.start()]
+        hits = sorted(hits + [(d.start, d.end) for d in find_durations(block)])
+        merged: list[list[int]] = []
+        for s, e in hits:
+            while s > 0 and not block[s - 1].isspace():
+                s -= 1
+            while e < len(block) and not block[e].isspace():
+                e += 1
+            if merged and s <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        out.extend((offset + s, block[s:e]) for s, e in merged)
+    return out
+
+
+class _NameFinder:
+    """Finds known names by looking up each word in a dict (a regex alternation of hundreds is slow)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_first: dict[str, list[str]] = {}
+        for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
+            self.by_first.setdefault(name.split()[0], []).append(name)
+
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
+        lower = text.lower()
+        for word in _WORD.finditer(lower):
+            for name in self.by_first.get(word.group(0), ()):
+                end = word.start() + len(name)
+                if lower.startswith(name, word.start()) and (end == len(lower) or not lower[end].isalnum()):
+                    yield _WORD.match(text, word.start(), end)  # type: ignore[misc]
+                    break
+
+
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _names(monograph: Monograph) -> _NameFinder:
+    names = set(_lexicon()) | set(monograph.agents) | set(monograph.trade_names)
+    names |= {c.drug for c in monograph.chemicals}
+    if monograph.subclass:
+        names |= set(monograph.subclass.other_drugs)
+    names |= {c.key_points.medication.name for c in monograph.cases if c.key_points and c.key_points.medication.name}
+    return _NameFinder(names)
 
 
 def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
@@ -164,8 +210,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     """Entities of every label, spans indexing ``doc.text``, each with its innermost section id."""
     nlp = get_nlp()
     matcher = _chapter_matcher(nlp, monograph)
-    words = _lexicon_words() | {w.lower() for n in monograph.agents + monograph.trade_names for w in n.split()[:1]}
-    lines = list(_candidate_blocks(doc, spans, words))
+    lines = _windows(doc, spans, _names(monograph))
     out: list[Entity] = []
     docs = []
     for _, line in lines:

@@ -60,10 +60,28 @@ def _number(word: str, half: str | None) -> float:
     return value + 0.5 if half and half.strip() else value
 
 
+_UNIT_WORD = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b", re.I)
+_LOOKBEHIND = 80  # longest duration phrase before its unit word ("within the first two and a half")
+
+
+def _duration_matches(text: str) -> list[re.Match[str]]:
+    """DURATION_RE matches, searched only just before unit words (the full regex is slow on long text)."""
+    found: dict[int, re.Match[str]] = {}
+    last_end = 0
+    for unit in _UNIT_WORD.finditer(text):
+        lo = max(last_end, unit.start() - _LOOKBEHIND)
+        for m in DURATION_RE.finditer(text, lo, unit.end()):
+            if m.end() == unit.end():
+                found.setdefault(m.end(), m)
+                last_end = m.end()
+                break
+    return [found[k] for k in sorted(found)]
+
+
 def find_durations(text: str) -> list[DurationValue]:
     """Every duration phrase in ``text`` with its day range (spans index ``text``)."""
     out: list[DurationValue] = []
-    for m in DURATION_RE.finditer(text):
+    for m in _duration_matches(text):
         unit = _UNIT_ALIASES[m.group("unit").lower()]
         factor = DAYS_PER_UNIT[unit]
         prefix = (m.group("prefix") or "").strip().lower()
