@@ -257,13 +257,14 @@ class _Renderer:
     def __init__(self, src: str, root: etree._Element) -> None:
         self.src = src
         self.builder = TextBuilder()
-        self.runs: dict[etree._Element, tuple[int, Run, Run]] = {}
+        # node -> (tag offset, text start, text end, tail start, tail end) in ``src``
+        self.spans: dict[etree._Element, tuple[int, int, int, int, int]] = {}
         self.exact = True
         try:
             self._align(root)
         except (_Misaligned, IndexError):
             self.exact = False
-            self.runs.clear()
+            self.spans.clear()
             starts = [0] + [m.end() for m in re.finditer("\n", src)]
             self.line_starts = starts
         self.cur = _Line()
@@ -276,59 +277,61 @@ class _Renderer:
 
     # -- provenance ---------------------------------------------------------------------------------
     def _align(self, root: etree._Element) -> None:
-        """Pair every element with its tags in the source; record (tag offset, text run, tail run)."""
+        """Pair every node with its tags in the source: record its tag offset and its text and tail spans."""
         src = self.src
         tokens = [m.span() for m in _MARKUP.finditer(src)]
         if "<![CDATA[" in src:
             tokens = [(a, b) for a, b in tokens if not src.startswith("<![CDATA[", a)]
+        tokens.append((len(src), len(src)))  # sentinel: the root's tail ends at the end of the text
         i = 0
-        while not re.match(r"<[^!?/]", self.src[tokens[i][0] : tokens[i][0] + 2]):
+        while not re.match(r"<[^!?/]", src[tokens[i][0] : tokens[i][0] + 2]):
             i += 1
-        end = self._align_el(root, tokens, i)
-        if end > len(tokens):
-            raise _Misaligned
-
-    def _align_el(self, el: etree._Element, tokens: list[tuple[int, int]], i: int) -> int:
-        src = self.src
-        start, stop = tokens[i]
-        name = _NAME.match(src, start + 1)
-        if name is None or name.group().rpartition(":")[2] != el.tag.rpartition("}")[2]:
-            raise _Misaligned
-        closed = src[stop - 2] == "/"
-        text = _decode(src, stop, tokens[i + 1][0]) if not closed else ("", stop)
-        i += 1
-        for child in el:
-            if not isinstance(child.tag, str):
-                if isinstance(child, etree._Entity):
-                    continue  # the reference stays in the surrounding text chunk, written as it was
-                child_stop = tokens[i][1]  # a comment or processing instruction: one token
-                self.runs[child] = (tokens[i][0], ("", 0), _decode(src, child_stop, tokens[i + 1][0]))
+        spans = self.spans
+        stack: list[tuple[etree._Element, int, int, int, bool]] = []  # node, tag at, text start/end, <x/>
+        for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+            start, stop = tokens[i]
+            tag = node.tag
+            if not isinstance(tag, str) and event in ("start", "end"):
+                continue  # an entity reference: it stays in the surrounding text span, written as it was
+            if event == "start":
+                if not (src.startswith(tag, start + 1) and src[start + 1 + len(tag)] in " \t\r\n/>"):
+                    name = _NAME.match(src, start + 1)
+                    if name is None or name.group().rpartition(":")[2] != tag.rpartition("}")[2]:
+                        raise _Misaligned
                 i += 1
-                continue
-            i = self._align_el(child, tokens, i)
-        if not closed:
-            if not src.startswith("</", tokens[i][0]):
-                raise _Misaligned
-            stop = tokens[i][1]
-            i += 1
-        tail = _decode(src, stop, tokens[i][0]) if i < len(tokens) else ("", stop)
-        self.runs[el] = (start, text, tail)
-        return i
+                closed = src[stop - 2] == "/"
+                stack.append((node, start, stop, stop if closed else tokens[i][0], closed))
+            elif event == "end":
+                el, tag_at, text_start, text_end, closed = stack.pop()
+                if closed:
+                    stop = text_start
+                else:
+                    if not src.startswith("</", start):
+                        raise _Misaligned
+                    i += 1
+                spans[el] = (tag_at, text_start, text_end, stop, tokens[i][0])
+            else:  # a comment or processing instruction: one token
+                i += 1
+                spans[node] = (start, stop, stop, stop, tokens[i][0])
+        if stack or i >= len(tokens):
+            raise _Misaligned
 
     def _where(self, el: etree._Element) -> int:
         if self.exact:
-            return self.runs[el][0]
+            return self.spans[el][0]
         line = getattr(el, "sourceline", None) or 1
         return self.line_starts[min(line, len(self.line_starts)) - 1]
 
     def _text(self, el: etree._Element) -> Run:
         if self.exact:
-            return self.runs[el][1]
+            span = self.spans[el]
+            return _decode(self.src, span[1], span[2])
         return (el.text or "", self._where(el))
 
     def _tail(self, el: etree._Element) -> Run:
         if self.exact:
-            return self.runs[el][2]
+            span = self.spans[el]
+            return _decode(self.src, span[3], span[4])
         parent = el.getparent()
         return (el.tail or "", self._where(parent if parent is not None else el))
 

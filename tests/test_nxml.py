@@ -494,3 +494,17 @@ def test_last_update_only_for_real_dates(ymd: tuple[str, str, str], line: str | 
     d = read_nxml("d.nxml", text.replace("{body}", "b").encode())
     assert d.text.split("\n")[1] == (line or "OVERVIEW")
     assert ("last_update" in d.extra) == (line is not None)
+
+
+def test_comments_pis_and_empty_elements_keep_exact_provenance() -> None:
+    xml = ('<book-part-wrapper><book-part><body><sec id="s"><title>T<!-- c -->x<?pi q?>y</title>\n'
+           '<p>a<!--z-->b<break/>c &#x41; <bold/>d</p></sec></body></book-part></book-part-wrapper>')
+    d = read_nxml("t.nxml", xml.encode())
+    assert d.text == "Txy\nabc A d\n"
+    assert d.extra["provenance"] == "exact"
+    second = xml.split("\n")[1]
+    for needle, col in [("c A", second.index("c &#x41;") + 1), ("A d", second.index("&#x41;") + 1),
+                        ("d\n", second.index("d</p>") + 1)]:
+        loc = d.locate(d.text.index(needle))
+        assert (loc.line, loc.column) == (2, col), needle
+    assert d.locate(d.text.index("y")).column == xml.index("y</title>") + 1
