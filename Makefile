@@ -17,13 +17,17 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 ingest: $(STAMP)
-	$(BIN)/livertox-parse parse fixtures/text/*.txt -o out
+	$(BIN)/livertox-parse parse fixtures/text/*.txt -o out/text
+	$(BIN)/livertox-parse parse fixtures/pdf/*.pdf -o out/pdf
+	$(BIN)/livertox-parse parse fixtures/nxml/*.nxml -o out/nxml
 
 schemas: $(STAMP)
 	$(BIN)/python -m livertox_parse.schema_gen schemas
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
+	test ! -f benchmarks/bench_pdf.py || $(BIN)/python benchmarks/bench_pdf.py
+	test ! -f benchmarks/bench_nxml.py || $(BIN)/python benchmarks/bench_nxml.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check livertox_parse tests benchmarks
