@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["LiverToxError", "Monograph", "parse", "parse_document", "parse_text", "__version__"]
+__all__ = ["LiverToxError", "Monograph", "__version__", "parse", "parse_document", "parse_text"]
 
 if TYPE_CHECKING:
     from .errors import LiverToxError

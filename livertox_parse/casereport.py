@@ -140,7 +140,7 @@ def _lab_regex() -> re.Pattern[str]:
         r"(?:\s*(?P<unit>" + _UNITS + r")(?![\w/]))?"
         r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
         r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\))?",
-        re.I,
+        re.IGNORECASE,
     )
 
 
@@ -210,7 +210,7 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
         if len(row) == 1 and row[0].colspan > 1:
             continue  # event row spanning the table
         texts = [c.text.strip() for c in row]
-        if any(re.match(r"normal\s+values?", t, re.I) for t in texts):
+        if any(re.match(r"normal\s+values?", t, re.IGNORECASE) for t in texts):
             col = 0
             for cell in row:
                 test = columns[col][0] if col < len(columns) else None
@@ -221,7 +221,7 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
             continue
         timepoint = "; ".join(
             f"{columns[k][2]}: {texts[k]}" for k in range(min(len(row), len(columns)))
-            if columns[k][0] is None and texts[k] and re.search(r"time|after|day|week|date", columns[k][2], re.I)
+            if columns[k][0] is None and texts[k] and re.search(r"time|after|day|week|date", columns[k][2], re.IGNORECASE)
         ) or None
         col = 0
         for cell in row:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .document import Document, Table
-from .normalize import CAS_RE, cas_check_digit_ok, parse_formula
+from .normalize import CAS_RE, cas_check_digit_ok
 from .sectionize import SectionSpan
 
 LIKELIHOOD_RE = re.compile(
@@ -22,9 +22,9 @@ LIKELIHOOD_RE = re.compile(
     r"(?:\s*\((?P<text>[^()]*(?:\([^()]*\)[^()]*)*)\))?",
 )
 VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
-_LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.M)
-_DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.M | re.I)
-_SUBCLASS = re.compile(r"^(?:Other\s+)?Drugs\s+in\s+the\s+Subclass,?\s*(?P<name>[^:\n]+?)\s*:\s*", re.M | re.I)
+_LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
+_DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
+_SUBCLASS = re.compile(r"^(?:Other\s+)?Drugs\s+in\s+the\s+Subclass,?\s*(?P<name>[^:\n]+?)\s*:\s*", re.MULTILINE | re.IGNORECASE)
 _TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—-]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
 _TRADE_MARKS = re.compile(r"[®™©]")
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
@@ -194,6 +194,12 @@ def chemical_rows(doc: Document, sections: list[SectionSpan]) -> list[ChemicalRo
     return []
 
 
+def _column(header: list[str], texts: list[str], key: str, default: int) -> str:
+    """The cell of ``texts`` under the header naming ``key`` (``default`` column without a header)."""
+    i = next((j for j, name in enumerate(header) if key in name), default)
+    return texts[i] if i < len(texts) else ""
+
+
 def _rows_from_table(table: Table) -> list[ChemicalRow]:
     header: list[str] = []
     rows = []
@@ -204,16 +210,12 @@ def _rows_from_table(table: Table) -> list[ChemicalRow]:
             continue
         if not cells or not texts[0] or all(c.header for c in cells[1:] if c.text) and not header:
             continue
-        col = {name: i for i, name in enumerate(header)}
-        def cell(key: str, default: int) -> str:
-            i = next((j for name, j in col.items() if key in name), default)
-            return texts[i] if i < len(texts) else ""
-        cas = cell("CAS", 1)
+        cas = _column(header, texts, "CAS", 1)
         rows.append(ChemicalRow(
             drug=texts[0],
             cas=cas if CAS_RE.fullmatch(cas) else None,
-            formula_text=cell("FORMULA", 2),
-            structure=cell("STRUCTURE", 3) or None,
+            formula_text=_column(header, texts, "FORMULA", 2),
+            structure=_column(header, texts, "STRUCTURE", 3) or None,
             start=cells[0].start,
             end=cells[-1].end,
         ))

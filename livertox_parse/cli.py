@@ -68,7 +68,7 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 failed += 1
                 _report(exc.with_path(name), stderr)
                 continue
-            except Exception as exc:  # a bug must not cost the rest of the batch, nor show a traceback
+            except Exception as exc:  # noqa: BLE001  # a bug must not cost the rest of the batch, nor show a traceback
                 failed += 1
                 _report(LiverToxError("LTX099", f"{type(exc).__name__}: {exc}", path=name), stderr)
                 continue

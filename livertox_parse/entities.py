@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .casereport import _lab_regex  # noqa: PLC2701  (shared rule, one definition)
+from .casereport import _lab_regex
 from .chapter import LIKELIHOOD_RE
 from .document import Document
 from .models import Entity, Monograph
@@ -36,9 +37,9 @@ LABELS = ("DRUG", "TRADE_NAME", "LAB_VALUE", "DURATION", "DOSE", "LIKELIHOOD", "
 SKIPPED_SECTIONS = frozenset({"references", "annotated_bibliography"})
 
 _SEVERITY = re.compile(r"(?<![\w+])[1-5]\+(?!\w)")
-_PATTERN = re.compile(r"\b(?:hepatocellular|cholestatic|mixed)\b(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?", re.I)
+_PATTERN = re.compile(r"\b(?:hepatocellular|cholestatic|mixed)\b(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?", re.IGNORECASE)
 _FORMULA = re.compile(r"(?<![\w-])(?:[A-Z][a-z]?\d*-){2,}[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])")
-_TIMES_ULN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?(?:ULN|upper\s+limit\s+of\s+normal)", re.I)
+_TIMES_ULN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?(?:ULN|upper\s+limit\s+of\s+normal)", re.IGNORECASE)
 _REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("LIKELIHOOD", LIKELIHOOD_RE),
     ("PATIENT", _PATIENT),
@@ -137,7 +138,7 @@ def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]
     """(offset, text) of runs of non-blank lines within one section, outside reference lists."""
     bounds = sorted({0, len(doc.text), *(s.start for s in spans), *(s.heading_end for s in spans)})
     skip = [(s.start, s.end) for s in spans if s.id in SKIPPED_SECTIONS]
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         if any(s <= a < e for s, e in skip):
             continue
         for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", doc.text[a:b]):

@@ -75,7 +75,7 @@ def _normalise_line(line: str, src: int) -> tuple[str, list[int]]:
 
 
 class _Line:
-    __slots__ = ("text", "origins", "drop")
+    __slots__ = ("drop", "origins", "text")
 
     def __init__(self, text: str, origins: list[int]) -> None:
         self.text = text

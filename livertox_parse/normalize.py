@@ -34,14 +34,14 @@ DURATION_RE = re.compile(
     r"[\s-]*" + _UNIT,
     re.IGNORECASE,
 )
-_WITHIN_RANGE = re.compile(r"within\s+(?:a\s+few|few|several)\s+\w+\s+to\s+(?:up\s+to\s+)?", re.I)
+_WITHIN_RANGE = re.compile(r"within\s+(?:a\s+few|few|several)\s+\w+\s+to\s+(?:up\s+to\s+)?", re.IGNORECASE)
 _CONTEXT_AFTER = re.compile(
     r"^\s*(?:(?:to|until|before|of)\s+(?:the\s+)?(?:onset\s+of\s+)?(?P<ctx>[a-z]+)"
     r"|(?:on\s+|with\s+)?(?P<ctx2>initially|rechallenge|re-exposure)"
     r"|after\s+(?:(?:the|a|an)\s+)?(?P<ctx3>(?!(?:the|a|an)\b)[a-z]+(?:\s+[a-z]+)?))",
-    re.I,
+    re.IGNORECASE,
 )
-_CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.I)
+_CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def _number(word: str, half: str | None) -> float:
     return value + 0.5 if half and half.strip() else value
 
 
-_UNIT_WORD = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b", re.I)
+_UNIT_WORD = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b", re.IGNORECASE)
 _LOOKBEHIND = 80  # longest duration phrase before its unit word ("within the first two and a half")
 
 
@@ -150,9 +150,7 @@ def cas_check_digit_ok(cas: str) -> bool:
 
 _ELEMENT_TOKEN = re.compile(r"([A-Z][a-z]?)(\d*)")
 ELEMENTS = frozenset(
-    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr "
-    "Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W "
-    "Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr".split()
+    ["H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr"]
 )
 
 
@@ -216,8 +214,8 @@ def parse_severity(text: str) -> int | None:
     return None
 
 
-_PATTERN_WORD = re.compile(r"\b(hepatocellular|cholestatic|mixed|none)\b", re.I)
-_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:)\s*[~≈]?\s*(\d+(?:\.\d+)?)", re.I)
+_PATTERN_WORD = re.compile(r"\b(hepatocellular|cholestatic|mixed|none)\b", re.IGNORECASE)
+_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:)\s*[~≈]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 
 
 def parse_pattern(text: str) -> tuple[str | None, float | None]:
@@ -242,7 +240,7 @@ DOSE_RE = re.compile(
     r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b"
     r"(?P<freq>(?:/day|/d|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
     r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -274,7 +272,7 @@ def parse_medication(text: str) -> tuple[str | None, str | None]:
     return name, (rest.strip() if m.group("paren") else dose.group(0).strip())
 
 
-_NONE_LIST = re.compile(r"^\s*(none|none mentioned|none reported|not reported|no other\b.*)\W*$", re.I)
+_NONE_LIST = re.compile(r"^\s*(none|none mentioned|none reported|not reported|no other\b.*)\W*$", re.IGNORECASE)
 
 
 def split_medications(text: str) -> list[str]:
@@ -289,7 +287,7 @@ _PATIENT = re.compile(
     r"\b(?:a|an)\s+(?P<age>\d{1,3}(?:\.\d+)?)[\s-]+(?P<unit>year|month|week)s?[\s-]+old\s+"
     r"(?:(?:[a-z]+)\s+){0,2}?(?P<who>woman|man|female|male|girl|boy|lady|gentleman|patient|child|infant|"
     r"adolescent|mother|father|wife|husband)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _SEX = {"woman": "female", "female": "female", "girl": "female", "lady": "female", "mother": "female",
         "wife": "female", "man": "male", "male": "male", "boy": "male", "gentleman": "male",

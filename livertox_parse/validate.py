@@ -30,8 +30,16 @@ from .models import (
     Subclass,
     Warning,
 )
-from .normalize import dose_amounts, find_patient, parse_duration, parse_formula, parse_pattern, parse_severity
-from .normalize import pattern_from_r, split_medications
+from .normalize import (
+    dose_amounts,
+    find_patient,
+    parse_duration,
+    parse_formula,
+    parse_pattern,
+    parse_severity,
+    pattern_from_r,
+    split_medications,
+)
 from .sectionize import SectionSpan
 
 R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
@@ -203,7 +211,7 @@ def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan
 def _doses_near(text: str, drug: str) -> set[float]:
     """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose."""
     amounts: set[float] = set()
-    mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.I)
+    mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.IGNORECASE)
     for sentence in re.split(r"(?<=[.;])\s+|\n", text):
         if mention.search(sentence):
             amounts.update(dose_amounts(sentence))

@@ -56,12 +56,12 @@ def test_output_dir_and_pretty(tmp_path) -> None:  # type: ignore[no-untyped-def
 
 
 def test_subprocess_version_and_no_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    version = subprocess.run([sys.executable, "-m", "livertox_parse", "--version"], capture_output=True, text=True)
+    version = subprocess.run([sys.executable, "-m", "livertox_parse", "--version"], capture_output=True, text=True, check=False)
     assert version.returncode == 0 and version.stdout.startswith("livertox-parse ")
     bad = tmp_path / "x.txt"
     bad.write_bytes(b"")
     proc = subprocess.run([sys.executable, "-m", "livertox_parse", "parse", str(bad)], capture_output=True,
-                          text=True)
+                          text=True, check=False)
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"{bad}: LTX003: file is empty (expected a LiverTox monograph)"
     assert "Traceback" not in proc.stderr

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from livertox_parse import parse_text
+from livertox_parse.document import Source
 from livertox_parse.emit import load, to_bytes
 from livertox_parse.errors import LiverToxError
 from livertox_parse.extract import document_from_text
-from livertox_parse.document import Source
 from livertox_parse.models import Monograph
 
 from .conftest import TEXTS
