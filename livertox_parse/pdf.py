@@ -35,13 +35,14 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import PdfminerException
@@ -150,6 +151,7 @@ class _Table:
     bottom: float
     page: int
     notes: list[str] = field(default_factory=list)
+    row_pages: list[int] = field(default_factory=list)  # page of each row, once tables are merged
 
 
 @dataclass(slots=True)
@@ -234,7 +236,24 @@ def _read_pages(data: bytes, where: str) -> list[_Page]:
     finally:
         pdf.flush_cache()
         pdf.stream.close()
+    declared = _declared_pages(pdf)
+    if declared is not None and len(pages) < declared:
+        raise _fail(
+            "LTX010",
+            f"PDF is corrupt: its page tree lists {declared} pages but only {len(pages)} could be found",
+            where,
+            len(pages) + 1,
+        )
     return pages
+
+
+def _declared_pages(pdf: PDF) -> int | None:
+    """The page count the document's page tree states (/Count), when it states one."""
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # noqa: BLE001  # a damaged catalog: nothing to compare with
+        return None
+    return count if isinstance(count, int) and count >= 0 else None
 
 
 def _iter_pages(pdf: PDF) -> Iterator[Page]:
@@ -427,7 +446,7 @@ def _table(
         rows.append([cell for i, cell in enumerate(out) if i not in covered])
     if not any(cell and cell.text for row in rows for cell in row):
         return None
-    return _Table(rows, ncols, float(top), float(bottom), page)
+    return _Table(rows, ncols, float(top), float(bottom), page, row_pages=[page] * len(rows))
 
 
 def _drop_running_lines(pages: list[_Page]) -> list[str]:
@@ -484,17 +503,23 @@ def _drop_citation(page: _Page, body_size: float) -> str | None:
 
 
 def _merge_tables(pages: list[_Page]) -> None:
-    """Join a table ending one page to a table opening the next page when their columns agree."""
-    for prev, page in itertools.pairwise(pages):
-        if not prev.items or not page.items:
-            continue
-        last, first = prev.items[-1], page.items[0]
-        if isinstance(last, _Table) and isinstance(first, _Table) and last.ncols == first.ncols:
+    """Join a table ending one page to a table opening the next page when their columns agree (over
+    any number of pages), dropping a header row repeated on the new page."""
+    carry: _Table | None = None  # the table that ends the text so far
+    for page in pages:
+        first = page.items[0] if page.items else None
+        if carry is not None and isinstance(first, _Table) and first.ncols == carry.ncols:
             rows = first.rows
-            if rows and [c.text if c else "" for c in rows[0]] == [c.text if c else "" for c in last.rows[0]]:
-                rows = rows[1:]  # the header repeated on the new page
-            last.rows.extend(rows)
+            if rows and [c.text if c else "" for c in rows[0]] == [
+                c.text if c else "" for c in carry.rows[0]
+            ]:
+                rows = rows[1:]
+            carry.rows.extend(rows)
+            carry.row_pages.extend([page.number] * len(rows))
             page.items = page.items[1:]
+        if page.items:
+            last = page.items[-1]
+            carry = last if isinstance(last, _Table) else None
 
 
 def _vocabulary(items: list[_Line | _Table]) -> tuple[set[str], set[str]]:
@@ -589,7 +614,7 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
         if isinstance(it, _Table):
             flush()
             mark(it.page, len(tb))
-            tables.append(_emit_table(tb, it))
+            tables.append(_emit_table(tb, it, mark))
         elif para and _continues(para[-1], it, edges, body):
             para.append(it)
         else:
@@ -687,13 +712,14 @@ def _header_rows(rows: list[list[_TCell | None]]) -> int:
     return count
 
 
-def _emit_table(tb: TextBuilder, table: _Table) -> Table:
+def _emit_table(tb: TextBuilder, table: _Table, mark: Callable[[int, int], None]) -> Table:
     """Write a table one row per line and return it with cell spans into the text."""
     kind = _kind(table.rows, table.ncols)
     nheader = 0 if kind == "key_points" else _header_rows(table.rows)
     start = len(tb)
     rows: list[tuple[Cell, ...]] = []
     for r, row in enumerate(table.rows):
+        mark(table.row_pages[r], len(tb))
         cells: list[Cell] = []
         sep = " " if kind == "key_points" else "\t"
         for i, cell in enumerate(row):

@@ -550,6 +550,46 @@ def test_browser_layout_headings_paragraphs_and_tables(browser_doc: Document) ->
     assert [d.page_of(s) for s in d.page_starts] == list(range(1, len(d.page_starts) + 1))
 
 
+def test_table_split_over_a_page_break_is_merged(tmp_path: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Table as RLTable
+
+    def number(canvas: object, _template: object) -> None:
+        canvas.setFont("Helvetica", 8)  # type: ignore[attr-defined]
+        canvas.drawCentredString(306, 30, str(canvas.getPageNumber()))  # type: ignore[attr-defined]
+
+    header = ["Time After Starting", "ALT (U/L)", "Alk P (U/L)", "Bilirubin (mg/dL)"]
+    rows = [[f"{week} weeks", str(1000 - week), str(200 + week), f"{week / 10:.1f}"] for week in range(1, 71)]
+    path = tmp_path / "long-table.pdf"
+    body = ParagraphStyle("b", fontName="Times-Roman", fontSize=10.5, leading=13)
+    story = [
+        Paragraph("Laboratory Values", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=10.5)),
+        RLTable(
+            [header, *rows],
+            repeatRows=1,
+            style=[
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONT", (0, 0), (-1, 0), "Times-Bold", 9),
+                ("FONT", (0, 1), (-1, -1), "Times-Roman", 9),
+            ],
+        ),
+        Paragraph("The table ends here.", body),
+    ]
+    SimpleDocTemplate(str(path), pagesize=letter).build(story, onFirstPage=number, onLaterPages=number)
+    d = read_pdf(path)
+    assert d.source.pages == 2
+    (lab,) = d.tables
+    assert lab.kind == "laboratory_values"
+    assert texts(lab) == [header, *rows]
+    assert all(c.header for c in lab.rows[0]) and not any(c.header for row in lab.rows[1:] for c in row)
+    assert d.text.count("Time After Starting") == 1
+    assert d.page_of(d.text.index("70 weeks")) == 2 and d.page_of(d.text.index("1 weeks")) == 1
+    assert lines(d)[-2] == "The table ends here."
+
+
 # --- refused inputs ------------------------------------------------------------------------------------
 
 
@@ -631,6 +671,17 @@ def test_data_argument_is_read_instead_of_the_path(tmp_path: Path) -> None:
     d = read_pdf(tmp_path / "not-on-disk.pdf", raw)
     assert d.source.path == str(tmp_path / "not-on-disk.pdf")
     assert d.text == doc("metoprolol").text
+
+
+def test_page_lost_from_the_page_tree_is_an_error_not_a_shorter_document(tmp_path: Path) -> None:
+    # Caught by the hypothesis test below (one flipped byte in page 3's "/Type /Page"): pdfminer skipped
+    # the page and the chapter came back with 2 pages and no complaint.
+    raw = (PDFS / "anakinra.pdf").read_bytes()
+    at = raw.rindex(b"/Type /Page\n")
+    path = tmp_path / "lost-page.pdf"
+    path.write_bytes(raw[:at] + b"/Type /Pxge\n" + raw[at + 12 :])
+    err = _code(path)
+    assert err.code == "LTX010" and "lists 3 pages but only 2" in err.message
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
