@@ -9,21 +9,24 @@ The reader works on geometry, not on one layout's strings:
 * the NCBI Bookshelf citation is the block of page-1 lines above the title (the largest type on page 1),
   dropped when it is set smaller than the body text, names the Bookshelf, or ends like ``2012-.``; its text
   is kept in ``Document.extra["citation"]``;
-* headings are lines set bold or at least 1pt larger than the body text (the most common size); they are
-  never joined with their neighbours. Body lines of one style and normal line pitch are joined into one
+* headings are lines set bold or at least 1pt larger than the body text (the largest size that sets 10% or
+  more of the regular characters); they are never joined with their neighbours. Body lines of one style and normal line pitch are joined into one
   paragraph line; a paragraph ends at a larger gap, a change of style, a short line ending in punctuation,
   or a bullet;
 * ruled tables come from pdfplumber's table finder (lines strategy) and are written one row per line;
   Key Points rows as ``Label: value``, other tables with cells separated by a tab. Their characters are
   kept out of the loose lines. A table that ends one page and opens the next with the same columns is
-  merged, dropping a repeated header row.
+  merged, dropping a repeated header row. Footnote lines right after a table whose marker (``*``, ``†``)
+  occurs in the table are copied into ``Table.notes`` and stay in the text;
+* owner-password-only encryption (empty user password) is read like any PDF, as viewers do; a PDF that
+  needs a password is refused (LTX011).
 
 Line-end hyphens are resolved by the rule in :func:`_join_hyphen`. Characters are normalised: ligatures
 split, odd spaces made plain, Symbol-font letters mapped to Greek (``m`` -> ``µ``), unused WinAnsi codes
 read as bullets (PDF 1.7, Annex D), then NFC.
 
-Pages are parsed one at a time and their pdfplumber caches released; only the extracted lines and tables
-are kept until the text is assembled. ``Document.origin`` maps every character to a running index over
+Pages are parsed one at a time (``pdf.pages`` is never built) and their pdfplumber caches released; only
+the extracted lines and tables are kept until the text is assembled. ``Document.origin`` maps every character to a running index over
 the kept text pieces (a PDF has no source text); ``page_starts`` is what locates a span.
 """
 
@@ -615,7 +618,7 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
             flush()
             mark(it.page, len(tb))
             tables.append(_emit_table(tb, it, mark))
-        elif para and _continues(para[-1], it, edges, body):
+        elif para and _continues(para[-1], it, edges):
             para.append(it)
         else:
             flush()
@@ -659,7 +662,7 @@ def _column(page: _Page) -> tuple[float, float]:
     return (min(x for x, _ in xs), max(x for _, x in xs))
 
 
-def _continues(prev: _Line, line: _Line, edges: dict[int, tuple[float, float]], body: float) -> bool:
+def _continues(prev: _Line, line: _Line, edges: dict[int, tuple[float, float]]) -> bool:
     """True when ``line`` carries on the paragraph that ``prev`` ends."""
     if prev.heading != line.heading or prev.bold != line.bold or abs(prev.size - line.size) > 0.4:
         return False
