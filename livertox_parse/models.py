@@ -141,6 +141,7 @@ class LabValue(_Frozen):
     start: int
     end: int
     source: Literal["narrative", "table"] = "narrative"
+    page: int | None = None
 
 
 class Computed(_Frozen):

@@ -116,7 +116,9 @@ def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints |
     )
 
 
-def _labs(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> tuple[list[cr.Lab], dict[str, float]]:
+def _labs(
+    doc: Document, case: SectionSpan, children: list[SectionSpan]
+) -> tuple[list[cr.Lab], dict[str, float]]:
     """Narrative lab values of the case (outside Key Points and Comment) and the lab table's values."""
     skip = [(c.start, c.end) for c in children if c.id in ("key_points", "comment", "laboratory_values")]
     labs: list[cr.Lab] = []
@@ -126,14 +128,13 @@ def _labs(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> tupl
             labs.extend(cr.narrative_labs(doc.text[pos:s], pos))
         pos = max(pos, e)
     ulns: dict[str, float] = {}
-    for sec in [case] + children:
-        for table in cr.case_tables(doc, sec, "laboratory_values"):
-            table_values, table_ulns = cr.table_labs(table)
-            labs.extend(table_values)
-            ulns.update(table_ulns)
-            for row in table.rows:  # 'Other' cells such as 'Bilirubin 0.7 mg/dL'
-                for cell in row:
-                    labs.extend(lab for lab in cr.narrative_labs(cell.text, cell.start) if lab.source == "narrative")
+    for table in cr.case_tables(doc, case, "laboratory_values"):  # children lie inside the case: once each
+        table_values, table_ulns = cr.table_labs(table)
+        labs.extend(table_values)
+        ulns.update(table_ulns)
+        for row in table.rows:  # 'Other' cells such as 'Bilirubin 0.7 mg/dL'
+            for cell in row:
+                labs.extend(cr.narrative_labs(cell.text, cell.start))
     for lab in labs:
         if lab.uln is not None:
             ulns.setdefault(lab.test, lab.uln)
@@ -255,7 +256,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
             key_points=kp,
             labs=[LabValue(test=lab.test, value=lab.value, unit=lab.unit, uln=lab.uln or ulns.get(lab.test),  # type: ignore[arg-type]
                            times_uln=lab.times_uln, timepoint=lab.timepoint, start=lab.start, end=lab.end,
-                           source=lab.source) for lab in labs],  # type: ignore[arg-type]
+                           source=lab.source, page=doc.page_of(lab.start)) for lab in labs],  # type: ignore[arg-type]
             computed=computed,
             start=case.start,
             end=case.end,

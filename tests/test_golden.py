@@ -23,10 +23,13 @@ def _comparable(m: Monograph) -> dict[str, object]:
     return data
 
 
-@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+NXMLS = sorted((FIXTURES / "nxml").glob("*.nxml"))
+
+
+@pytest.mark.parametrize("path", TEXTS + NXMLS, ids=lambda p: p.name)
 def test_golden(path, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
     actual = _comparable(parse(path))
-    golden = GOLDEN / f"{path.stem}.json"
+    golden = GOLDEN / (f"{path.stem}.json" if path.suffix == ".txt" else f"nxml/{path.stem}.json")
     if update_golden:
         golden.write_bytes(orjson.dumps(actual, option=orjson.OPT_INDENT_2) + b"\n")
     assert golden.exists(), f"no golden file {golden}; run pytest --update-golden and check it by hand"
@@ -98,3 +101,13 @@ def test_two_agent_chapter_scores_per_agent() -> None:
     assert m.agents[:2] == ["Venlafaxine", "Desvenlafaxine"]
     assert [(s.agent, s.score) for s in m.likelihood_scores] == [("Venlafaxine", "B"), ("Desvenlafaxine", "E*")]
     assert m.trade_names_by_agent == {"Venlafaxine": ["Effexor"], "Desvenlafaxine": ["Pristiq"]}
+
+
+def test_lab_table_values_counted_once() -> None:
+    """Bug caught by hand-checking the NXML golden: the table was read once for the case and once more for
+    its Laboratory Values subsection, doubling every value."""
+    (case,) = parse(FIXTURES / "nxml" / "Metoprolol.nxml").cases
+    table = [lab for lab in case.labs if lab.source == "table"]
+    assert len(table) == 20  # 7 rows x ALT, ALP, GGT, less the 'Not done' GGT
+    assert {(lab.test, lab.uln) for lab in table} == {("ALT", 40), ("ALP", 110), ("GGT", 50)}
+    assert case.computed.r_ratio == 18.7 and case.computed.uln_source == "chapter"
