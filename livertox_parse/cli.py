@@ -23,7 +23,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _inputs(path: str) -> Iterator[tuple[str, bytes | None, LiverToxError | None]]:
+def _inputs(path: str, stderr: TextIO) -> Iterator[tuple[str, bytes | None, LiverToxError | None]]:
     """(name, bytes or None to read from disk, error) for a path; archives give one item per chapter."""
     lower = path.lower()
     if lower.endswith((".tar.gz", ".tgz")):
@@ -32,7 +32,7 @@ def _inputs(path: str) -> Iterator[tuple[str, bytes | None, LiverToxError | None
         try:
             for member in iter_archive(path):
                 if member.skipped_reason:
-                    print(f"{path}!{member.name}: skipped: {member.skipped_reason}", file=sys.stderr)
+                    print(f"{path}!{member.name}: skipped: {member.skipped_reason}", file=stderr)
                     continue
                 yield f"{path}!{member.name}", member.data, member.error
         except LiverToxError as exc:
@@ -59,7 +59,7 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     failed = 0
     for path in args.paths:
-        for name, data, error in _inputs(path):
+        for name, data, error in _inputs(path, stderr):
             try:
                 if error is not None:
                     raise error

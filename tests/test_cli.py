@@ -65,3 +65,19 @@ def test_subprocess_version_and_no_traceback(tmp_path) -> None:  # type: ignore[
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"{bad}: LTX003: file is empty (expected a LiverTox monograph)"
     assert "Traceback" not in proc.stderr
+
+
+def test_archive_members_are_parsed_and_non_chapters_noted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import tarfile
+
+    archive = tmp_path / "livertox_NBK547852.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in ("Metoprolol.nxml", "Nabumetone.nxml"):
+            tar.add(FIXTURES / "nxml" / name, arcname=f"livertox/{name}")
+        readme = tmp_path / "README.txt"
+        readme.write_text("not a chapter", encoding="utf-8")
+        tar.add(readme, arcname="livertox/README.txt")
+    code, out, err = run("parse", str(archive))
+    assert code == 0
+    assert [json.loads(x)["title"] for x in out.splitlines()] == ["Metoprolol", "Nabumetone"]
+    assert "README.txt: skipped" in err
