@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,10 @@ from typing import TextIO
 
 from . import __version__
 from .errors import LiverToxError
+
+# Further subcommands live in their own modules. Each exposes ``add_subcommand(subparsers)``, which adds its
+# parser and sets ``func=(args, stdout, stderr) -> exit status``; importing the module must stay cheap.
+SUBCOMMAND_MODULES = ("livertox_parse.ingest", "livertox_parse.check")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -20,6 +26,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-o", "--output-dir", type=Path, help="write <stem>.json files here instead of stdout")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.set_defaults(func=cmd_parse)
+    for module_name in SUBCOMMAND_MODULES:
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).add_subcommand(sub)
     return parser
 
 
@@ -90,9 +100,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.command == "parse":
-        return cmd_parse(args, stdout, stderr)
-    return 2
+    return int(args.func(args, stdout, stderr))
 
 
 if __name__ == "__main__":

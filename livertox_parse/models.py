@@ -181,6 +181,8 @@ class Warning(_Frozen):
     start: int | None
     end: int | None
     page: int | None
+    line: int | None = Field(default=None, description="1-based line in the source file (text, NXML)")
+    column: int | None = Field(default=None, description="1-based column in the source file (text, NXML)")
 
 
 class Monograph(_Frozen):

@@ -52,8 +52,10 @@ class _Warnings:
         self.items: list[Warning] = []
 
     def add(self, code: str, message: str, start: int | None = None, end: int | None = None) -> None:
-        page = self.doc.page_of(start) if start is not None else None
-        self.items.append(Warning(code=code, message=message, start=start, end=end, page=page))
+        where = self.doc.locate(start) if start is not None else None
+        self.items.append(Warning(code=code, message=message, start=start, end=end,
+                                  page=where.page if where else None, line=where.line if where else None,
+                                  column=where.column if where else None))
 
 
 def _title_case(name: str) -> str:
