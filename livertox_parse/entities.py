@@ -14,8 +14,10 @@ lists, so spaCy never runs over the bibliography or over lines with nothing to f
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -71,32 +73,33 @@ def _register_components() -> None:
         matcher: PhraseMatcher | None = doc.user_data.get("chapter_matcher")
         if matcher is None:
             return doc
-        spans = [doc[s:e] for _, s, e in matcher(doc)]
-        labelled = [doc.char_span(sp.start_char, sp.end_char, label=doc.vocab.strings[mid])
-                    for (mid, _, _), sp in zip(matcher(doc), spans)]
+        labelled = [doc.char_span(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label=doc.vocab.strings[mid])
+                    for mid, s, e in matcher(doc)]
         doc.ents = filter_spans([*doc.ents, *[s for s in labelled if s is not None]])
         return doc
 
     @Language.component("livertox_regex_entities")
     def regex_entities(doc: Doc) -> Doc:
+        # hits found by the cheap pass are handed in; a Doc made elsewhere gets its own search
+        hits = doc.user_data.get("hits")
+        if hits is None:
+            hits = find_hits(doc.text)
         found = list(doc.ents)
-        text = doc.text
-        for label, pattern in _REGEXES:
-            for m in pattern.finditer(text):
-                span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
-                if span is not None and span.text.strip():
-                    found.append(span)
-        for d in find_durations(text):
-            span = doc.char_span(d.start, d.end, label="DURATION", alignment_mode="expand")
-            if span is not None:
+        for start, end, label in hits:
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is not None and span.text.strip():
                 found.append(span)
-        for m in _lab_regex().finditer(text):
-            if m.group("unit"):
-                span = doc.char_span(m.start(), m.end(), label="LAB_VALUE", alignment_mode="expand")
-                if span is not None:
-                    found.append(span)
         doc.ents = filter_spans(found)
         return doc
+
+
+def find_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every regex entity in ``text``: lab values, durations, doses, scores, ..."""
+    hits = [(m.start(), m.end(), label) for label, pattern in _REGEXES for m in pattern.finditer(text)
+            if m.end() > m.start()]
+    hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
+    hits += [(m.start(), m.end(), "LAB_VALUE") for m in _lab_regex().finditer(text) if m.group("unit")]
+    return hits
 
 
 @cache
@@ -145,18 +148,35 @@ def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]
             yield a + m.start(), m.group(0)
 
 
-def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> list[tuple[int, str]]:
+@dataclass(slots=True)
+class _Windows:
+    """The text spaCy sees: hit windows joined by newlines, with the way back to document offsets."""
+
+    text: str
+    starts: list[int]  # where each window starts in ``text``
+    offsets: list[int]  # where each window starts in the document
+    hits: list[tuple[int, int, str]]  # regex hits, in ``text`` coordinates
+
+    def to_document(self, pos: int) -> int:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.offsets[i] + pos - self.starts[i]
+
+
+def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Windows:
     """The cheap pass: every regex and name hit, widened to whitespace and merged into windows.
 
-    Only these windows are tokenised by spaCy; text with nothing to find never is.
+    Only these windows are tokenised by spaCy (all in one Doc); text with nothing to find never is.
     """
-    patterns: list[Any] = [names, _lab_regex(), *(p for _, p in _REGEXES)]
-    out: list[tuple[int, str]] = []
+    parts: list[str] = []
+    starts: list[int] = []
+    offsets: list[int] = []
+    hits: list[tuple[int, int, str]] = []
+    pos = 0
     for offset, block in _blocks(doc, spans):
-        hits = [(m.start(), m.end()) for p in patterns for m in p.finditer(block) if m.end() > m.start()]
-        hits = sorted(hits + [(d.start, d.end) for d in find_durations(block)])
+        found = find_hits(block)
+        spans_ = sorted([(h[0], h[1]) for h in found] + [(m.start(), m.end()) for m in names.finditer(block)])
         merged: list[list[int]] = []
-        for s, e in hits:
+        for s, e in spans_:
             while s > 0 and not block[s - 1].isspace():
                 s -= 1
             while e < len(block) and not block[e].isspace():
@@ -165,8 +185,18 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> lis
                 merged[-1][1] = max(merged[-1][1], e)
             else:
                 merged.append([s, e])
-        out.extend((offset + s, block[s:e]) for s, e in merged)
-    return out
+        window_starts = [w[0] for w in merged]
+        for s, e in merged:
+            parts.append(block[s:e])
+            starts.append(pos)
+            offsets.append(offset + s)
+            pos += e - s + 1
+        base = len(starts) - len(merged)
+        for hs, he, label in found:
+            k = base + bisect.bisect_right(window_starts, hs) - 1
+            shift = starts[k] - (offsets[k] - offset)
+            hits.append((hs + shift, he + shift, label))
+    return _Windows("\n".join(parts), starts, offsets, hits)
 
 
 class _NameFinder:
@@ -210,17 +240,18 @@ def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
 def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monograph) -> list[Entity]:
     """Entities of every label, spans indexing ``doc.text``, each with its innermost section id."""
     nlp = get_nlp()
-    matcher = _chapter_matcher(nlp, monograph)
-    lines = _windows(doc, spans, _names(monograph))
+    windows = _windows(doc, spans, _names(monograph))
+    if not windows.text:
+        return []
+    sdoc = nlp.make_doc(windows.text)
+    sdoc.user_data["chapter_matcher"] = _chapter_matcher(nlp, monograph)
+    sdoc.user_data["hits"] = windows.hits
+    for _, proc in nlp.pipeline:
+        sdoc = proc(sdoc)
     out: list[Entity] = []
-    docs = []
-    for _, line in lines:
-        sdoc = nlp.make_doc(line)
-        sdoc.user_data["chapter_matcher"] = matcher
-        docs.append(sdoc)
-    for (offset, _), sdoc in zip(lines, nlp.pipe(docs)):
-        for ent in sdoc.ents:
-            start = offset + ent.start_char
-            out.append(Entity(label=ent.label_, text=ent.text, start=start, end=offset + ent.end_char,
-                              section=_section_of(start, spans)))
+    for ent in sdoc.ents:
+        start = windows.to_document(ent.start_char)
+        end = start + (ent.end_char - ent.start_char)
+        out.append(Entity(label=ent.label_, text=doc.text[start:end], start=start, end=end,
+                          section=_section_of(start, spans)))
     return out

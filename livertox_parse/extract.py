@@ -53,12 +53,11 @@ def decode_utf8(data: bytes, path: str | None) -> str:
         ) from None
 
 
-def _normalise_line(line: str, src: int) -> tuple[str, list[int]]:
-    """NFC, ligatures, odd spaces; returns the text and each character's source offset."""
-    if line.isascii():
-        return line, list(range(src, src + len(line)))
-    if unicodedata.is_normalized("NFC", line) and not _NEEDS_CHAR_MAP.search(line):
-        return line, list(range(src, src + len(line)))
+def _normalise_line(line: str, src: int) -> tuple[str, list[int] | int]:
+    """NFC, ligatures, odd spaces; returns the text and each character's source offset (an int when the
+    line is unchanged: its characters map one to one from there)."""
+    if line.isascii() or (unicodedata.is_normalized("NFC", line) and not _NEEDS_CHAR_MAP.search(line)):
+        return line, src
     out: list[str] = []
     origins: list[int] = []
     i = 0
@@ -77,7 +76,7 @@ def _normalise_line(line: str, src: int) -> tuple[str, list[int]]:
 class _Line:
     __slots__ = ("drop", "origins", "text")
 
-    def __init__(self, text: str, origins: list[int]) -> None:
+    def __init__(self, text: str, origins: list[int] | int) -> None:
         self.text = text
         self.origins = origins
         self.drop = False
@@ -98,7 +97,7 @@ def _split_lines(text: str) -> list[list[_Line]]:
             norm, origins = _normalise_line(piece.rstrip("\r"), offset)
             left = len(norm) - len(norm.lstrip())
             norm = norm.strip()
-            origins = origins[left : left + len(norm)]
+            origins = origins + left if isinstance(origins, int) else origins[left : left + len(norm)]
             pages[-1].append(_Line(norm, origins))
             offset += len(piece) + 1
     if len(pages) > 1 and not any(line.text for line in pages[-1]):
@@ -160,6 +159,8 @@ def _hyphen_joins(kept: list[_Line], vocabulary: set[str], hyphenated: set[str])
     """For each line, how it joins the next: None (newline), '' (word joined), '-' (hyphen kept)."""
     joins: list[str | None] = [None] * len(kept)
     for i in range(len(kept) - 1):
+        if not kept[i].text.endswith("-"):
+            continue
         left = _HYPHEN_END.search(kept[i].text)
         right = _WORD_START.match(kept[i + 1].text)
         if not left or not right:
@@ -200,13 +201,13 @@ def document_from_text(text: str, source: Source) -> Document:
         page_starts.append(len(builder))
         joins = _hyphen_joins(compact, vocabulary, hyphenated)
         for line, join in zip(compact, joins):
-            if join is None:
-                builder.add_mapped(line.text, line.origins)
-                builder.add_synthetic("\n")
-            elif join == "-":
-                builder.add_mapped(line.text, line.origins)
+            piece = line.text if join != "" else line.text[:-1]
+            if isinstance(line.origins, int):
+                builder.add(piece, line.origins)
             else:
-                builder.add_mapped(line.text[:-1], line.origins[:-1])
+                builder.add_mapped(piece, line.origins[: len(piece)])
+            if join is None:
+                builder.add_synthetic("\n")
     starts = tuple(page_starts) if len(pages) > 1 else ()
     pages_count = len(pages) if len(pages) > 1 else None
     src = Source(source.path, source.format, source.sha256, pages_count)

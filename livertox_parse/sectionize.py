@@ -74,7 +74,11 @@ def heading_ids() -> list[str]:
 
 def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     """The rule a line matches as a heading, ignoring context; None when it is no known heading."""
-    key = _key(line)
+    stripped = line.strip()
+    # headings start with a capital and are short; only 'Case N. <title>' can run long
+    if not stripped[:1].isupper() or (len(stripped) > 80 and not stripped.startswith("Case")):
+        return None
+    key = _key(stripped)
     if not key or len(key) > 200:
         return None
     bare = _QUALIFIER.sub("", key)
