@@ -71,6 +71,45 @@ class Location:
     column: int | None = None
 
 
+class OffsetMap:
+    """Maps output offsets to source offsets as runs (output start, source start, step 0 or 1).
+
+    Text copied from the source is one run with step 1; invented text (newlines, tabs) is a run with step
+    0 pinned to the source offset before it. Indexing ``m[i]`` gives the source offset of output ``i``.
+    """
+
+    __slots__ = ("_out", "_src", "_step", "_length")
+
+    def __init__(self) -> None:
+        self._out = array("q")
+        self._src = array("q")
+        self._step = array("b")
+        self._length = 0
+
+    def append_run(self, out: int, src: int, step: int, length: int) -> None:
+        """Map ``length`` output characters from ``out`` onto the source from ``src`` (step 0 or 1)."""
+        if length <= 0:
+            return
+        if self._out:
+            k = len(self._out) - 1
+            if self._step[k] == step and self._src[k] + step * (out - self._out[k]) == src:
+                self._length = out + length
+                return
+        self._out.append(out)
+        self._src.append(src)
+        self._step.append(step)
+        self._length = out + length
+
+    def __len__(self) -> int:
+        return self._length + 1
+
+    def __getitem__(self, i: int) -> int:
+        if not self._out:
+            return 0
+        k = max(0, bisect.bisect_right(self._out, i) - 1)
+        return self._src[k] + self._step[k] * (i - self._out[k])
+
+
 @dataclass(frozen=True)
 class Document:
     """Normalised text plus what is needed to point back into the source."""
@@ -78,7 +117,7 @@ class Document:
     text: str
     source: Source
     page_starts: tuple[int, ...] = ()
-    origin: array | None = None  # type: ignore[type-arg]  # len(text)+1 source offsets, or None
+    origin: OffsetMap | None = None  # source offset of every text offset, or None
     source_line_starts: tuple[int, ...] = ()
     tables: tuple[Table, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
@@ -115,7 +154,7 @@ class TextBuilder:
 
     def __init__(self) -> None:
         self._parts: list[str] = []
-        self._origin = array("q")
+        self._origin = OffsetMap()
         self._length = 0
         self._last_src = 0
 
@@ -128,9 +167,9 @@ class TextBuilder:
         if not text:
             return start, start
         if src is None:
-            self._origin.extend([self._last_src] * len(text))
+            self._origin.append_run(start, self._last_src, 0, len(text))
         else:
-            self._origin.extend(range(src, src + len(text)))
+            self._origin.append_run(start, src, 1, len(text))
             self._last_src = src + len(text)
         self._parts.append(text)
         self._length += len(text)
@@ -142,7 +181,8 @@ class TextBuilder:
             raise ValueError("origins must map every character")
         start = self._length
         if text:
-            self._origin.extend(origins)
+            for k, src in enumerate(origins):
+                self._origin.append_run(start + k, src, 1, 1)
             self._last_src = origins[-1] + 1
             self._parts.append(text)
             self._length += len(text)
@@ -167,8 +207,7 @@ class TextBuilder:
         extra: dict[str, object] | None = None,
     ) -> Document:
         """Freeze into a Document; ``source_text`` enables line/column locations."""
-        origin = array("q", self._origin)
-        origin.append(self._last_src)
+        origin = self._origin
         line_starts: tuple[int, ...] = ()
         if source_text is not None:
             starts = [0]
