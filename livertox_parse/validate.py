@@ -32,6 +32,7 @@ from .models import (
 )
 from .normalize import (
     dose_amounts,
+    find_durations,
     find_patient,
     parse_duration,
     parse_formula,
@@ -44,6 +45,11 @@ from .sectionize import SectionSpan
 
 R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
 KEY_POINT_FIELDS = ("medication", "pattern", "severity", "latency", "recovery", "other_medications")
+# LTW133: a narrative time after starting agrees with a Key Points latency within x1.5 + 3 days (latency may be
+# counted to symptoms, jaundice or abnormal tests: Metoprolol's narrative 2 weeks vs Key Points 3 weeks agrees)
+LATENCY_FACTOR = 1.5
+LATENCY_SLACK_DAYS = 3.0
+ONSET_CONTEXTS = ("start", "begin", "initiat", "taking", "receiving", "therapy", "treatment")
 
 
 class _Warnings:
@@ -199,6 +205,28 @@ def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: l
         if stated_amounts and found and not stated_amounts & found:
             warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
                      f"{', '.join(f'{a:g} mg' for a in sorted(found))}", *ref)
+    _check_latency(doc, kp, case, children, warn)
+
+
+def _check_latency(doc: Document, kp: KeyPoints, case: SectionSpan, children: list[SectionSpan],
+                   warn: _Warnings) -> None:
+    """LTW133 when the narrative states times after starting the drug and none is near a Key Points latency."""
+    stated = [(p.min_days, p.max_days) for p in kp.latency.parts] or [(kp.latency.min_days, kp.latency.max_days)]
+    stated = [(lo, hi) for lo, hi in stated if lo is not None or hi is not None]
+    onsets = [d for d in find_durations(_narrative_text(doc, case, children))
+              if d.context and d.context.startswith(ONSET_CONTEXTS) and (d.min_days or d.max_days)]
+    if stated and onsets and not any(_near(a, (d.min_days, d.max_days)) for a in stated for d in onsets):
+        said = ", ".join(f"'{' '.join(d.text.split())} after {d.context}'" for d in onsets)
+        warn.add("LTW133", f"Key Points give latency {kp.latency.text!r}, but the case narrative gives {said}",
+                 kp.start, kp.end)
+
+
+def _near(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> bool:
+    """Two day ranges overlap once each is widened by LATENCY_FACTOR and LATENCY_SLACK_DAYS."""
+    a_lo, a_hi = a[0] or 0.0, a[1] if a[1] is not None else float("inf")
+    b_lo, b_hi = b[0] or 0.0, b[1] if b[1] is not None else float("inf")
+    return (a_lo <= b_hi * LATENCY_FACTOR + LATENCY_SLACK_DAYS
+            and b_lo <= a_hi * LATENCY_FACTOR + LATENCY_SLACK_DAYS)
 
 
 def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> str:
@@ -231,6 +259,9 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
         children = [s for s in spans[i + 1 :] if s.start < case.end and s.level > case.level]
         if case.number is None or case.number in seen:
             warn.add("LTW150", f"case number {case.number} is missing or repeated", case.start, case.heading_end)
+        elif case.number != max(seen, default=0) + 1:
+            warn.add("LTW150", f"case {case.number} where case {max(seen, default=0) + 1} was expected: "
+                     "cases are numbered 1, 2, 3 ... without gaps", case.start, case.heading_end)
         if case.number is not None:
             seen.add(case.number)
         kp_sec = next((c for c in children if c.id == "key_points"), None)

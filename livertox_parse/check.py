@@ -1,0 +1,343 @@
+"""``livertox-parse check``: lint monographs in CI, with coded findings, levels and annotations.
+
+Every LTW warning the parser emits is a rule; its level (error or warning) comes from the rule table
+``rules/checks.json``, overridable in ``pyproject.toml`` under ``[tool.livertox-parse]`` (found by walking up
+from the current directory) and on the command line. Exit status: 0 nothing at error level, 1 something at
+error level, 2 an input could not be read (or a usage/configuration error). Importing this module is cheap:
+the parser (and spaCy) load only when a file is checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
+
+from . import __version__
+from .errors import ERROR_CODES, LiverToxError
+from .rules import RuleError, load_table
+
+if TYPE_CHECKING:
+    from .models import Monograph
+
+FORMATS = ("text", "json", "github", "sarif")
+LEVELS = ("error", "warning")
+SUFFIXES = (".txt", ".nxml", ".pdf")
+CONFIG_TABLE = "livertox-parse"
+CONFIG_KEYS = frozenset({"select", "ignore", "levels"})
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+DOCS_URI = "https://github.com/livertox-parse/livertox-parse/blob/main/docs/rules.md"
+_CODE = re.compile(r"^LTW\d{3}$")
+
+
+class ConfigError(ValueError):
+    """The checker's configuration (pyproject table or flags) is invalid; the message says what and where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    level: str
+    summary: str
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    """The check rules by code, in table order; raises RuleError if a code or level is malformed or repeated."""
+    out: dict[str, Rule] = {}
+    for i, r in enumerate(load_table("checks").rules):
+        if not isinstance(r["code"], str) or not _CODE.match(r["code"]) or r["code"] in out:
+            raise RuleError(f"checks: rule {i} has a malformed or repeated code {r['code']!r}")
+        if r["level"] not in LEVELS:
+            raise RuleError(f"checks: rule {i} ({r['code']}) has level {r['level']!r}, not one of {LEVELS}")
+        out[r["code"]] = Rule(r["code"], r["level"], str(r["summary"]))
+    return out
+
+
+# --- configuration -------------------------------------------------------------------------------------
+
+
+def _codes(value: object, where: str) -> tuple[str, ...]:
+    """Code prefixes from 'LTW1,LTW132' or a list of strings; each must match at least one rule code."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
+        raise ConfigError(f"{where}: expected codes as a list of strings or 'CODE,CODE'")
+    out = tuple(x.strip().upper() for x in items if x.strip())
+    for prefix in out:
+        if not any(code.startswith(prefix) for code in rules()):
+            raise ConfigError(f"{where}: {prefix!r} matches no rule code (see docs/rules.md)")
+    return out
+
+
+def _longest(prefixes: Iterable[str], code: str) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Which rules run and at which level. ``select=None`` selects every rule.
+
+    A code is enabled when its longest matching prefix is in ``select`` rather than ``ignore`` (a tie goes to
+    ``ignore``); so ``select=["LTW1"], ignore=["LTW13"]`` runs LTW101..LTW121 and LTW140..LTW150.
+    """
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    levels: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+
+    def enabled(self, code: str) -> bool:
+        chosen = _longest(self.select, code) if self.select is not None else 0
+        return chosen >= 0 and chosen > _longest(self.ignore, code)
+
+    def level(self, code: str) -> str:
+        """The configured level of ``code`` (longest matching prefix in ``levels``), else the table's."""
+        best = max((p for p in self.levels if code.startswith(p)), key=len, default=None)
+        if best is not None:
+            return self.levels[best]
+        rule = rules().get(code)
+        return rule.level if rule else "error"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has a ``[tool.livertox-parse]`` table."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{candidate}: not valid TOML: {exc}") from None
+            if CONFIG_TABLE in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """The configuration of the nearest pyproject.toml (see :func:`find_pyproject`), or the defaults."""
+    path = find_pyproject(start or Path.cwd())
+    if path is None:
+        return Config()
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["tool"][CONFIG_TABLE]
+    where = f"{path} [tool.{CONFIG_TABLE}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    if unknown := set(table) - CONFIG_KEYS:
+        raise ConfigError(f"{where}: unknown keys {sorted(unknown)} (allowed: {sorted(CONFIG_KEYS)})")
+    levels = table.get("levels", {})
+    if not isinstance(levels, dict):
+        raise ConfigError(f"{where}: 'levels' must be a table of CODE = \"error\" | \"warning\"")
+    for prefix, level in levels.items():
+        _codes([prefix], f"{where} levels")
+        if level not in LEVELS:
+            raise ConfigError(f"{where} levels: {prefix} = {level!r}, expected one of {LEVELS}")
+    return Config(
+        select=_codes(table["select"], f"{where} select") if "select" in table else None,
+        ignore=_codes(table.get("ignore", []), f"{where} ignore"),
+        levels={k.upper(): v for k, v in levels.items()},
+        source=str(path),
+    )
+
+
+# --- findings ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reported problem. ``line``/``column`` are 1-based in the source file (text, NXML); PDFs have ``page``."""
+
+    path: str
+    code: str
+    level: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    page: int | None = None
+
+    def location(self) -> str:
+        """``path:line:col``, ``path:page N`` (PDF), or for a whole-file finding ``path:1:1`` (``path`` for a PDF)."""
+        if self.line is not None:
+            return f"{self.path}:{self.line}:{self.column or 1}"
+        if self.page is not None:
+            return f"{self.path}:page {self.page}"
+        return self.path if self.path.lower().endswith(".pdf") else f"{self.path}:1:1"
+
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (self.page or 0, self.line or 0, self.column or 0, self.code)
+
+
+def findings_for(monograph: Monograph, path: str, config: Config) -> list[Finding]:
+    """The monograph's warnings that ``config`` enables, as findings at their configured level, in file order."""
+    out = [
+        Finding(path, w.code, config.level(w.code), w.message, w.line, w.column if w.line else None, w.page)
+        for w in monograph.warnings
+        if config.enabled(w.code)
+    ]
+    return sorted(out, key=Finding.sort_key)
+
+
+def error_finding(exc: LiverToxError, path: str) -> Finding:
+    """An input that could not be read, as an error-level finding with its LTX code."""
+    return Finding(exc.path or path, exc.code, "error", exc.message, exc.line, exc.column, exc.page)
+
+
+def check_path(path: str, config: Config) -> tuple[list[Finding], bool]:
+    """Findings for one file and whether it was read; an unreadable file gives one LTX finding and False."""
+    from .pipeline import parse  # the parser (spaCy, pdfplumber) loads only when a file is checked
+
+    try:
+        monograph = parse(path)
+    except LiverToxError as exc:
+        return [error_finding(exc, path)], False
+    except Exception as exc:  # noqa: BLE001  # a parser bug is reported for this file; the batch goes on
+        return [Finding(path, "LTX099", "error", f"internal error: {type(exc).__name__}: {exc}")], False
+    return findings_for(monograph, path, config), True
+
+
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """Files as given; a directory gives its ``.txt``, ``.nxml`` and ``.pdf`` files, recursively and sorted."""
+    out: list[str] = []
+    for p in paths:
+        if Path(p).is_dir():
+            out.extend(str(f) for f in sorted(Path(p).rglob("*")) if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+# --- output formats ------------------------------------------------------------------------------------
+
+
+def format_text(findings: Sequence[Finding]) -> list[str]:
+    """``path:line:col: CODE level: message`` (``path:page N: ...`` for PDFs), one line each."""
+    return [f"{f.location()}: {f.code} {f.level}: {' '.join(f.message.split())}" for f in findings]
+
+
+def format_json(findings: Sequence[Finding]) -> list[str]:
+    """One JSON object per finding (JSON Lines): path, line, column, page, code, level, message."""
+    keys = ("path", "line", "column", "page", "code", "level", "message")
+    return [json.dumps({k: getattr(f, k) for k in keys}, ensure_ascii=False) for f in findings]
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(findings: Sequence[Finding]) -> list[str]:
+    """GitHub Actions workflow commands: ``::error file=...,line=...,col=...,title=CODE::message``."""
+    lines = []
+    for f in findings:
+        props = [f"file={_gh_property(f.path)}"]
+        if f.line is not None:
+            props += [f"line={f.line}", f"col={f.column or 1}"]
+        props.append(f"title={_gh_property(f.code)}")
+        message = f"page {f.page}: {f.message}" if f.line is None and f.page is not None else f.message
+        lines.append(f"::{f.level} {','.join(props)}::{_gh_data(message)}")
+    return lines
+
+
+def _uri(path: str) -> str:
+    p = Path(path)
+    return p.as_uri() if p.is_absolute() else quote(p.as_posix())
+
+
+def format_sarif(findings: Sequence[Finding], config: Config, read_all: bool) -> list[str]:
+    """One SARIF 2.1.0 log: every rule (LTW checks and LTX input errors) in ``tool.driver.rules``."""
+    descriptors: list[dict[str, Any]] = [
+        {"id": r.code, "shortDescription": {"text": r.summary.split(". ")[0].rstrip(".") + "."},
+         "fullDescription": {"text": r.summary}, "helpUri": f"{DOCS_URI}#{r.code.lower()}",
+         "defaultConfiguration": {"level": config.level(r.code), "enabled": config.enabled(r.code)}}
+        for r in rules().values()
+    ] + [
+        {"id": code, "shortDescription": {"text": f"input could not be read: {text}"},
+         "defaultConfiguration": {"level": "error"}}
+        for code, text in ERROR_CODES.items()
+    ]
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    results: list[dict[str, Any]] = []
+    for f in findings:
+        location: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.path)}}
+        if f.line is not None:
+            location["region"] = {"startLine": f.line, "startColumn": f.column or 1}
+        result: dict[str, Any] = {
+            "ruleId": f.code, "level": f.level,
+            "message": {"text": f"page {f.page}: {f.message}" if f.line is None and f.page else f.message},
+            "locations": [{"physicalLocation": location}],
+        }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        if f.page is not None:
+            result["properties"] = {"page": f.page}
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "livertox-parse", "version": __version__, "informationUri": DOCS_URI,
+                                "rules": descriptors}},
+            "invocations": [{"executionSuccessful": read_all}],
+            "results": results,
+        }],
+    }
+    return [json.dumps(log, indent=2, ensure_ascii=False)]
+
+
+# --- command line --------------------------------------------------------------------------------------
+
+
+def add_subcommand(subparsers: Any) -> None:
+    """Add ``check PATH... [--format ...] [--select CODES] [--ignore CODES]`` with ``func=run``."""
+    p = subparsers.add_parser(
+        "check", help="check monographs for missing sections, bad values and contradictions (exit 1 on errors)",
+        description="Check monographs; exit 0 when nothing at error level was found, 1 when something was, "
+                    "2 when an input could not be read. Rules: docs/rules.md.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="text, NXML or PDF files, or folders of them")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--select", metavar="CODES", help="comma-separated code prefixes to run (replaces the "
+                   "configured select), e.g. LTW1,LTW140")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated code prefixes not to run (replaces the "
+                   "configured ignore), e.g. LTW13")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Check every path; write findings to ``stdout`` in ``args.format``; return the exit status (0, 1, 2)."""
+    try:
+        config = load_config()
+        if args.select is not None:
+            config = Config(_codes(args.select, "--select"), config.ignore, config.levels, config.source)
+        if args.ignore is not None:
+            config = Config(config.select, _codes(args.ignore, "--ignore"), config.levels, config.source)
+    except ConfigError as exc:
+        print(f"livertox-parse check: error: {exc}", file=stderr)
+        return 2
+    findings: list[Finding] = []
+    paths = expand_paths(args.paths)
+    unreadable = 0
+    for path in paths:
+        found, read = check_path(path, config)
+        findings.extend(found)
+        unreadable += not read
+    if args.format == "sarif":
+        lines = format_sarif(findings, config, read_all=not unreadable)
+    else:
+        lines = {"text": format_text, "json": format_json, "github": format_github}[args.format](findings)
+    for line in lines:
+        stdout.write(line + "\n")
+    stdout.flush()
+    errors = sum(f.level == "error" for f in findings)
+    if args.format == "text":
+        print(f"checked {len(paths)} file(s): {errors} error(s), {len(findings) - errors} warning(s)"
+              + (f", {unreadable} unreadable" if unreadable else ""), file=stderr)
+    return 2 if unreadable else 1 if errors else 0
