@@ -42,16 +42,19 @@ _SEVERITY = re.compile(r"(?<![\w+])[1-5]\+(?!\w)")
 _PATTERN = re.compile(r"\b(?:hepatocellular|cholestatic|mixed)\b(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?", re.IGNORECASE)
 _FORMULA = re.compile(r"(?<![\w-])(?:[A-Z][a-z]?\d*-){2,}[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])")
 _TIMES_ULN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?(?:ULN|upper\s+limit\s+of\s+normal)", re.IGNORECASE)
-_REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("LIKELIHOOD", LIKELIHOOD_RE),
-    ("PATIENT", _PATIENT),
-    ("LAB_VALUE", _TIMES_ULN),
-    ("CAS", CAS_RE),
-    ("FORMULA", _FORMULA),
-    ("SEVERITY", _SEVERITY),
-    ("PATTERN", _PATTERN),
-    ("DOSE", DOSE_RE),
+# (label, pattern, a substring every match contains, whether every match has a digit): text without them
+# is not searched
+_REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
+    ("LIKELIHOOD", LIKELIHOOD_RE, "ikelihood", False),
+    ("PATIENT", _PATIENT, "old", True),
+    ("LAB_VALUE", _TIMES_ULN, "", True),
+    ("CAS", CAS_RE, "-", True),
+    ("FORMULA", _FORMULA, "-", False),
+    ("SEVERITY", _SEVERITY, "+", True),
+    ("PATTERN", _PATTERN, "", False),
+    ("DOSE", DOSE_RE, "", True),
 )
+_LAB_UNIT_HINT = re.compile(r"/[dm]?L|INR|/mL", re.I)
 _UNITS_WITH_STOP = ("U/L", "IU/L", "mg/dL", "µmol/L", "g/dL", "mg/kg", "mg/m2")
 
 
@@ -95,10 +98,12 @@ def _register_components() -> None:
 
 def find_hits(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of every regex entity in ``text``: lab values, durations, doses, scores, ..."""
-    hits = [(m.start(), m.end(), label) for label, pattern in _REGEXES for m in pattern.finditer(text)
-            if m.end() > m.start()]
+    digits = any(c.isdigit() for c in text)
+    hits = [(m.start(), m.end(), label) for label, pattern, needed, numeric in _REGEXES
+            if needed in text and (digits or not numeric) for m in pattern.finditer(text) if m.end() > m.start()]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
-    hits += [(m.start(), m.end(), "LAB_VALUE") for m in _lab_regex().finditer(text) if m.group("unit")]
+    if digits and _LAB_UNIT_HINT.search(text):
+        hits += [(m.start(), m.end(), "LAB_VALUE") for m in _lab_regex().finditer(text) if m.group("unit")]
     return hits
 
 
@@ -205,7 +210,9 @@ class _NameFinder:
     def __init__(self, names: Iterable[str]) -> None:
         self.by_first: dict[str, list[str]] = {}
         for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
-            self.by_first.setdefault(name.split()[0], []).append(name)
+            first = _WORD.match(name)
+            if first is not None:
+                self.by_first.setdefault(first.group(0), []).append(name)
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         lower = text.lower()
@@ -217,7 +224,7 @@ class _NameFinder:
                     break
 
 
-_WORD = re.compile(r"[^\W\d_][\w-]*")
+_WORD = re.compile(r"[^\W\d_]\w*")  # like spaCy, a hyphen ends a word: "anakinra-associated"
 
 
 def _names(monograph: Monograph) -> _NameFinder:

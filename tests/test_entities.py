@@ -1,0 +1,60 @@
+"""Stage 3: the spaCy entity layer. The cheap pass must lose nothing that a full spaCy run would find."""
+
+from __future__ import annotations
+
+import pytest
+
+from livertox_parse.entities import _blocks, _chapter_matcher, extract_entities, get_nlp
+from livertox_parse.extract import read_text
+from livertox_parse.sectionize import sectionize
+from livertox_parse.validate import build
+
+from .conftest import TEXTS
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_windows_find_what_a_full_pass_finds(path) -> None:  # type: ignore[no-untyped-def]
+    doc = read_text(path)
+    spans = sectionize(doc)
+    monograph, _ = build(doc, spans)
+    windowed = {(e.label, e.start, e.end) for e in extract_entities(doc, spans, monograph)}
+    nlp = get_nlp()
+    matcher = _chapter_matcher(nlp, monograph)
+    full = set()
+    for offset, block in _blocks(doc, spans):  # every block tokenised whole, the component searching itself
+        sdoc = nlp.make_doc(block)
+        sdoc.user_data["chapter_matcher"] = matcher
+        for _, proc in nlp.pipeline:
+            sdoc = proc(sdoc)
+        full |= {(e.label_, offset + e.start_char, offset + e.end_char) for e in sdoc.ents}
+    assert windowed == full
+
+
+EXPECTED = {  # (fixture, label, text) that must be found, checked by hand in the source
+    "anakinra": [("LIKELIHOOD", "Likelihood score: C (probable cause of clinically apparent acute liver injury)"),
+                 ("LAB_VALUE", "ALT 3346 U/L"), ("PATIENT", "A 22 year old woman"), ("TRADE_NAME", "Kineret"),
+                 ("CAS", "143090-92-0"), ("DOSE", "100 mg daily"), ("SEVERITY", "3+"),
+                 ("PATTERN", "Hepatocellular (R=32)"), ("DURATION", "within a few weeks to up to 6 months"),
+                 ("DRUG", "methylprednisolone")],
+    "metoprolol": [("FORMULA", "C15-H25-N-O3"), ("DURATION", "three weeks"), ("DRUG", "doxycycline")],
+    "venlafaxine": [("LIKELIHOOD", "Likelihood score (desvenlafaxine): E* (suspected but unproven cause of "
+                                   "clinically apparent liver injury)"), ("TRADE_NAME", "Pristiq")],
+}
+
+
+@pytest.mark.parametrize("stem", EXPECTED)
+def test_known_entities(stem: str) -> None:
+    path = next(p for p in TEXTS if p.stem == stem)
+    doc = read_text(path)
+    spans = sectionize(doc)
+    found = {(e.label, e.text) for e in extract_entities(doc, spans, build(doc, spans)[0])}
+    for item in EXPECTED[stem]:
+        assert item in found
+
+
+def test_references_are_not_searched() -> None:
+    path = next(p for p in TEXTS if p.stem == "nabumetone")
+    doc = read_text(path)
+    spans = sectionize(doc)
+    entities = extract_entities(doc, spans, build(doc, spans)[0])
+    assert entities and not any(e.section in ("references", "annotated_bibliography") for e in entities)
