@@ -54,6 +54,7 @@ _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("PATTERN", _PATTERN, "", False),
     ("DOSE", DOSE_RE, "", True),
 )
+_DIGIT = re.compile(r"\d")
 _LAB_UNIT_HINT = re.compile(r"/[dm]?L|INR|/mL", re.I)
 _UNITS_WITH_STOP = ("U/L", "IU/L", "mg/dL", "µmol/L", "g/dL", "mg/kg", "mg/m2")
 
@@ -98,7 +99,7 @@ def _register_components() -> None:
 
 def find_hits(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of every regex entity in ``text``: lab values, durations, doses, scores, ..."""
-    digits = any(c.isdigit() for c in text)
+    digits = _DIGIT.search(text) is not None
     hits = [(m.start(), m.end(), label) for label, pattern, needed, numeric in _REGEXES
             if needed in text and (digits or not numeric) for m in pattern.finditer(text) if m.end() > m.start()]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]

@@ -181,9 +181,12 @@ def document_from_text(text: str, source: Source) -> Document:
     builder = TextBuilder()
     page_starts: list[int] = []
     body = [ln.text for page in pages for ln in page if not ln.drop]
-    joined = "\n".join(body)
-    vocabulary = set(re.findall(r"[a-z]+", joined.lower()))
-    hyphenated = set(re.findall(r"[a-z]+-[a-z]+", joined.lower()))
+    vocabulary: set[str] = set()
+    hyphenated: set[str] = set()
+    if any(line.endswith("-") for line in body):  # the vocabulary is only needed to judge hyphenation
+        joined = "\n".join(body).lower()
+        vocabulary = set(re.findall(r"[a-z]+", joined))
+        hyphenated = set(re.findall(r"[a-z]+-[a-z]+", joined))
     for page in pages:
         kept = [ln for ln in page if not ln.drop]
         # collapse runs of blank lines, drop blanks at page edges
