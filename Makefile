@@ -17,9 +17,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 ingest: $(STAMP)
-	$(BIN)/livertox-parse parse fixtures/text/*.txt -o out/text
-	$(BIN)/livertox-parse parse fixtures/pdf/*.pdf -o out/pdf
-	$(BIN)/livertox-parse parse fixtures/nxml/*.nxml -o out/nxml
+	$(BIN)/livertox-parse ingest fixtures/text fixtures/pdf fixtures/nxml --out out
 
 schemas: $(STAMP)
 	$(BIN)/python -m livertox_parse.schema_gen schemas
@@ -28,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	test ! -f benchmarks/bench_pdf.py || $(BIN)/python benchmarks/bench_pdf.py
 	test ! -f benchmarks/bench_nxml.py || $(BIN)/python benchmarks/bench_nxml.py
+	test ! -f benchmarks/bench_ingest.py || $(BIN)/python benchmarks/bench_ingest.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check livertox_parse tests benchmarks

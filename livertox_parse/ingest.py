@@ -1,0 +1,455 @@
+"""``livertox-parse ingest``: folders and archives of monographs into JSON, JSON Lines and DuckDB.
+
+The work per document is :func:`parse_source`, a pure function from ``(source_id, name, bytes)`` to a
+:class:`Parsed` (table rows plus the JSON bytes): worker processes map it over the inputs, and a cluster
+engine could map it unchanged. Everything with side effects happens in the main process, the only writer:
+the JSON file is written atomically, then the source's rows replace its old ones in one DuckDB transaction
+(:mod:`livertox_parse.store`). Re-runs skip sources whose bytes and parser version are unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self, TextIO
+
+from .errors import LiverToxError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
+    from .store import Known
+
+SUFFIXES = (".txt", ".pdf", ".nxml", ".xml")
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def parser_version() -> str:
+    """Sources parsed by another version of the package (or schema) are parsed again."""
+    from . import __version__
+    from .models import SCHEMA_VERSION
+
+    return f"{__version__}/{SCHEMA_VERSION}"
+
+
+def add_subcommand(subparsers: Any) -> None:
+    """Add the ``ingest`` subcommand to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        "ingest", help="ingest folders and .tar.gz archives of monographs into JSON, JSON Lines and DuckDB",
+        description="Parse every monograph under SRC (recursively: .txt .pdf .nxml .xml .tar.gz) into "
+        "DIR/json/<id>.json, DIR/monographs.jsonl, DIR/errors.jsonl and the DuckDB database "
+        "DIR/livertox.duckdb. Unchanged sources are skipped on a re-run.")
+    p.add_argument("sources", nargs="+", metavar="SRC", help="file, folder or .tar.gz archive")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes (default: the CPU count; 1 parses in this process)")
+    p.add_argument("--force", action="store_true", help="parse every source again, changed or not")
+    p.add_argument("--parquet", action="store_true", help="also write DIR/parquet/<table>.parquet")
+    p.set_defaults(func=run)
+
+
+# ----------------------------------------------------------------------------------------------- sources
+
+
+def source_id(key: str) -> str:
+    """A stable, file-name-safe id for a source key such as ``text/anakinra.txt``.
+
+    ``/`` becomes ``__``; a key that needs more than that (other characters, ``__`` already, a leading dot)
+    gets its unsafe characters replaced and ``~`` plus a hash of the key appended, so ids stay unique.
+    """
+    flat = key.replace("/", "__")
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", flat) and "__" not in key and len(flat) <= 150:
+        return flat
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", flat).strip(".-")[:120] or "source"
+    return f"{safe}~{hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()[:10]}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """One input: its id, its display name, and its bytes or the error that kept them from being read."""
+
+    source_id: str
+    name: str
+    data: bytes | None = None
+    error: LiverToxError | None = None
+
+
+@dataclass
+class Discovery:
+    """The inputs under the given paths, in a stable order, read lazily one at a time.
+
+    Keys are ``<folder name>/<path below it>`` for files in a folder (and for a file named directly, its
+    parent folder's name and its own), ``<archive key without .tar.gz>/<member>`` for archive members.
+    ``partial`` collects id prefixes of archives that could not be read to the end: their missing members
+    must not be taken as removed.
+    """
+
+    paths: list[str]
+    partial: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[SourceItem]:
+        for raw in self.paths:
+            path = Path(raw)
+            if path.is_dir():
+                base = path.resolve().name or "root"
+                for file in sorted(_walk(path)):
+                    yield from self._file(file, f"{base}/{file.relative_to(path).as_posix()}")
+            else:
+                yield from self._file(path, f"{path.resolve().parent.name or 'root'}/{path.name}")
+
+    def _file(self, path: Path, key: str) -> Iterator[SourceItem]:
+        name = str(path)
+        if name.lower().endswith(ARCHIVE_SUFFIXES):
+            yield from self._archive(path, re.sub(r"\.(tar\.gz|tgz)$", "", key, flags=re.IGNORECASE))
+            return
+        try:
+            yield SourceItem(source_id(key), name, data=path.read_bytes())
+        except OSError as exc:
+            reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
+            yield SourceItem(source_id(key), name, error=LiverToxError("LTX001", reason, path=name))
+
+    def _archive(self, path: Path, key: str) -> Iterator[SourceItem]:
+        from .archive import iter_archive
+
+        try:
+            for member in iter_archive(path):
+                name = f"{path}!{member.name}"
+                if member.skipped_reason:
+                    self.notes.append(f"{name}: skipped: {member.skipped_reason}")
+                    continue
+                member_key = f"{key}/{member.name}"
+                error = member.error.with_path(name) if member.error else None
+                yield SourceItem(source_id(member_key), name, data=member.data, error=error)
+        except LiverToxError as exc:
+            self.partial.add(source_id(key))
+            yield SourceItem(source_id(key), str(path), error=exc.with_path(str(path)))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Monograph files and archives below ``folder``, hidden names left out."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES + ARCHIVE_SUFFIXES):
+                yield Path(root) / name
+
+
+# --------------------------------------------------------------------------------- the pure function
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What :func:`parse_source` makes of one source: rows per table, JSON bytes (None when it failed)."""
+
+    source_id: str
+    name: str
+    rows: Rows
+    json: bytes | None
+    error: str | None = None
+    warnings: int = 0
+
+
+def parse_source(source_id: str, name: str, data: bytes) -> Parsed:
+    """Parse one source into its table rows and JSON; never raises for a bad input.
+
+    Pure: no file, database or global state is touched (the spaCy pipeline is cached per process). An
+    input that fails yields a ``sources`` row with status ``failed`` and one ``errors`` row; an unexpected
+    exception becomes error LTX099.
+    """
+    import orjson
+
+    from .emit import to_bytes
+    from .extract import read_document, sniff_format
+    from .pipeline import parse_document
+    from .store import monograph_rows
+
+    sha = hashlib.sha256(data).hexdigest()
+    fmt = sniff_format(name.rsplit("!", 1)[-1], data[:64])
+    try:
+        json = to_bytes(parse_document(read_document(name, data)))
+    except LiverToxError as exc:
+        return failed_source(source_id, name, exc.with_path(name), sha256=sha, fmt=fmt)
+    except Exception as exc:  # noqa: BLE001  # a bug must not cost the rest of the batch
+        error = LiverToxError("LTX099", f"{type(exc).__name__}: {exc}", path=name)
+        return failed_source(source_id, name, error, sha256=sha, fmt=fmt)
+    monograph = orjson.loads(json)  # rows come from exactly what was written
+    rows = monograph_rows(source_id, monograph)
+    rows["sources"] = [_source_row(source_id, name, monograph["source"]["format"], sha, "ok")]
+    return Parsed(source_id, name, rows, json, warnings=len(monograph["warnings"]))
+
+
+def failed_source(source_id: str, name: str, error: LiverToxError, *, sha256: str | None = None,
+                  fmt: str | None = None) -> Parsed:
+    """The rows recording that a source could not be parsed."""
+    row = {"source_id": source_id, "source_name": name, "code": error.code, "message": error.message,
+           "location": error.location(), "page": error.page, "line": error.line, "col": error.column}
+    rows: Rows = {"sources": [_source_row(source_id, name, fmt, sha256, "failed")], "errors": [row]}
+    return Parsed(source_id, name, rows, None, error=f"{error.location()}: {error.code}: {error.message}")
+
+
+def _source_row(source_id: str, name: str, fmt: str | None, sha: str | None, status: str) -> dict[str, Any]:
+    return {"source_id": source_id, "source_name": name, "format": fmt, "sha256": sha,
+            "parser_version": parser_version(), "status": status}
+
+
+# ------------------------------------------------------------------------------------------- workers
+
+
+def _warm_worker() -> None:
+    """Worker initializer: leave Ctrl-C to the main process, build the spaCy pipeline once."""
+    import signal
+
+    from .entities import get_nlp
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    get_nlp()
+
+
+def start_pool(workers: int) -> Executor | None:
+    """A process pool of ``workers`` warmed workers (None for 1: parse in this process).
+
+    On Linux the workers are forked here, before the caller opens its database.
+    """
+    if workers <= 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_warm_worker)
+    pool.submit(int)  # starts the workers now
+    return pool
+
+
+def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int) -> Iterator[Parsed]:
+    """:func:`parse_source` over ``items`` (whose ``data`` is set), results in completion order.
+
+    At most ``2 * workers`` sources are in flight, so memory stays flat however many there are. When a
+    worker process dies, the pool is replaced and the sources it held are retried one at a time; one that
+    kills a worker when alone is reported as failed (LTX099) and the run goes on.
+    """
+    if pool is None:
+        for item in items:
+            yield parse_source(item.source_id, item.name, item.data or b"")
+        return
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending: dict[Future[Parsed], tuple[SourceItem, int]] = {}
+    retry: deque[SourceItem] = deque()
+    source = iter(items)
+    exhausted = False
+    try:
+        while True:
+            if retry:
+                if not pending:
+                    item = retry.popleft()
+                    pending[pool.submit(parse_source, item.source_id, item.name, item.data or b"")] = (item, 1)
+            else:
+                while not exhausted and len(pending) < 2 * workers:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                    else:
+                        pending[pool.submit(parse_source, nxt.source_id, nxt.name, nxt.data or b"")] = (nxt, 0)
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                item, attempt = pending.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if attempt:
+                        error = LiverToxError("LTX099", "the worker process died while parsing this input",
+                                              path=item.name)
+                        yield failed_source(item.source_id, item.name, error)
+                    else:
+                        retry.append(item)
+            if broken:  # every other source in flight is lost with the pool: retry them alone
+                pool.shutdown(wait=True, cancel_futures=True)
+                retry.extend(item for item, _ in pending.values())
+                pending.clear()
+                pool = start_pool(workers) or pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ------------------------------------------------------------------------------------------- the run
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Ingest ``args.sources`` into ``args.out``; 0 when every input parsed, 1 when any failed."""
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    ingest = Ingest(args.sources, args.out, workers=max(1, workers), force=args.force, parquet=args.parquet,
+                    stderr=stderr)
+    counts = ingest.run()
+    print(ingest.summary(), file=stdout)
+    return 1 if counts["failed"] else 0
+
+
+class Ingest:
+    """One ingest run over ``sources`` into the folder ``out`` (see the module docstring)."""
+
+    def __init__(self, sources: list[str], out: Path, *, workers: int = 1, force: bool = False,
+                 parquet: bool = False, stderr: TextIO = sys.stderr) -> None:
+        self.sources, self.out, self.workers = sources, out, workers
+        self.force, self.parquet, self.stderr = force, parquet, stderr
+        self.counts = dict.fromkeys(("parsed", "unchanged", "failed", "removed", "warnings", "not_chapters"), 0)
+        self.seconds = 0.0
+
+    def run(self) -> dict[str, int]:
+        """Do the run; returns the counts (parsed, unchanged, failed, removed, warnings, not_chapters)."""
+        from .store import Store
+
+        started = time.perf_counter()
+        self.out.mkdir(parents=True, exist_ok=True)
+        discovery = Discovery(list(self.sources))
+        pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
+        store = Store(self.out / "livertox.duckdb")
+        try:
+            self.store, self.run_id, self.known = store, 0, store.known()
+            self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)
+            seen: set[str] = set()
+            with _Progress(self.stderr, self.counts) as progress:
+                self.progress = progress
+                for parsed in map_sources(self._todo(discovery, seen), pool, self.workers):
+                    self._write(parsed)
+            self.counts["not_chapters"] = len(discovery.notes)
+            self._mark_removed(seen, discovery.partial)
+            self._export()
+            self.seconds = time.perf_counter() - started
+            store.finish_run(self.run_id, self.counts, self.seconds)
+        finally:
+            store.close()
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        return self.counts
+
+    def _todo(self, discovery: Discovery, seen: set[str]) -> Iterator[SourceItem]:
+        """The sources that need parsing; failures to read are written, unchanged ones counted, here."""
+        version = parser_version()
+        for item in discovery:
+            if item.source_id in seen:
+                print(f"{item.name}: skipped: same id {item.source_id!r} as an earlier input", file=self.stderr)
+                continue
+            seen.add(item.source_id)
+            if item.error is not None:
+                self._write(failed_source(item.source_id, item.name, item.error))
+            elif not self.force and is_unchanged(item, self.known.get(item.source_id), self._json(item.source_id),
+                                                 version):
+                self.counts["unchanged"] += 1
+                self.progress.tick()
+            else:
+                yield item
+
+    def _json(self, source_id: str) -> Path:
+        return self.out / "json" / f"{source_id}.json"
+
+    def _write(self, parsed: Parsed) -> None:
+        """JSON file first (atomically), then the rows in one transaction; a failure removes the old JSON."""
+        from .emit import write_atomic
+
+        path = self._json(parsed.source_id)
+        if parsed.json is not None:
+            write_atomic(path, parsed.json + b"\n")
+        self.store.replace(parsed.source_id, parsed.rows, self.run_id, known=parsed.source_id in self.known)
+        if parsed.json is None:
+            path.unlink(missing_ok=True)
+            self.counts["failed"] += 1
+            print(parsed.error, file=self.stderr)
+        else:
+            self.counts["parsed"] += 1
+            self.counts["warnings"] += parsed.warnings
+        self.progress.tick()
+
+    def _mark_removed(self, seen: set[str], partial: set[str]) -> None:
+        """Sources recorded before but not among this run's inputs are marked removed (rows kept)."""
+        gone = [sid for sid, known in self.known.items() if sid not in seen and not known.removed
+                and not any(sid.startswith(prefix + "__") for prefix in partial)]
+        self.counts["removed"] = self.store.mark_removed(gone)
+        for sid in gone:
+            self._json(sid).unlink(missing_ok=True)
+
+    def _export(self) -> None:
+        """monographs.jsonl and errors.jsonl rewritten from the database; json/ pruned; Parquet files."""
+        import orjson
+
+        from .store import atomic_stream
+
+        ids = self.store.active_monograph_ids()
+        with atomic_stream(self.out / "monographs.jsonl") as fh:
+            for sid in ids:
+                fh.write(self._json(sid).read_bytes().rstrip(b"\n") + b"\n")
+        with atomic_stream(self.out / "errors.jsonl") as fh:
+            for row in self.store.active_errors():
+                fh.write(orjson.dumps(row) + b"\n")
+        keep = {f"{sid}.json" for sid in ids}
+        for path in (self.out / "json").glob("*.json"):
+            if path.name not in keep:
+                path.unlink()
+        if self.parquet:
+            self.store.export_parquet(self.out / "parquet")
+
+    def summary(self) -> str:
+        """One line: parsed, unchanged (skipped), failed, removed, warnings, seconds, monographs/s."""
+        c = self.counts
+        rate = c["parsed"] / self.seconds if self.seconds else 0.0
+        return (f"ingest {self.out}: {c['parsed']} parsed, {c['unchanged']} unchanged (skipped), {c['failed']} "
+                f"failed, {c['removed']} removed, {c['warnings']} warnings, {c['not_chapters']} archive members "
+                f"not chapters; {self.seconds:.1f} s, {rate:.1f} monographs/s")
+
+
+class _Progress:
+    """A tqdm bar on a terminal; otherwise a plain line every ``interval`` seconds."""
+
+    def __init__(self, stream: TextIO, counts: dict[str, int], interval: float = 5.0) -> None:
+        self.stream, self.counts, self.interval = stream, counts, interval
+        self.started = self.last = time.perf_counter()
+        self.bar: Any = None
+        if getattr(stream, "isatty", lambda: False)():
+            from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
+
+            self.bar = tqdm(file=stream, unit=" sources", desc="ingest", dynamic_ncols=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def tick(self) -> None:
+        """One more source done."""
+        c = self.counts
+        if self.bar is not None:
+            self.bar.set_postfix(parsed=c["parsed"], unchanged=c["unchanged"], failed=c["failed"], refresh=False)
+            self.bar.update(1)
+            return
+        now = time.perf_counter()
+        if now - self.last >= self.interval:
+            self.last = now
+            done = c["parsed"] + c["unchanged"] + c["failed"]
+            print(f"ingest: {done} sources ({c['parsed']} parsed, {c['unchanged']} unchanged, {c['failed']} "
+                  f"failed), {done / (now - self.started):.1f}/s", file=self.stream, flush=True)
+
+
+def is_unchanged(item: SourceItem, known: Known | None, json_file: Path, version: str) -> bool:
+    """True when the item's bytes and the parser are those of its last successful parse, still on disk."""
+    if known is None or item.data is None or known.status != "ok" or known.removed:
+        return False
+    if known.parser_version != version or known.sha256 != hashlib.sha256(item.data).hexdigest():
+        return False
+    return json_file.exists()

@@ -1,0 +1,314 @@
+"""The DuckDB side of ``ingest``: table layout, one transaction per source, exports.
+
+Only the main process of an ingest run writes here. Every table that holds a source's rows is keyed by
+``monograph_id`` (``source_id`` in ``sources`` and ``errors``, the same value); replacing a source deletes its
+old rows and inserts its new ones in one transaction, so a run killed at any point leaves every source either
+fully old or fully new. ``duckdb`` is imported when a :class:`Store` is opened, never at module import.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+# Columns each table's rows carry, in order, with their DuckDB types. Row dicts built by
+# ``ingest.monograph_rows`` have exactly these keys; the store adds the WRITER_COLUMNS itself.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "sources": [
+        ("source_id", "VARCHAR"), ("source_name", "VARCHAR"), ("format", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("parser_version", "VARCHAR"), ("status", "VARCHAR"),
+    ],
+    "monographs": [
+        ("monograph_id", "VARCHAR"), ("source_name", "VARCHAR"), ("format", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("pages", "INTEGER"), ("schema_version", "VARCHAR"), ("title", "VARCHAR"), ("last_update", "VARCHAR"),
+        ("kind", "VARCHAR"), ("drug_class", "VARCHAR"), ("subclass", "VARCHAR"),
+        ("subclass_other_drugs", "VARCHAR[]"), ("n_sections", "INTEGER"), ("n_cases", "INTEGER"),
+        ("n_labs", "INTEGER"), ("n_entities", "INTEGER"), ("n_warnings", "INTEGER"), ("json_path", "VARCHAR"),
+    ],
+    "sections": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("section_id", "VARCHAR"), ("title", "VARCHAR"),
+        ("level", "INTEGER"), ("parent", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("page", "INTEGER"),
+    ],
+    "likelihood_scores": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("agent", "VARCHAR"), ("score", "VARCHAR"),
+        ("qualifier", "VARCHAR"), ("text", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("page", "INTEGER"),
+    ],
+    "agents": [("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("agent", "VARCHAR")],
+    "trade_names": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("trade_name", "VARCHAR"), ("agent", "VARCHAR"),
+    ],
+    "chemicals": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("drug", "VARCHAR"), ("cas", "VARCHAR"),
+        ("cas_valid", "BOOLEAN"), ("formula", "VARCHAR"), ("formula_text", "VARCHAR"), ("elements", "VARCHAR"),
+        ("structure", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
+    ],
+    "cases": [
+        ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("number", "INTEGER"), ("title", "VARCHAR"),
+        ("pmid", "VARCHAR"), ("age_years", "DOUBLE"), ("sex", "VARCHAR"), ("medication", "VARCHAR"),
+        ("dose", "VARCHAR"), ("pattern", "VARCHAR"), ("r_ratio", "DOUBLE"), ("severity", "INTEGER"),
+        ("latency_text", "VARCHAR"), ("latency_min_days", "DOUBLE"), ("latency_max_days", "DOUBLE"),
+        ("recovery_text", "VARCHAR"), ("recovery_min_days", "DOUBLE"), ("recovery_max_days", "DOUBLE"),
+        ("other_medications", "VARCHAR[]"), ("computed_r_ratio", "DOUBLE"), ("computed_pattern", "VARCHAR"),
+        ("uln_source", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
+    ],
+    "labs": [
+        ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("case_number", "INTEGER"), ("ord", "INTEGER"),
+        ("test", "VARCHAR"), ("value", "DOUBLE"), ("unit", "VARCHAR"), ("uln", "DOUBLE"), ("times_uln", "DOUBLE"),
+        ("timepoint", "VARCHAR"), ("source", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("page", "INTEGER"),
+    ],
+    "entities": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("label", "VARCHAR"), ("text", "VARCHAR"),
+        ("section", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+    ],
+    "warnings": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("code", "VARCHAR"), ("message", "VARCHAR"),
+        ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"), ("line", "INTEGER"),
+        ("col", "INTEGER"),
+    ],
+    "errors": [
+        ("source_id", "VARCHAR"), ("source_name", "VARCHAR"), ("code", "VARCHAR"), ("message", "VARCHAR"),
+        ("location", "VARCHAR"), ("page", "INTEGER"), ("line", "INTEGER"), ("col", "INTEGER"),
+    ],
+}
+# Filled in by the writer, not by the pure per-document function: which run wrote the row, when, and
+# (sources, monographs) when the source disappeared from the inputs.
+WRITER_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "sources": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP"), ("removed_at", "TIMESTAMP")],
+    "monographs": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP"), ("removed_at", "TIMESTAMP")],
+    "errors": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
+}
+RUNS_TABLE = [
+    ("run_id", "INTEGER"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("status", "VARCHAR"),
+    ("inputs", "VARCHAR[]"), ("workers", "INTEGER"), ("force", "BOOLEAN"), ("parsed", "INTEGER"),
+    ("unchanged", "INTEGER"), ("failed", "INTEGER"), ("removed", "INTEGER"), ("warnings", "INTEGER"),
+    ("seconds", "DOUBLE"),
+]
+ALL_TABLES = [*TABLES, "ingest_runs"]
+
+
+def _key(table: str) -> str:
+    return "source_id" if table in ("sources", "errors") else "monograph_id"
+
+
+def _spans(d: dict[str, Any]) -> dict[str, Any]:
+    return {"span_start": d.get("start"), "span_end": d.get("end"), "page": d.get("page")}
+
+
+def _case_rows(mid: str, cases: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of ``cases`` and ``labs`` for one monograph's cases."""
+    case_rows: list[dict[str, Any]] = []
+    lab_rows: list[dict[str, Any]] = []
+    for ci, c in enumerate(cases):
+        kp = c["key_points"] or {}
+        med, pattern = kp.get("medication") or {}, kp.get("pattern") or {}
+        latency, recovery = kp.get("latency") or {}, kp.get("recovery") or {}
+        case_rows.append({
+            "monograph_id": mid, "case_ord": ci, "number": c["number"], "title": c["title"], "pmid": c["pmid"],
+            "age_years": c["patient"]["age_years"], "sex": c["patient"]["sex"],
+            "medication": med.get("name"), "dose": med.get("dose"),
+            "pattern": pattern.get("type"), "r_ratio": pattern.get("r_ratio"),
+            "severity": (kp.get("severity") or {}).get("grade"),
+            "latency_text": latency.get("text"), "latency_min_days": latency.get("min_days"),
+            "latency_max_days": latency.get("max_days"),
+            "recovery_text": recovery.get("text"), "recovery_min_days": recovery.get("min_days"),
+            "recovery_max_days": recovery.get("max_days"),
+            "other_medications": kp.get("other_medications"), "computed_r_ratio": c["computed"]["r_ratio"],
+            "computed_pattern": c["computed"]["pattern"], "uln_source": c["computed"]["uln_source"],
+            **_spans(c)})
+        lab_rows.extend({"monograph_id": mid, "case_ord": ci, "case_number": c["number"], "ord": li,
+                         "test": lab["test"], "value": lab["value"], "unit": lab["unit"], "uln": lab["uln"],
+                         "times_uln": lab["times_uln"], "timepoint": lab["timepoint"], "source": lab["source"],
+                         **_spans(lab)} for li, lab in enumerate(c["labs"]))
+    return case_rows, lab_rows
+
+
+def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Flatten one monograph (as loaded from its JSON) into rows per table, keyed by ``monograph_id``.
+
+    Pure; every row has exactly the columns :data:`TABLES` lists for its table.
+    """
+    spans = _spans
+    cases, labs = _case_rows(mid, m["cases"])
+    by_agent = {name: agent for agent, names in m["trade_names_by_agent"].items() for name in names}
+    src, sub = m["source"], m["subclass"] or {}
+    return {
+        "monographs": [{
+            "monograph_id": mid, "source_name": src["path"], "format": src["format"], "sha256": src["sha256"],
+            "pages": src["pages"], "schema_version": m["schema_version"], "title": m["title"],
+            "last_update": m["last_update"], "kind": m["kind"], "drug_class": m["drug_class"],
+            "subclass": sub.get("name"), "subclass_other_drugs": sub.get("other_drugs"),
+            "n_sections": len(m["sections"]), "n_cases": len(cases), "n_labs": len(labs),
+            "n_entities": len(m["entities"]), "n_warnings": len(m["warnings"]), "json_path": f"json/{mid}.json"}],
+        "sections": [{"monograph_id": mid, "ord": i, "section_id": s["id"], "title": s["title"],
+                      "level": s["level"], "parent": s["parent"], **spans(s)} for i, s in enumerate(m["sections"])],
+        "likelihood_scores": [{"monograph_id": mid, "ord": i, "agent": s["agent"], "score": s["score"],
+                               "qualifier": s["qualifier"], "text": s["text"], **spans(s)}
+                              for i, s in enumerate(m["likelihood_scores"])],
+        "agents": [{"monograph_id": mid, "ord": i, "agent": a} for i, a in enumerate(m["agents"])],
+        "trade_names": [{"monograph_id": mid, "ord": i, "trade_name": t, "agent": by_agent.get(t)}
+                        for i, t in enumerate(m["trade_names"])],
+        "chemicals": [{"monograph_id": mid, "ord": i, "drug": c["drug"], "cas": c["cas"], "cas_valid": c["cas_valid"],
+                       "formula": c["formula"], "formula_text": c["formula_text"],
+                       "elements": orjson.dumps(c["elements"]).decode(), "structure": c["structure"], **spans(c)}
+                      for i, c in enumerate(m["chemicals"])],
+        "cases": cases,
+        "labs": labs,
+        "entities": [{"monograph_id": mid, "ord": i, "label": e["label"], "text": e["text"],
+                      "section": e["section"], "span_start": e["start"], "span_end": e["end"]}
+                     for i, e in enumerate(m["entities"])],
+        "warnings": [{"monograph_id": mid, "ord": i, "code": w["code"], "message": w["message"], **spans(w),
+                      "line": w.get("line"), "col": w.get("column")} for i, w in enumerate(m["warnings"])],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the database remembers about a source from earlier runs."""
+
+    sha256: str | None
+    parser_version: str
+    status: str
+    removed: bool
+
+
+class Store:
+    """The ingest database ``livertox.duckdb``: opened (and its tables created) on construction."""
+
+    def __init__(self, path: Path) -> None:
+        import duckdb
+
+        self.path = path
+        self.con = duckdb.connect(str(path))
+        for table, cols in TABLES.items():
+            self._create(table, cols + WRITER_COLUMNS.get(table, []))
+        self._create("ingest_runs", RUNS_TABLE)
+
+    def _create(self, table: str, cols: list[tuple[str, str]]) -> None:
+        body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+
+    def close(self) -> None:
+        """Checkpoint and close the connection."""
+        self.con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def known(self) -> dict[str, Known]:
+        """Every source recorded so far, by id."""
+        rows = self.con.execute(
+            "SELECT source_id, sha256, parser_version, status, removed_at IS NOT NULL FROM sources").fetchall()
+        return {r[0]: Known(r[1], r[2], r[3], bool(r[4])) for r in rows}
+
+    def begin_run(self, inputs: list[str], workers: int, force: bool) -> int:
+        """Record a new run as ``running`` (earlier runs left ``running`` become ``interrupted``); its id."""
+        with self._transaction():
+            self.con.execute("UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'")
+            row = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs").fetchone()
+            run_id = int(row[0]) if row else 1
+            self.con.execute(
+                "INSERT INTO ingest_runs (run_id, started_at, status, inputs, workers, force) "
+                "VALUES (?, now(), 'running', ?, ?, ?)", [run_id, inputs, workers, force])
+        return run_id
+
+    def finish_run(self, run_id: int, counts: dict[str, int], seconds: float) -> None:
+        """Mark the run ``done`` with its counts."""
+        self.con.execute(
+            "UPDATE ingest_runs SET finished_at = now(), status = 'done', parsed = ?, unchanged = ?, failed = ?, "
+            "removed = ?, warnings = ?, seconds = ? WHERE run_id = ?",
+            [counts["parsed"], counts["unchanged"], counts["failed"], counts["removed"], counts["warnings"],
+             seconds, run_id])
+
+    def replace(self, source_id: str, rows: dict[str, list[dict[str, Any]]], run_id: int, *, known: bool) -> None:
+        """Replace everything stored for ``source_id`` by ``rows``, in one transaction.
+
+        ``known`` says whether the source may already have rows; when False the deletes are skipped.
+        """
+        with self._transaction():
+            if known:
+                for table in TABLES:
+                    self.con.execute(f"DELETE FROM {table} WHERE {_key(table)} = ?", [source_id])
+            for table, table_rows in rows.items():
+                if table_rows:
+                    self._insert(table, table_rows, run_id)
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], run_id: int) -> None:
+        """Insert rows column-wise (one statement, values passed as lists and unnested)."""
+        cols = [name for name, _ in TABLES[table]]
+        params = {f"p{i}": [row[name] for row in rows] for i, name in enumerate(cols)}
+        names = [f'"{c}"' for c in cols]
+        values = [f"unnest($p{i})" for i in range(len(cols))]
+        for name, _ in WRITER_COLUMNS.get(table, []):
+            names.append(f'"{name}"')
+            values.append({"run_id": "$run_id", "ingested_at": "now()", "removed_at": "NULL"}[name])
+            if name == "run_id":
+                params["run_id"] = run_id  # type: ignore[assignment]
+        self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}", params)
+
+    def mark_removed(self, source_ids: Iterable[str]) -> int:
+        """Set ``removed_at`` on these sources (and their monographs) where not set yet; how many were."""
+        ids = list(source_ids)
+        if not ids:
+            return 0
+        with self._transaction():
+            for table, key in (("sources", "source_id"), ("monographs", "monograph_id")):
+                self.con.execute(
+                    f"UPDATE {table} SET removed_at = now() WHERE removed_at IS NULL AND {key} IN "
+                    "(SELECT unnest($ids))", {"ids": ids})
+        return len(ids)
+
+    def active_monograph_ids(self) -> list[str]:
+        """Ids of the monographs whose source is present and parsed, sorted."""
+        rows = self.con.execute(
+            "SELECT monograph_id FROM monographs WHERE removed_at IS NULL ORDER BY monograph_id").fetchall()
+        return [r[0] for r in rows]
+
+    def active_errors(self) -> list[dict[str, Any]]:
+        """The errors of sources still present, in source order."""
+        cur = self.con.execute(
+            "SELECT e.* EXCLUDE (ingested_at) FROM errors e JOIN sources s USING (source_id) "
+            "WHERE s.removed_at IS NULL ORDER BY source_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def export_parquet(self, folder: Path) -> None:
+        """One ``<table>.parquet`` per table in ``folder``, each written to a temporary name and renamed."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in ALL_TABLES:
+            tmp = folder / f".{table}.parquet.tmp"
+            quoted = str(tmp).replace("'", "''")
+            self.con.execute(f"COPY (SELECT * FROM {table}) TO '{quoted}' (FORMAT PARQUET)")
+            os.replace(tmp, folder / f"{table}.parquet")
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file handle whose content replaces ``path`` only when the block ends without error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
