@@ -114,12 +114,14 @@ def get_nlp() -> Language:
     import spacy
 
     _register_components()
-    from spacy.symbols import ORTH
+    from spacy.tokenizer import Tokenizer
 
     nlp = spacy.blank("en")
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
     for unit in _UNITS_WITH_STOP:  # "300 U/L." must end its unit before the full stop
         for tail in (".", ",", ";", ")"):
-            nlp.tokenizer.add_special_case(unit + tail, [{ORTH: unit}, {ORTH: tail}])
+            tokenizer.add_special_case(unit + tail, [{"ORTH": unit}, {"ORTH": tail}])
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False})
     ruler.add_patterns([{"label": "DRUG", "pattern": name} for name in _lexicon()])  # type: ignore[attr-defined]
     nlp.add_pipe("livertox_chapter_terms")
