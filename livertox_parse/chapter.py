@@ -24,7 +24,9 @@ LIKELIHOOD_RE = re.compile(
 VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
 _LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
 _DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
-_SUBCLASS = re.compile(r"^(?:Other\s+)?Drugs\s+in\s+the\s+Subclass,?\s*(?P<name>[^:\n]+?)\s*:\s*", re.MULTILINE | re.IGNORECASE)
+_SUBCLASS = re.compile(
+    r"^(?:Other\s+)?Drugs\s+in\s+the\s+Sub-?class(?:,\s*(?P<name>[^:\n]+?))?\s*:\s*", re.MULTILINE | re.IGNORECASE
+)
 _TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—-]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
 _TRADE_MARKS = re.compile(r"[®™©]")
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
@@ -135,12 +137,15 @@ def find_drug_class(doc: Document, sections: list[SectionSpan]) -> Found | None:
     return None
 
 
-def find_subclass(doc: Document) -> tuple[Found, list[Found]] | None:
-    """'Other Drugs in the Subclass, <name>: A, B, C' (the list may wrap after a comma)."""
+def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
+    """'Other Drugs in the Subclass, <name>: A, B, C' (the list may wrap after a comma; some chapters give
+    no subclass name)."""
     m = _SUBCLASS.search(doc.text)
     if not m:
         return None
-    name = Found(m.group("name").strip(), m.start("name"), m.start("name") + len(m.group("name").strip()))
+    name = None
+    if m.group("name"):
+        name = Found(m.group("name").strip(), m.start("name"), m.start("name") + len(m.group("name").strip()))
     pos = m.end()
     end = doc.text.find("\n", pos)
     end = len(doc.text) if end == -1 else end

@@ -33,7 +33,6 @@ SUFFIXES = (".txt", ".nxml", ".pdf")
 CONFIG_TABLE = "livertox-parse"
 CONFIG_KEYS = frozenset({"select", "ignore", "levels"})
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-DOCS_URI = "https://github.com/livertox-parse/livertox-parse/blob/main/docs/rules.md"
 _CODE = re.compile(r"^LTW\d{3}$")
 
 
@@ -256,7 +255,7 @@ def format_sarif(findings: Sequence[Finding], config: Config, read_all: bool) ->
     """One SARIF 2.1.0 log: every rule (LTW checks and LTX input errors) in ``tool.driver.rules``."""
     descriptors: list[dict[str, Any]] = [
         {"id": r.code, "shortDescription": {"text": r.summary.split(". ")[0].rstrip(".") + "."},
-         "fullDescription": {"text": r.summary}, "helpUri": f"{DOCS_URI}#{r.code.lower()}",
+         "fullDescription": {"text": r.summary},
          "defaultConfiguration": {"level": config.level(r.code), "enabled": config.enabled(r.code)}}
         for r in rules().values()
     ] + [
@@ -284,8 +283,7 @@ def format_sarif(findings: Sequence[Finding], config: Config, read_all: bool) ->
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "livertox-parse", "version": __version__, "informationUri": DOCS_URI,
-                                "rules": descriptors}},
+            "tool": {"driver": {"name": "livertox-parse", "version": __version__, "rules": descriptors}},
             "invocations": [{"executionSuccessful": read_all}],
             "results": results,
         }],
@@ -333,8 +331,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         lines = format_sarif(findings, config, read_all=not unreadable)
     else:
         lines = {"text": format_text, "json": format_json, "github": format_github}[args.format](findings)
-    for line in lines:
-        stdout.write(line + "\n")
+    stdout.writelines(line + "\n" for line in lines)
     stdout.flush()
     errors = sum(f.level == "error" for f in findings)
     if args.format == "text":

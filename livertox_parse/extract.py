@@ -155,6 +155,53 @@ def _mark_inline_page_breaks(lines: list[_Line]) -> None:
                 content[i + 2].drop = True  # the running title follows the book name
 
 
+# Text copied from a web page or an extraction can lose every line break: headings then run inline. These
+# markers put them back on lines of their own (a synthetic newline; every character keeps its source).
+_INLINE_HEADING = re.compile(
+    r"(?:(?<=^)|(?<=\s))(?P<h>OVERVIEW|CASE REPORTS?|PRODUCT INFORMATION|REPRESENTATIVE TRADE NAMES|DRUG CLASS"
+    r"|COMPLETE LABELING|CHEMICAL FORMULAS? AND STRUCTURES?|ANNOTATED BIBLIOGRAPHY|REFERENCES|OTHER REFERENCE LINKS"
+    r"|CITED REFERENCES?|Key Points|Comment|Laboratory Values"
+    r"|(?:(?<=^)|(?<=[.:)\]] )|(?<=OVERVIEW ))"
+    r"(?:Introduction|Background|Hepatotoxicity|Mechanism of Injury|Outcome and Management))"
+    r"(?=\s+[A-Z0-9•\[])"
+    r"|(?:(?<=^)|(?<=\s))(?P<line>Case \d+\.\s|(?:Other )?Drugs in the Subclass,|Drug Class:"
+    r"|(?:Medication|Pattern|Severity|Latency|Recovery|Other medications):\s"
+    r"|Other (?!medications)[A-Z][\w ,-]{2,60}:\s)"
+)
+_FLATTENED_MIN = 400  # a line this long with two inline headings is flattened text, not a paragraph
+
+
+def _unflatten(line: _Line) -> list[_Line]:
+    """Split a line that holds several inline headings into heading lines and content lines."""
+    text = line.text
+    if len(text) < _FLATTENED_MIN:
+        return [line]
+    marks = list(_INLINE_HEADING.finditer(text))
+    if sum(1 for m in marks if m.group("h")) < 2:
+        return [line]
+    cuts = {0, len(text)}
+    for m in marks:
+        cuts.add(m.start())
+        if m.group("h"):
+            cuts.add(m.end())
+        elif m.group("line").startswith("Case"):
+            title_end = re.search(r"[.)]\s+(?=[A-Z\[])", text[m.end() :])
+            if title_end:
+                cuts.add(m.end() + title_end.end())
+    out = []
+    bounds = sorted(cuts)
+    for a, b in zip(bounds, bounds[1:]):
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if piece:
+            start = a + lead
+            origins = (line.origins + start if isinstance(line.origins, int)
+                       else line.origins[start : start + len(piece)])
+            out.append(_Line(piece, origins))
+    return out
+
+
 def _hyphen_joins(kept: list[_Line], vocabulary: set[str], hyphenated: set[str]) -> list[str | None]:
     """For each line, how it joins the next: None (newline), '' (word joined), '-' (hyphen kept)."""
     joins: list[str | None] = [None] * len(kept)
@@ -191,7 +238,7 @@ def document_from_text(text: str, source: Source) -> Document:
         kept = [ln for ln in page if not ln.drop]
         # collapse runs of blank lines, drop blanks at page edges
         compact: list[_Line] = []
-        for line in kept:
+        for line in (piece for ln in kept for piece in _unflatten(ln)):
             if not line.text and (not compact or not compact[-1].text):
                 continue
             compact.append(line)

@@ -49,7 +49,7 @@ class LikelihoodScore(_Frozen):
 
 
 class Subclass(_Frozen):
-    name: str
+    name: str | None = Field(description="null when the chapter names no subclass ('Other Drugs in the Subclass:')")
     other_drugs: list[str]
 
 

@@ -394,7 +394,7 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
         agents=agents,
         likelihood_scores=scores,
         drug_class=drug_class.value if drug_class else None,
-        subclass=Subclass(name=sub[0].value, other_drugs=[d.value for d in sub[1]]) if sub else None,
+        subclass=Subclass(name=sub[0].value if sub[0] else None, other_drugs=[d.value for d in sub[1]]) if sub else None,
         trade_names=trade_flat,
         trade_names_by_agent={a.value: [n.value for n in names] for a, names in trade},
         chemicals=chemicals,
