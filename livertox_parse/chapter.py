@@ -272,6 +272,25 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
     return sorted(done, key=lambda r: r.start)
 
 
+_CITED_ENTRY = re.compile(r"^(?P<n>\d{1,3})\.?\s+(?P<body>.*?)(?=^\d{1,3}\.?\s|\Z)", re.MULTILINE | re.DOTALL)
+_TRAILING_PMID = re.compile(r"\b(?P<pmid>\d{7,8})\s*$")
+CITATION_MARK = re.compile(r"\((?P<n>\d{1,3})\)\s*$")
+
+
+def cited_pmids(doc: Document, sections: list[SectionSpan]) -> dict[int, str]:
+    """Reference number -> PubMed id from the CITED REFERENCE(S) list ('1 Author ... 2012 36 1724 8 23073329')."""
+    out: dict[int, str] = {}
+    for sec in sections:
+        if sec.id != "references" or "CITED" not in sec.title.upper():
+            continue
+        text, _ = body(doc, sec)
+        for m in _CITED_ENTRY.finditer(text):
+            pmid = _TRAILING_PMID.search(m.group("body"))
+            if pmid:
+                out.setdefault(int(m.group("n")), pmid.group("pmid"))
+    return out
+
+
 def cas_valid(cas: str | None) -> bool | None:
     """Check digit verdict, None when there is no number."""
     return None if cas is None else cas_check_digit_ok(cas)

@@ -253,6 +253,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
     out: list[Case] = []
     seen: set[int] = set()
     pmids = doc.extra.get("pmids") if isinstance(doc.extra.get("pmids"), list) else []
+    cited = ch.cited_pmids(doc, spans)
     for i, case in enumerate(spans):
         if case.id != "case":
             continue
@@ -275,6 +276,9 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
         patient = find_patient(doc.text[case.heading_end : narrative_end])
         pmid = next((str(p[2]) for p in pmids  # type: ignore[union-attr]
                      if isinstance(p, (list, tuple)) and case.start <= int(p[0]) < narrative_end), None)
+        mark = ch.CITATION_MARK.search(case.title)
+        if pmid is None and mark:  # 'Case 1. <title>.(1)' cites reference 1 of CITED REFERENCE
+            pmid = cited.get(int(mark.group("n")))
         out.append(Case(
             number=case.number,
             title=case.case_title or case.title,

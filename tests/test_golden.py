@@ -101,6 +101,7 @@ def test_two_agent_chapter_scores_per_agent() -> None:
     assert m.agents[:2] == ["Venlafaxine", "Desvenlafaxine"]
     assert [(s.agent, s.score) for s in m.likelihood_scores] == [("Venlafaxine", "B"), ("Desvenlafaxine", "E*")]
     assert m.trade_names_by_agent == {"Venlafaxine": ["Effexor"], "Desvenlafaxine": ["Pristiq"]}
+    assert m.cases[0].pmid == "23073329"  # 'Case 1. ...(1)' cites reference 1 of CITED REFERENCE
 
 
 def test_lab_table_values_counted_once() -> None:
