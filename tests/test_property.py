@@ -3,6 +3,8 @@ JSON out -> load -> validate round-trips."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,12 +16,17 @@ from livertox_parse.errors import LiverToxError
 from livertox_parse.extract import document_from_text
 from livertox_parse.models import Monograph
 
-from .conftest import TEXTS
+from .conftest import FIXTURES, TEXTS
 
 # Real lines and headings mixed with noise, so that generated text reaches the deep stages.
 REAL_LINES = [line for p in TEXTS[:3] for line in p.read_text(encoding="utf-8").split("\n") if line.strip()]
+FLAT_LINES = [  # whole sections with their line breaks lost, from fixtures/flat
+    value for record in map(json.loads, (FIXTURES / "flat" / "records.jsonl").read_text(encoding="utf-8").splitlines())
+    for key, value in record.items() if key.startswith("raw_") and isinstance(value, str) and value
+]
 line = st.one_of(
     st.sampled_from(REAL_LINES),
+    st.sampled_from(FLAT_LINES),
     st.sampled_from(["OVERVIEW", "CASE REPORT", "Case 2. x", "Key Points", "Medication:", "Pattern: Mixed (R=",
                      "Likelihood score: Q (x).", "CHEMICAL FORMULA AND STRUCTURE", "\f", "1", "LiverTox",
                      "ALT 12,345 U/L", "A 0 year old man", "C0-H-0-", "Severity: 9+"]),
