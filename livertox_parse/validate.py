@@ -239,12 +239,18 @@ def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan
     return " ".join(parts)
 
 
+# a rechallenge or a single dose is another exposure than the course the Key Points describe (Tizanidine:
+# 36 mg daily, later "rechallenged with a single 4 mg dose")
+_OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|single|test\s+dose)\b", re.IGNORECASE)
+
+
 def _doses_near(text: str, drug: str) -> set[float]:
-    """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose."""
+    """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose, leaving out
+    sentences about a rechallenge or a single dose."""
     amounts: set[float] = set()
     mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.IGNORECASE)
     for sentence in re.split(r"(?<=[.;])\s+|\n", text):
-        if mention.search(sentence):
+        if mention.search(sentence) and not _OTHER_EXPOSURE.search(sentence):
             amounts.update(dose_amounts(sentence))
     return amounts
 
