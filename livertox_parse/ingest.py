@@ -245,46 +245,54 @@ def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    pending: dict[Future[Parsed], tuple[SourceItem, int]] = {}
-    retry: deque[SourceItem] = deque()
+    pending: dict[Future[Parsed], tuple[SourceItem, bool]] = {}  # future -> (source, running alone)
+    alone: deque[SourceItem] = deque()  # were in flight when a worker died: retried one at a time
+    unsent: deque[SourceItem] = deque()  # never reached a worker
     source = iter(items)
-    exhausted = False
+    executor: Executor = pool
+
+    def submit(item: SourceItem, solo: bool) -> None:
+        try:
+            pending[executor.submit(parse_source, item.source_id, item.name, item.data or b"")] = (item, solo)
+        except BrokenProcessPool:
+            (alone if solo else unsent).appendleft(item)
+            raise
+
     try:
         while True:
-            if retry:
-                if not pending:
-                    item = retry.popleft()
-                    pending[pool.submit(parse_source, item.source_id, item.name, item.data or b"")] = (item, 1)
-            else:
-                while not exhausted and len(pending) < 2 * workers:
-                    nxt = next(source, None)
-                    if nxt is None:
-                        exhausted = True
-                    else:
-                        pending[pool.submit(parse_source, nxt.source_id, nxt.name, nxt.data or b"")] = (nxt, 0)
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
+            try:
+                if alone:
+                    if not pending:
+                        submit(alone.popleft(), True)
+                else:
+                    while len(pending) < 2 * workers and (fresh := unsent.popleft() if unsent else next(source, None)):
+                        submit(fresh, False)
+            except BrokenProcessPool:
+                broken = True
+            if not pending and not broken:
+                return
+            done = wait(pending, return_when=FIRST_COMPLETED)[0] if pending and not broken else set()
+            if broken or any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                executor.shutdown(wait=True, cancel_futures=True)  # settles every future still pending
+                done, broken = set(pending), True
             for future in done:
-                item, attempt = pending.pop(future)
-                try:
+                item, solo = pending.pop(future)
+                exc = None if future.cancelled() else future.exception()
+                if future.cancelled():
+                    unsent.append(item)
+                elif exc is None:
                     yield future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if attempt:
-                        error = LiverToxError("LTX099", "the worker process died while parsing this input",
-                                              path=item.name)
-                        yield failed_source(item.source_id, item.name, error)
-                    else:
-                        retry.append(item)
-            if broken:  # every other source in flight is lost with the pool: retry them alone
-                pool.shutdown(wait=True, cancel_futures=True)
-                retry.extend(item for item, _ in pending.values())
-                pending.clear()
-                pool = start_pool(workers) or pool
+                elif solo or not isinstance(exc, BrokenProcessPool):
+                    message = ("the worker process died while parsing this input"
+                               if isinstance(exc, BrokenProcessPool) else f"{type(exc).__name__}: {exc}")
+                    yield failed_source(item.source_id, item.name, LiverToxError("LTX099", message, path=item.name))
+                else:
+                    alone.append(item)
+            if broken:
+                executor = start_pool(workers) or executor
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 # ------------------------------------------------------------------------------------------- the run
@@ -312,7 +320,7 @@ class Ingest:
 
     def run(self) -> dict[str, int]:
         """Do the run; returns the counts (parsed, unchanged, failed, removed, warnings, not_chapters)."""
-        from .store import Store
+        from .store import BatchWriter, Store
 
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
@@ -323,10 +331,14 @@ class Ingest:
             self.store, self.run_id, self.known = store, 0, store.known()
             self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)
             seen: set[str] = set()
+            self.writer = BatchWriter(store, self.out / "json", self.run_id, set(self.known))
             with _Progress(self.stderr, self.counts) as progress:
                 self.progress = progress
-                for parsed in map_sources(self._todo(discovery, seen), pool, self.workers):
-                    self._write(parsed)
+                try:
+                    for parsed in map_sources(self._todo(discovery, seen), pool, self.workers):
+                        self._write(parsed)
+                finally:
+                    self.writer.close()
             self.counts["not_chapters"] = len(discovery.notes)
             self._mark_removed(seen, discovery.partial)
             self._export()
@@ -359,15 +371,9 @@ class Ingest:
         return self.out / "json" / f"{source_id}.json"
 
     def _write(self, parsed: Parsed) -> None:
-        """JSON file first (atomically), then the rows in one transaction; a failure removes the old JSON."""
-        from .emit import write_atomic
-
-        path = self._json(parsed.source_id)
-        if parsed.json is not None:
-            write_atomic(path, parsed.json + b"\n")
-        self.store.replace(parsed.source_id, parsed.rows, self.run_id, known=parsed.source_id in self.known)
+        """Hand one result to the writer and count it."""
+        self.writer.add(parsed.source_id, parsed.rows, parsed.json)
         if parsed.json is None:
-            path.unlink(missing_ok=True)
             self.counts["failed"] += 1
             print(parsed.error, file=self.stderr)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ WRITER_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "monographs": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP"), ("removed_at", "TIMESTAMP")],
     "errors": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
 }
+MAX_BATCH = 64  # sources committed together at most (see BatchWriter)
 RUNS_TABLE = [
     ("run_id", "INTEGER"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("status", "VARCHAR"),
     ("inputs", "VARCHAR[]"), ("workers", "INTEGER"), ("force", "BOOLEAN"), ("parsed", "INTEGER"),
@@ -236,15 +238,17 @@ class Store:
             [counts["parsed"], counts["unchanged"], counts["failed"], counts["removed"], counts["warnings"],
              seconds, run_id])
 
-    def replace(self, source_id: str, rows: dict[str, list[dict[str, Any]]], run_id: int, *, known: bool) -> None:
-        """Replace everything stored for ``source_id`` by ``rows``, in one transaction.
+    def replace(self, rows: dict[str, list[dict[str, Any]]], run_id: int, *, known_ids: list[str]) -> None:
+        """In one transaction: delete every row of the sources ``known_ids``, insert ``rows``.
 
-        ``known`` says whether the source may already have rows; when False the deletes are skipped.
+        ``rows`` holds the complete rows of one or more sources; sources never stored before need not be
+        listed in ``known_ids`` (their deletes are skipped).
         """
         with self._transaction():
-            if known:
+            if known_ids:
                 for table in TABLES:
-                    self.con.execute(f"DELETE FROM {table} WHERE {_key(table)} = ?", [source_id])
+                    self.con.execute(f"DELETE FROM {table} WHERE {_key(table)} IN (SELECT unnest($ids))",
+                                     {"ids": known_ids})
             for table, table_rows in rows.items():
                 if table_rows:
                     self._insert(table, table_rows, run_id)
@@ -296,6 +300,69 @@ class Store:
             quoted = str(tmp).replace("'", "''")
             self.con.execute(f"COPY (SELECT * FROM {table}) TO '{quoted}' (FORMAT PARQUET)")
             os.replace(tmp, folder / f"{table}.parquet")
+
+
+class BatchWriter:
+    """Writes parsed sources: each JSON file atomically, then the rows of a batch of sources in one commit.
+
+    A batch is committed when it holds ``max_batch`` sources or its first one waited ``max_delay`` seconds,
+    and on :meth:`flush`. JSON files are written (and fsync'd) on a few threads while parsing goes on, and
+    always before the commit holding their rows: a run killed at any point leaves every source's rows all
+    old or all new, and at worst a JSON file whose rows were not committed, which the next run rewrites.
+    A source that failed loses its old JSON file after the commit that records the failure.
+    """
+
+    def __init__(self, store: Store, json_dir: Path, run_id: int, known_ids: set[str], *,
+                 max_batch: int = MAX_BATCH, max_delay: float = 0.5) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store, self.json_dir, self.run_id, self.known_ids = store, json_dir, run_id, known_ids
+        self.max_batch, self.max_delay = max_batch, max_delay
+        self.threads = ThreadPoolExecutor(4, thread_name_prefix="json-writer")
+        self._reset()
+
+    def _reset(self) -> None:
+        self.rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
+        self.ids: list[str] = []
+        self.failed: list[str] = []
+        self.writes: list[Any] = []
+        self.since = time.monotonic()
+
+    def add(self, source_id: str, rows: dict[str, list[dict[str, Any]]], json: bytes | None) -> None:
+        """Queue one source's complete rows (and JSON, None when it failed); may commit the batch."""
+        from .emit import write_atomic
+
+        if not self.ids:
+            self.since = time.monotonic()
+        self.ids.append(source_id)
+        for table, table_rows in rows.items():
+            self.rows[table].extend(table_rows)
+        if json is None:
+            self.failed.append(source_id)
+        else:
+            self.writes.append(self.threads.submit(write_atomic, self.json_dir / f"{source_id}.json", json + b"\n"))
+        if len(self.ids) >= self.max_batch or time.monotonic() - self.since >= self.max_delay:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit what is queued: JSON files first, then one transaction for all the rows."""
+        if not self.ids:
+            return
+        for write in self.writes:
+            write.result()  # raises when a JSON file could not be written: its rows are not committed
+        known = [sid for sid in self.ids if sid in self.known_ids]
+        self.store.replace(self.rows, self.run_id, known_ids=known)
+        self.known_ids.update(self.ids)
+        for sid in self.failed:
+            (self.json_dir / f"{sid}.json").unlink(missing_ok=True)
+        self._reset()
+
+    def close(self) -> None:
+        """Flush, then stop the writer threads."""
+        try:
+            self.flush()
+        finally:
+            self.threads.shutdown(wait=True)
 
 
 @contextmanager

@@ -1,0 +1,282 @@
+"""``livertox-parse ingest``: every table filled, re-runs incremental, nothing lost when a run dies midway."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+import livertox_parse.pipeline
+from livertox_parse import parse
+from livertox_parse.cli import main
+from livertox_parse.ingest import Discovery, source_id
+from livertox_parse.store import MAX_BATCH
+
+from .conftest import FIXTURES, ROOT
+
+TABLES = ["sources", "monographs", "sections", "likelihood_scores", "agents", "trade_names", "chemicals", "cases",
+          "labs", "entities", "warnings", "errors", "ingest_runs"]
+# The mixed corpus: (path inside the corpus, fixture it is a copy of)
+FILES = [("text/anakinra.txt", "text/anakinra.txt"), ("text/metoprolol.txt", "text/metoprolol.txt"),
+         ("pdf/anakinra.pdf", "pdf/anakinra.pdf"), ("nxml/Nabumetone.nxml", "nxml/Nabumetone.nxml"),
+         ("nxml/deep/Metoprolol.nxml", "nxml/Metoprolol.nxml")]
+ARCHIVED = ["ARBs", "Barbiturates"]
+CORRUPT = "pdf/broken.pdf"
+PARSED = len(FILES) + len(ARCHIVED)
+
+
+def ingest(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["ingest", *map(str, argv)], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def counts(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+
+
+def query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def assert_consistent(db: Path) -> None:
+    """Every monograph's child rows are all there, exactly once; no row belongs to a missing monograph."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        def one(sql: str) -> Any:
+            return con.execute(sql).fetchall()[0][0]
+
+        for table, stated in (("sections", "n_sections"), ("cases", "n_cases"), ("labs", "n_labs"),
+                              ("entities", "n_entities"), ("warnings", "n_warnings")):
+            assert one(f"SELECT count(*) FROM {table} WHERE monograph_id NOT IN "
+                       "(SELECT monograph_id FROM monographs)") == 0, table
+            assert one(f"SELECT count(*) FROM monographs m WHERE {stated} <> "
+                       f"(SELECT count(*) FROM {table} t WHERE t.monograph_id = m.monograph_id)") == 0, table
+        assert one("SELECT count(*) - count(DISTINCT monograph_id) FROM monographs") == 0
+        assert one("SELECT count(*) - count(DISTINCT source_id) FROM sources") == 0
+        assert one("SELECT count(*) FROM (SELECT monograph_id, ord FROM entities GROUP BY ALL HAVING count(*) > 1)") == 0
+        ok = {r[0] for r in con.execute("SELECT source_id FROM sources WHERE status = 'ok'").fetchall()}
+        assert ok == {r[0] for r in con.execute("SELECT monograph_id FROM monographs").fetchall()}
+        failed = {r[0] for r in con.execute("SELECT source_id FROM sources WHERE status = 'failed'").fetchall()}
+        assert failed == {r[0] for r in con.execute("SELECT source_id FROM errors").fetchall()}
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, int]:
+    """Row counts the mixed corpus must give, counted from the parser's own output."""
+    paths = [FIXTURES / fixture for _, fixture in FILES] + [FIXTURES / "nxml" / f"{n}.nxml" for n in ARCHIVED]
+    ms = [parse(p) for p in paths]
+    return {
+        "monographs": len(ms), "sources": len(ms) + 1, "errors": 1,
+        "sections": sum(len(m.sections) for m in ms), "likelihood_scores": sum(len(m.likelihood_scores) for m in ms),
+        "agents": sum(len(m.agents) for m in ms), "trade_names": sum(len(m.trade_names) for m in ms),
+        "chemicals": sum(len(m.chemicals) for m in ms), "cases": sum(len(m.cases) for m in ms),
+        "labs": sum(len(c.labs) for m in ms for c in m.cases), "entities": sum(len(m.entities) for m in ms),
+        "warnings": sum(len(m.warnings) for m in ms),
+    }
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """Text, PDF and NXML files in nested folders, an archive with two chapters and an image, a corrupt PDF."""
+    root = tmp_path / "corpus"
+    for target, fixture in FILES:
+        (root / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FIXTURES / fixture, root / target)
+    with tarfile.open(root / "bulk.tar.gz", "w:gz") as tar:
+        for name in ARCHIVED:
+            tar.add(FIXTURES / "nxml" / f"{name}.nxml", arcname=f"livertox/{name}.nxml")
+        info = tarfile.TarInfo("livertox/figure.jpg")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"\xff\xd8\xff\xe0"))
+    (root / CORRUPT).write_bytes(b"%PDF-1.4 not really a PDF")
+    (root / ".hidden.txt").write_text("ignored")
+    return root
+
+
+def test_mixed_folder_fills_every_table(corpus: Path, tmp_path: Path, expected: dict[str, int]) -> None:
+    out = tmp_path / "out"
+    code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "2", "--parquet")
+    assert code == 1  # the corrupt file
+    assert f"{PARSED} parsed, 0 unchanged (skipped), 1 failed" in stdout
+    assert f"{corpus / CORRUPT}: LTX010:" in stderr
+    got = counts(out / "livertox.duckdb")
+    assert {t: got[t] for t in expected} == expected
+    assert got["ingest_runs"] == 1
+    assert_consistent(out / "livertox.duckdb")
+    db = out / "livertox.duckdb"
+    bad = source_id("corpus/pdf/broken.pdf")
+    assert query(db, "SELECT source_id, source_name, code FROM errors") == [(bad, str(corpus / CORRUPT), "LTX010")]
+    assert [json.loads(x)["code"] for x in (out / "errors.jsonl").read_text().splitlines()] == ["LTX010"]
+    # linked by keys: Anakinra's case has its ALT, its score is C, its CAS is checked
+    text_id = source_id("corpus/text/anakinra.txt")
+    assert query(db, "SELECT l.value FROM labs l JOIN cases c USING (monograph_id, case_ord) "
+                     "WHERE monograph_id = ? AND l.test = 'ALT' ORDER BY l.ord LIMIT 1", [text_id]) == [(3346.0,)]
+    assert query(db, "SELECT score FROM likelihood_scores WHERE monograph_id = ?", [text_id]) == [("C",)]
+    assert query(db, "SELECT cas, cas_valid FROM chemicals WHERE monograph_id = ?", [text_id]) == [
+        ("143090-92-0", True)]
+    member = source_id("corpus/bulk/livertox/ARBs.nxml")
+    assert query(db, "SELECT format FROM monographs WHERE monograph_id = ?", [member]) == [("nxml",)]
+    lines = [json.loads(x) for x in (out / "monographs.jsonl").read_text().splitlines()]
+    assert len(lines) == PARSED == len({x["source"]["path"] for x in lines})
+    assert sorted(p.name for p in (out / "json").iterdir()) == sorted(
+        f"{r[0]}.json" for r in query(db, "SELECT monograph_id FROM monographs"))
+    assert query(db, "SELECT count(*) FROM read_parquet(?)", [str(out / "parquet" / "entities.parquet")]) == [
+        (expected["entities"],)]
+
+
+def test_second_run_skips_unchanged_and_duplicates_nothing(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ingest(corpus, "--out", out, "--workers", "1")
+    before = counts(out / "livertox.duckdb")
+    mtimes = {p.name: p.stat().st_mtime_ns for p in (out / "json").iterdir()}
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "2")
+    assert code == 1  # the corrupt file is tried again, and still fails
+    assert f"0 parsed, {PARSED} unchanged (skipped), 1 failed, 0 removed" in stdout
+    after = counts(out / "livertox.duckdb")
+    assert after == {**before, "ingest_runs": 2}
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "json").iterdir()} == mtimes
+    assert len((out / "monographs.jsonl").read_text().splitlines()) == PARSED
+    assert len((out / "errors.jsonl").read_text().splitlines()) == 1
+    assert query(out / "livertox.duckdb", "SELECT status, parsed, unchanged FROM ingest_runs ORDER BY run_id") == [
+        ("done", PARSED, 0), ("done", 0, PARSED)]
+
+
+def test_changed_file_replaces_its_rows_removed_file_is_marked(corpus: Path, tmp_path: Path) -> None:
+    out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
+    ingest(corpus, "--out", out, "--workers", "1")
+    before = counts(db)
+    changed, gone = source_id("corpus/text/anakinra.txt"), source_id("corpus/nxml/Nabumetone.nxml")
+    old = {t: query(db, f"SELECT count(*) FROM {t} WHERE monograph_id = ?", [changed])[0][0]
+           for t in ("sections", "cases", "labs", "entities")}
+    shutil.copyfile(FIXTURES / "text" / "venlafaxine.txt", corpus / "text" / "anakinra.txt")
+    (corpus / "nxml" / "Nabumetone.nxml").unlink()
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")
+    assert code == 1
+    assert f"1 parsed, {PARSED - 2} unchanged (skipped), 1 failed, 1 removed" in stdout
+    venlafaxine = parse(FIXTURES / "text" / "venlafaxine.txt")
+    new = {"sections": len(venlafaxine.sections), "cases": len(venlafaxine.cases),
+           "labs": sum(len(c.labs) for c in venlafaxine.cases), "entities": len(venlafaxine.entities)}
+    for table, n in new.items():
+        assert query(db, f"SELECT count(*) FROM {table} WHERE monograph_id = ?", [changed]) == [(n,)]
+    after = counts(db)
+    for table, n in new.items():
+        assert after[table] == before[table] - old[table] + n, table
+    assert query(db, "SELECT title FROM monographs WHERE monograph_id = ?", [changed]) == [(venlafaxine.title,)]
+    assert query(db, "SELECT removed_at IS NOT NULL FROM monographs WHERE monograph_id = ?", [gone]) == [(True,)]
+    assert not (out / "json" / f"{gone}.json").exists()
+    titles = [json.loads(x)["title"] for x in (out / "monographs.jsonl").read_text().splitlines()]
+    assert len(titles) == PARSED - 1 and "Nabumetone" not in titles
+    assert_consistent(db)
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1", "--force")
+    assert code == 1
+    assert f"{PARSED - 1} parsed, 0 unchanged (skipped), 1 failed, 0 removed" in stdout
+    assert_consistent(db)
+
+
+def test_worker_raising_or_dying_loses_only_that_file(corpus: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
+    real = livertox_parse.pipeline.parse_document
+    main_pid = os.getpid()
+
+    def flaky(doc: Any) -> Any:
+        if doc.source.path.endswith("metoprolol.txt"):
+            raise RuntimeError("boom")
+        if doc.source.path.endswith("Barbiturates.nxml") and os.getpid() != main_pid:
+            os._exit(3)  # the worker process dies
+        return real(doc)
+
+    monkeypatch.setattr(livertox_parse.pipeline, "parse_document", flaky)  # workers are forked: they see it
+    code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "2")
+    assert code == 1 and "RuntimeError: boom" in stderr
+    assert f"{PARSED - 2} parsed, 0 unchanged (skipped), 3 failed" in stdout
+    errors = dict(query(db, "SELECT source_id, message FROM errors WHERE code = 'LTX099'"))
+    assert errors == {source_id("corpus/text/metoprolol.txt"): "RuntimeError: boom",
+                      source_id("corpus/bulk/livertox/Barbiturates.nxml"):
+                          "the worker process died while parsing this input"}
+    assert_consistent(db)
+    monkeypatch.setattr(livertox_parse.pipeline, "parse_document", real)
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "2")
+    assert f"2 parsed, {PARSED - 2} unchanged (skipped), 1 failed" in stdout
+    assert counts(db)["monographs"] == PARSED and counts(db)["errors"] == 1
+    assert_consistent(db)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_run_killed_by_sigkill_leaves_a_consistent_db_and_the_next_run_finishes(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "many", tmp_path / "out"
+    corpus.mkdir()
+    texts = sorted((FIXTURES / "text").glob("*.txt"))
+    total = 240
+    for i in range(total):
+        shutil.copyfile(texts[i % len(texts)], corpus / f"m{i:04d}.txt")
+    proc = subprocess.Popen([sys.executable, "-m", "livertox_parse", "ingest", str(corpus), "--out", str(out),
+                             "--workers", "2"], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        # JSON file MAX_BATCH + 2 is only written after the first batch was committed
+        if (out / "json").is_dir() and len(list((out / "json").glob("*.json"))) >= MAX_BATCH + 2:
+            break
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)  # the main process and its workers, like the OOM killer would
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL  # killed, not finished
+    db = out / "livertox.duckdb"
+    assert_consistent(db)
+    committed = counts(db)["monographs"]
+    assert 1 <= committed < total
+    assert query(db, "SELECT status FROM ingest_runs") == [("running",)]
+
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "2")
+    assert code == 0
+    assert f"{total - committed} parsed, {committed} unchanged (skipped), 0 failed" in stdout
+    assert_consistent(db)
+    by_fixture = {p.name: parse(p) for p in texts}
+    want_entities = sum(len(by_fixture[texts[i % len(texts)].name].entities) for i in range(total))
+    got = counts(db)
+    assert (got["monographs"], got["entities"]) == (total, want_entities)
+    assert query(db, "SELECT status FROM ingest_runs ORDER BY run_id") == [("interrupted",), ("done",)]
+    assert len((out / "monographs.jsonl").read_text().splitlines()) == total
+    assert len(list((out / "json").glob("*.json"))) == total
+
+
+@pytest.mark.parametrize(("key", "expected_id"), [
+    ("text/anakinra.txt", "text__anakinra.txt"),
+    ("livertox_NBK547852/livertox/ARBs.nxml", "livertox_NBK547852__livertox__ARBs.nxml"),
+])
+def test_source_ids_are_readable_when_they_can_be(key: str, expected_id: str) -> None:
+    assert source_id(key) == expected_id
+
+
+def test_source_ids_stay_unique_when_the_key_needs_escaping() -> None:
+    keys = ["a/b c.txt", "a/b-c.txt", "a/b__c.txt", "a__b/c.txt", "a/b/c.txt", "../x.txt", "a/ä.txt"]
+    ids = [source_id(k) for k in keys]
+    assert len(set(ids)) == len(keys)
+    assert all(i.replace("~", "").replace("_", "").replace("-", "").replace(".", "").isalnum() for i in ids)
+
+
+def test_missing_input_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
+    code, stdout, stderr = ingest(tmp_path / "nope.txt", "--out", tmp_path / "out", "--workers", "1")
+    assert code == 1 and "LTX001" in stderr and "0 parsed" in stdout
+    assert query(tmp_path / "out" / "livertox.duckdb", "SELECT code FROM errors") == [("LTX001",)]
+
+
+def test_discovery_names_files_below_the_folder_given(corpus: Path) -> None:
+    ids = [item.source_id for item in Discovery([str(corpus)])]
+    assert source_id("corpus/nxml/deep/Metoprolol.nxml") in ids
+    assert source_id("corpus/bulk/livertox/Barbiturates.nxml") in ids
+    assert not any("hidden" in i or "figure" in i for i in ids)
