@@ -211,13 +211,11 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
             continue  # event row spanning the table
         texts = [c.text.strip() for c in row]
         if any(re.match(r"normal\s+values?", t, re.IGNORECASE) for t in texts):
-            col = 0
-            for cell in row:
-                test = columns[col][0] if col < len(columns) else None
-                m = _ULN_CELL.match(cell.text)
-                if test and m:
-                    ulns[test] = float(m.group(1))
-                col += cell.colspan
+            # the limits are given in the order of the test columns; the label may span any number of
+            # columns, and copied text loses the spans, so they are paired by order, not by position
+            limits = [float(m.group(1)) for c in row if (m := _ULN_CELL.match(c.text))]
+            tests = [c[0] for c in columns if c[0] is not None]
+            ulns.update(zip(tests, limits))
             continue
         timepoint = "; ".join(
             f"{columns[k][2]}: {texts[k]}" for k in range(min(len(row), len(columns)))

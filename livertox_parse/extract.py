@@ -9,7 +9,9 @@ their own readers, which produce the same line layout.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -17,10 +19,13 @@ from pathlib import Path
 
 from .document import Document, Source, TextBuilder
 from .errors import LiverToxError
+from .tables import tab_tables
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
-_SPACES = dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t", " ")
+# tabs are kept: text copied from a web page or the XML separates table cells with them
+_SPACES = dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " ")
 _DELETE = dict.fromkeys("\u00ad\u200b\u200c\u200d\ufeff", "")
+_EDGE_SPACE = " \r\v"  # stripped from line ends; tabs stay, they separate table cells
 _CHAR_MAP = {**_LIGATURES, **_SPACES, **_DELETE}
 _NEEDS_CHAR_MAP = re.compile("[" + "".join(_CHAR_MAP) + "]")
 
@@ -95,8 +100,8 @@ def _split_lines(text: str) -> list[list[_Line]]:
             if k:
                 pages.append([])
             norm, origins = _normalise_line(piece.rstrip("\r"), offset)
-            left = len(norm) - len(norm.lstrip())
-            norm = norm.strip()
+            left = len(norm) - len(norm.lstrip(_EDGE_SPACE))
+            norm = norm.strip(_EDGE_SPACE)
             origins = origins + left if isinstance(origins, int) else origins[left : left + len(norm)]
             pages[-1].append(_Line(norm, origins))
             offset += len(piece) + 1
@@ -190,7 +195,7 @@ def _unflatten(line: _Line) -> list[_Line]:
                 cuts.add(m.end() + title_end.end())
     out = []
     bounds = sorted(cuts)
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         piece = text[a:b]
         lead = len(piece) - len(piece.lstrip())
         piece = piece.strip()
@@ -261,7 +266,9 @@ def document_from_text(text: str, source: Source) -> Document:
     starts = tuple(page_starts) if len(pages) > 1 else ()
     pages_count = len(pages) if len(pages) > 1 else None
     src = Source(source.path, source.format, source.sha256, pages_count)
-    return builder.build(src, page_starts=starts, source_text=text)
+    doc = builder.build(src, page_starts=starts, source_text=text)
+    tables = tab_tables(doc.text) if "\t" in doc.text else ()
+    return dataclasses.replace(doc, tables=tables) if tables else doc
 
 
 def read_text(path: str | Path, data: bytes | None = None) -> Document:

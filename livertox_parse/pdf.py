@@ -52,6 +52,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .document import Cell, Document, Source, Table, TextBuilder
 from .errors import LiverToxError
+from .tables import table_kind
 
 __all__ = ["read_pdf"]
 
@@ -85,7 +86,6 @@ _YEAR_DASH = re.compile(r"(19|20)\d\d-\.$")
 _WORD = re.compile(r"[^\W\d_]+")
 _BULLETS = ("•", "◦", "▪", "‣", "–\u00a0")
 _NOTE_MARKS = "*†‡§¶#"
-_LAB_HEADER = re.compile(r"\b(ALT|AST|Alk\.? ?P|GGT|INR|bilirubin|time after)\b", re.IGNORECASE)
 _PREFIXES = frozenset(
     {
         "self",
@@ -692,15 +692,7 @@ def _attach_notes(items: list[_Line | _Table]) -> None:
 
 
 def _kind(rows: list[list[_TCell | None]], ncols: int) -> str:
-    first = " ".join(c.text for c in rows[0] if c) if rows else ""
-    if re.search(r"\bCAS\b", first, re.IGNORECASE) and re.search(r"formula", first, re.IGNORECASE):
-        return "chemical"
-    labels = [row[0].text for row in rows if row and row[0] is not None]
-    if ncols == 2 and labels and sum(t.endswith(":") for t in labels) * 2 >= len(rows):
-        return "key_points"
-    if _LAB_HEADER.search(first):
-        return "laboratory_values"
-    return "other"
+    return table_kind([[c.text if c else "" for c in row] for row in rows], ncols)
 
 
 def _header_rows(rows: list[list[_TCell | None]]) -> int:
