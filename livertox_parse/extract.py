@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .document import Document, Source, TextBuilder
 from .errors import LiverToxError
+from .hyphenation import add_vocabulary, join_hyphen
 from .tables import tab_tables
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
@@ -207,22 +208,35 @@ def _unflatten(line: _Line) -> list[_Line]:
     return out
 
 
-def _hyphen_joins(kept: list[_Line], vocabulary: set[str], hyphenated: set[str]) -> list[str | None]:
-    """For each line, how it joins the next: None (newline), '' (word joined), '-' (hyphen kept)."""
+def _hyphen_joins(kept: list[_Line], words: set[str], pairs: set[str]) -> list[str | None]:
+    """For each line, how it joins the next: None (newline), '' (word joined), '-' (hyphen kept).
+
+    The decision is :func:`~livertox_parse.hyphenation.join_hyphen`'s; a hyphen before a digit or a capital
+    (``beta-``/``1``, ``C759-``/``H1186``) keeps its line break.
+    """
     joins: list[str | None] = [None] * len(kept)
     for i in range(len(kept) - 1):
-        if not kept[i].text.endswith("-"):
+        line, nxt = kept[i].text, kept[i + 1].text
+        if not line.endswith("-") or not nxt[:1].islower() or not _HYPHEN_END.search(line):
             continue
-        left = _HYPHEN_END.search(kept[i].text)
-        right = _WORD_START.match(kept[i + 1].text)
-        if not left or not right:
-            continue
-        head, tail = left.group(1).lower(), right.group(1)
-        if f"{head}-{tail}" in hyphenated and (head + tail) not in vocabulary:
-            joins[i] = "-"
-        else:
-            joins[i] = ""
+        joins[i] = "" if join_hyphen(line, nxt, words, pairs) else "-"
     return joins
+
+
+def _vocabulary(lines: list[str]) -> tuple[set[str], set[str]]:
+    """Words and hyphenated pairs inside lines; the fragments around line-end hyphens do not count."""
+    words: set[str] = set()
+    pairs: set[str] = set()
+    prev_hyphen = False
+    for line in lines:
+        tokens = line.split()
+        if prev_hyphen and tokens:
+            tokens = tokens[1:]
+        prev_hyphen = line.endswith("-")
+        if prev_hyphen and tokens:
+            tokens = tokens[:-1]
+        add_vocabulary(tokens, words, pairs)
+    return words, pairs
 
 
 def document_from_text(text: str, source: Source) -> Document:
@@ -236,9 +250,7 @@ def document_from_text(text: str, source: Source) -> Document:
     vocabulary: set[str] = set()
     hyphenated: set[str] = set()
     if any(line.endswith("-") for line in body):  # the vocabulary is only needed to judge hyphenation
-        joined = "\n".join(body).lower()
-        vocabulary = set(re.findall(r"[a-z]+", joined))
-        hyphenated = set(re.findall(r"[a-z]+-[a-z]+", joined))
+        vocabulary, hyphenated = _vocabulary(body)
     for page in pages:
         kept = [ln for ln in page if not ln.drop]
         # collapse runs of blank lines, drop blanks at page edges

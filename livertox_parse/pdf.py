@@ -52,6 +52,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .document import Cell, Document, Source, Table, TextBuilder
 from .errors import LiverToxError
+from .hyphenation import add_vocabulary, join_hyphen
 from .tables import table_kind
 
 __all__ = ["read_pdf"]
@@ -86,32 +87,6 @@ _YEAR_DASH = re.compile(r"(19|20)\d\d-\.$")
 _WORD = re.compile(r"[^\W\d_]+")
 _BULLETS = ("•", "◦", "▪", "‣", "–\u00a0")
 _NOTE_MARKS = "*†‡§¶#"
-_PREFIXES = frozenset(
-    {
-        "self",
-        "non",
-        "anti",
-        "pro",
-        "well",
-        "ill",
-        "cross",
-        "co",
-        "semi",
-        "multi",
-        "pre",
-        "post",
-        "beta",
-        "alpha",
-        "gamma",
-        "mild",
-        "high",
-        "low",
-        "long",
-        "short",
-        "half",
-        "dose",
-    }
-)
 
 
 @dataclass(slots=True)
@@ -542,32 +517,8 @@ def _vocabulary(items: list[_Line | _Table]) -> tuple[set[str], set[str]]:
         prev_hyphen = text.endswith("-")
         if prev_hyphen and tokens:
             tokens = tokens[:-1]
-        for token in tokens:
-            found = _WORD.findall(token.lower())
-            words.update(found)
-            pairs.update(f"{a}-{b}" for a, b in itertools.pairwise(found))
+        add_vocabulary(tokens, words, pairs)
     return words, pairs
-
-
-def _join_hyphen(left: str, right: str, words: set[str], pairs: set[str]) -> bool:
-    """True when the hyphen ending ``left`` is a line-break hyphen to remove before ``right``.
-
-    Kept when the part after the hyphen starts with a digit or capital (``beta-1``, ``IL-1``,
-    ``C15-H25``) or the part before it is not alphabetic. Otherwise removed when the joined word occurs
-    elsewhere in the document, kept when the hyphenated pair does, kept when both parts are words of the
-    document (or the first a common prefix such as ``self``/``non``) and removed in every other case,
-    since a fragment that is no word (``aminotrans-``/``ferase``) is what typeset hyphenation leaves.
-    """
-    head = re.search(r"[^\W\d_]+$", left[:-1])
-    after = _WORD.match(right)
-    if head is None or after is None or not right[0].islower():
-        return False
-    x, y = head.group(0).lower(), after.group(0).lower()
-    if x + y in words:
-        return True
-    if f"{x}-{y}" in pairs:
-        return False
-    return not ((x in words or x in _PREFIXES) and y in words and len(y) > 2)
 
 
 def _assemble(pages: list[_Page], source: Source) -> Document:
@@ -602,7 +553,7 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
             if prev.text.endswith("\u00ad") or (
                 prev.text.endswith("-")
                 and prev.text[-2:-1] != " "
-                and _join_hyphen(prev.text, line.text, words, pairs)
+                and join_hyphen(prev.text, line.text, words, pairs)
             ):
                 text = text[:-1]
             elif not prev.text.endswith("-"):

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from livertox_parse.document import Document, Table
 from livertox_parse.errors import LiverToxError
-from livertox_parse.pdf import _join_hyphen, read_pdf
+from livertox_parse.pdf import read_pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PDFS = FIXTURES / "pdf"
@@ -224,30 +224,6 @@ def test_hyphenation_joined_and_compounds_kept() -> None:
     assert "IL-1Ra" in ana and "IL-1" in ana
     assert "anti-transglutaminase" in doc("arbs").text  # a real hyphen before the line-break hyphen
     assert "20th century" in doc("barbiturates").text  # superscript kept on its line
-
-
-@pytest.mark.parametrize(
-    ("left", "right", "words", "joined"),
-    [
-        pytest.param("serum aminotrans-", "ferase levels", set(), True, id="fragment-is-no-word"),
-        pytest.param("against beta-", "1 adrenergic", {"beta"}, False, id="digit-after"),
-        pytest.param("the IL-", "1 receptor", set(), False, id="IL-1"),
-        pytest.param("formula C15-", "H25-N-O3", set(), False, id="capital-after"),
-        pytest.param("cryopy-", "rin-associated", {"associated"}, True, id="cryopyrin"),
-        pytest.param("mild-to-", "moderate", {"mild", "to", "moderate"}, False, id="both-words"),
-        pytest.param("self-", "limited", {"limited"}, False, id="prefix"),
-        pytest.param("on-", "set", {"on", "set", "onset"}, True, id="joined-form-seen"),
-        pytest.param("gastroin-", "testinal", {"in"}, True, id="second-part-no-word"),
-        pytest.param("pages 623-", "5", set(), False, id="page-range"),
-    ],
-)
-def test_join_hyphen_rule(left: str, right: str, words: set[str], joined: bool) -> None:
-    assert _join_hyphen(left, right, words, set()) is joined
-
-
-def test_join_hyphen_prefers_the_hyphenated_pair_seen_in_the_document() -> None:
-    assert _join_hyphen("the beta-", "blocker", set(), {"beta-blocker"}) is False
-    assert _join_hyphen("the beta-", "blocker", {"betablocker"}, set()) is True
 
 
 # --- Key Points, lab values, chemical tables -----------------------------------------------------------
