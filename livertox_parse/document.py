@@ -78,7 +78,7 @@ class OffsetMap:
     0 pinned to the source offset before it. Indexing ``m[i]`` gives the source offset of output ``i``.
     """
 
-    __slots__ = ("_out", "_src", "_step", "_length")
+    __slots__ = ("_length", "_out", "_src", "_step")
 
     def __init__(self) -> None:
         self._out = array("q")

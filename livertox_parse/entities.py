@@ -55,7 +55,7 @@ _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("DOSE", DOSE_RE, "", True),
 )
 _DIGIT = re.compile(r"\d")
-_LAB_UNIT_HINT = re.compile(r"/[dm]?L|INR|/mL", re.I)
+_LAB_UNIT_HINT = re.compile(r"/[dm]?L|INR|/mL", re.IGNORECASE)
 _UNITS_WITH_STOP = ("U/L", "IU/L", "mg/dL", "µmol/L", "g/dL", "mg/kg", "mg/m2")
 
 

@@ -116,12 +116,8 @@ def sectionize(doc: Document) -> list[SectionSpan]:
         s = start + (len(raw) - len(raw.lstrip()))
         e = s + len(line)
         hit = match_heading(line)
-        if hit is not None:
-            rule, m = hit
-            open_ids = [sid for sid, _ in stack]
-            if rule.parent is not None and rule.parent not in open_ids:
-                if not (rule.parent == "overview" and not any(lv == 1 for _, lv in stack)):
-                    hit = None
+        if hit is not None and not _parent_open(hit[0], stack):
+            hit = None
         if hit is not None:
             rule, m = hit
             while stack and stack[-1][1] >= rule.level:
@@ -150,6 +146,13 @@ def sectionize(doc: Document) -> list[SectionSpan]:
         end = _trim_end(text, e, end)
         sections.append(SectionSpan(sid, title, level, parent, s, e, end, number, case_title))
     return sections
+
+
+def _parent_open(rule: _Rule, stack: list[tuple[str, int]]) -> bool:
+    """A rule with a parent matches only inside it; overview children also before any top heading."""
+    if rule.parent is None or any(sid == rule.parent for sid, _ in stack):
+        return True
+    return rule.parent == "overview" and not any(level == 1 for _, level in stack)
 
 
 def _trim_end(text: str, floor: int, end: int) -> int:

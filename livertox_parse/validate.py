@@ -7,6 +7,7 @@ parser never picks one side silently.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from . import casereport as cr
 from . import chapter as ch
@@ -99,7 +100,7 @@ def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints |
     for name in KEY_POINT_FIELDS:
         if name not in fields:
             warn.add("LTW120", f"Key Points has no {name.replace('_', ' ')!r} row", sec.start, sec.heading_end)
-    name, dose = cr.medication(fields.get("medication"))
+    med_name, dose = cr.medication(fields.get("medication"))
     pattern_f = fields.get("pattern")
     kind, r = parse_pattern(pattern_f.value) if pattern_f else (None, None)
     if pattern_f and kind is None:
@@ -113,8 +114,8 @@ def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints |
     start = min(f.label_start for f in fields.values())
     end = max(f.end for f in fields.values())
     return KeyPoints(
-        medication=Medication(name=name, dose=dose),
-        pattern=Pattern(type=kind, r_ratio=r, text=pattern_f.value if pattern_f else ""),  # type: ignore[arg-type]
+        medication=Medication(name=med_name, dose=dose),
+        pattern=Pattern(type=kind, r_ratio=r, text=pattern_f.value if pattern_f else ""),
         severity=Severity(grade=grade, text=sev_f.value if sev_f else ""),
         latency=_duration(fields.get("latency")),
         recovery=_duration(fields.get("recovery")),
@@ -175,7 +176,7 @@ def _compute_r(labs: list[cr.Lab], ulns: dict[str, float]) -> Computed:
     if not alt_uln or not alp_uln or alp.value == 0:
         return Computed(r_ratio=None, pattern=None, uln_source="none")
     r = round((alt.value / alt_uln) / (alp.value / alp_uln), 1)
-    return Computed(r_ratio=r, pattern=pattern_from_r(r), uln_source=source,  # type: ignore[arg-type]
+    return Computed(r_ratio=r, pattern=pattern_from_r(r), uln_source=source,
                     alt=alt.value, alt_uln=alt_uln, alp=alp.value, alp_uln=alp_uln)
 
 
@@ -258,7 +259,8 @@ def _doses_near(text: str, drug: str) -> set[float]:
 def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Case]:
     out: list[Case] = []
     seen: set[int] = set()
-    pmids = doc.extra.get("pmids") if isinstance(doc.extra.get("pmids"), list) else []
+    raw_pmids = doc.extra.get("pmids")
+    pmids: list[Any] = raw_pmids if isinstance(raw_pmids, list) else []
     cited = ch.cited_pmids(doc, spans)
     for i, case in enumerate(spans):
         if case.id != "case":
@@ -280,7 +282,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
         _check_case(doc, kp, computed, labs, case, children, warn)
         narrative_end = min([c.start for c in children] + [case.end])
         patient = find_patient(doc.text[case.heading_end : narrative_end])
-        pmid = next((str(p[2]) for p in pmids  # type: ignore[union-attr]
+        pmid = next((str(p[2]) for p in pmids
                      if isinstance(p, (list, tuple)) and case.start <= int(p[0]) < narrative_end), None)
         mark = ch.CITATION_MARK.search(case.title)
         if pmid is None and mark:  # 'Case 1. <title>.(1)' cites reference 1 of CITED REFERENCE
@@ -291,15 +293,15 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
             pmid=pmid,
             patient=Patient(
                 age_years=patient.age_years if patient else None,
-                sex=patient.sex if patient else None,  # type: ignore[arg-type]
+                sex=patient.sex if patient else None,
                 text=doc.text[case.heading_end + patient.start : case.heading_end + patient.end] if patient else None,
                 start=case.heading_end + patient.start if patient else None,
                 end=case.heading_end + patient.end if patient else None,
             ),
             key_points=kp,
-            labs=[LabValue(test=lab.test, value=lab.value, unit=lab.unit, uln=lab.uln or ulns.get(lab.test),  # type: ignore[arg-type]
+            labs=[LabValue(test=lab.test, value=lab.value, unit=lab.unit, uln=lab.uln or ulns.get(lab.test),
                            times_uln=lab.times_uln, timepoint=lab.timepoint, start=lab.start, end=lab.end,
-                           source=lab.source, page=doc.page_of(lab.start)) for lab in labs],  # type: ignore[arg-type]
+                           source=lab.source, page=doc.page_of(lab.start)) for lab in labs],
             computed=computed,
             start=case.start,
             end=case.end,
@@ -320,7 +322,7 @@ def _scores(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Li
             continue
         for agent in found.agents:
             out.append(LikelihoodScore(
-                agent=_title_case(agent) if agent else None, score=found.letter,  # type: ignore[arg-type]
+                agent=_title_case(agent) if agent else None, score=found.letter,
                 qualifier=found.qualifier, text=found.text, start=found.start, end=found.end,
                 page=doc.page_of(found.start)))
     return out
@@ -400,7 +402,7 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
                           pages=doc.source.pages),
         title=title,
         last_update=ch.find_last_update(doc),
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         agents=agents,
         likelihood_scores=scores,
         drug_class=drug_class.value if drug_class else None,

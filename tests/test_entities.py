@@ -37,8 +37,8 @@ EXPECTED = {  # (fixture, label, text) that must be found, checked by hand in th
                  ("PATTERN", "Hepatocellular (R=32)"), ("DURATION", "within a few weeks to up to 6 months"),
                  ("DRUG", "methylprednisolone")],
     "metoprolol": [("FORMULA", "C15-H25-N-O3"), ("DURATION", "three weeks"), ("DRUG", "doxycycline")],
-    "venlafaxine": [("LIKELIHOOD", "Likelihood score (desvenlafaxine): E* (suspected but unproven cause of "
-                                   "clinically apparent liver injury)"), ("TRADE_NAME", "Pristiq")],
+    "venlafaxine": [("LIKELIHOOD", ("Likelihood score (desvenlafaxine): E* (suspected but unproven cause of "
+                                    "clinically apparent liver injury)")), ("TRADE_NAME", "Pristiq")],
 }
 
 
