@@ -234,9 +234,10 @@ def start_pool(workers: int) -> Executor | None:
 def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int) -> Iterator[Parsed]:
     """:func:`parse_source` over ``items`` (whose ``data`` is set), results in completion order.
 
-    At most ``2 * workers`` sources are in flight, so memory stays flat however many there are. When a
-    worker process dies, the pool is replaced and the sources it held are retried one at a time; one that
-    kills a worker when alone is reported as failed (LTX099) and the run goes on.
+    At most ``8 * workers`` sources are in flight (enough to keep the workers busy while a batch commits),
+    so memory stays flat however many there are. When a worker process dies, the pool is replaced and the
+    sources it held are retried one at a time; one that kills a worker when alone is reported as failed
+    (LTX099) and the run goes on.
     """
     if pool is None:
         for item in items:
@@ -266,7 +267,7 @@ def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int
                     if not pending:
                         submit(alone.popleft(), True)
                 else:
-                    while len(pending) < 2 * workers and (fresh := unsent.popleft() if unsent else next(source, None)):
+                    while len(pending) < 8 * workers and (fresh := unsent.popleft() if unsent else next(source, None)):
                         submit(fresh, False)
             except BrokenProcessPool:
                 broken = True

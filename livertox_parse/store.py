@@ -88,7 +88,8 @@ WRITER_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "monographs": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP"), ("removed_at", "TIMESTAMP")],
     "errors": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
 }
-MAX_BATCH = 64  # sources committed together at most (see BatchWriter)
+MAX_BATCH = 64  # sources committed together at most (see BatchWriter) ...
+MAX_DELAY = 0.5  # ... and seconds the first of them waits for its commit at most
 RUNS_TABLE = [
     ("run_id", "INTEGER"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("status", "VARCHAR"),
     ("inputs", "VARCHAR[]"), ("workers", "INTEGER"), ("force", "BOOLEAN"), ("parsed", "INTEGER"),
@@ -313,11 +314,12 @@ class BatchWriter:
     """
 
     def __init__(self, store: Store, json_dir: Path, run_id: int, known_ids: set[str], *,
-                 max_batch: int = MAX_BATCH, max_delay: float = 0.5) -> None:
+                 max_batch: int | None = None, max_delay: float | None = None) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.store, self.json_dir, self.run_id, self.known_ids = store, json_dir, run_id, known_ids
-        self.max_batch, self.max_delay = max_batch, max_delay
+        self.max_batch = max_batch or MAX_BATCH
+        self.max_delay = max_delay if max_delay is not None else MAX_DELAY
         self.threads = ThreadPoolExecutor(4, thread_name_prefix="json-writer")
         self._reset()
 

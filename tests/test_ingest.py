@@ -280,3 +280,28 @@ def test_discovery_names_files_below_the_folder_given(corpus: Path) -> None:
     assert source_id("corpus/nxml/deep/Metoprolol.nxml") in ids
     assert source_id("corpus/bulk/livertox/Barbiturates.nxml") in ids
     assert not any("hidden" in i or "figure" in i for i in ids)
+
+
+def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from livertox_parse import store
+
+    out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
+    real = store.Store._insert
+
+    def dies_on_labs(self: store.Store, table: str, rows: list[dict[str, Any]], run_id: int) -> None:
+        if table == "labs":  # after monographs, sections and cases of the batch were inserted
+            raise KeyboardInterrupt
+        real(self, table, rows, run_id)
+
+    monkeypatch.setattr(store.Store, "_insert", dies_on_labs)
+    monkeypatch.setattr(store, "MAX_DELAY", 600.0)  # the whole corpus is one batch
+    with pytest.raises(KeyboardInterrupt):
+        ingest(corpus, "--out", out, "--workers", "1")
+    assert_consistent(db)
+    assert counts(db)["monographs"] == 0 and counts(db)["sections"] == 0
+    monkeypatch.setattr(store.Store, "_insert", real)
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")
+    assert f"{PARSED} parsed, 0 unchanged (skipped), 1 failed" in stdout
+    assert_consistent(db)
+    assert query(db, "SELECT status FROM ingest_runs ORDER BY run_id") == [("interrupted",), ("done",)]

@@ -1,0 +1,86 @@
+"""Ingest throughput on 1,000 monographs with 1 and 2 workers, and peak memory at 100 vs 1,000 monographs.
+
+The corpus is copies of the fixture texts and NXML files under distinct names (PDFs are left out: they
+take ~0.6 s each and would measure pdfplumber, not ingest). Each measurement runs in a fresh process that
+builds the spaCy pipeline first (forked workers inherit it), so the figures are steady-state throughput;
+the cold start is printed separately. Prints numbers; asserts nothing. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "fixtures" / "text").glob("*.txt")) + sorted((ROOT / "fixtures" / "nxml").glob("*.nxml"))
+
+
+def make_corpus(folder: Path, n: int) -> None:
+    """``n`` monographs: the fixture texts and NXML files in turn, each under a name of its own."""
+    folder.mkdir(parents=True)
+    for i in range(n):
+        src = SOURCES[i % len(SOURCES)]
+        shutil.copyfile(src, folder / f"{src.stem}-{i:05d}{src.suffix}")
+
+
+def child(corpus: str, out: str, workers: int) -> None:
+    """One measured ingest, in this process: prints a JSON line of figures."""
+    from livertox_parse.entities import get_nlp
+    from livertox_parse.ingest import Ingest
+
+    start = time.perf_counter()
+    get_nlp()
+    warm = time.perf_counter() - start
+    ingest = Ingest([corpus], Path(out), workers=workers, stderr=open(os.devnull, "w"))  # noqa: SIM115
+    start = time.perf_counter()
+    counts = ingest.run()
+    seconds = time.perf_counter() - start
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"parsed": counts["parsed"], "seconds": seconds, "warm": warm,
+                      "peak_main_mb": me.ru_maxrss / 1024, "peak_worker_mb": kids.ru_maxrss / 1024,
+                      "cpu_main": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime}))
+
+
+def measure(corpus: Path, workers: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run([sys.executable, __file__, "--child", str(corpus), out, str(workers)],
+                              check=True, capture_output=True, text=True, cwd=ROOT)
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    print(f"CPUs: {os.cpu_count()}; corpus: copies of {len(SOURCES)} fixture texts and NXML files, no PDFs")
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "c100", Path(tmp) / "c1000"
+        make_corpus(small, 100)
+        make_corpus(large, 1000)
+        one = measure(large, 1)
+        two = measure(large, 2)
+        two_small = measure(small, 2)
+        one_small = measure(small, 1)
+    for label, r in (("1000 monographs, 1 worker ", one), ("1000 monographs, 2 workers", two)):
+        print(f"{label}: {r['parsed'] / r['seconds']:6.1f} monographs/s ({r['seconds']:.1f} s; pipeline "
+              f"built in {r['warm']:.1f} s before), peak RSS main {r['peak_main_mb']:.0f} MB, "
+              f"worker {r['peak_worker_mb']:.0f} MB")
+    ratio = (two["parsed"] / two["seconds"]) / (one["parsed"] / one["seconds"])
+    print(f"2 workers / 1 worker:       {ratio:6.2f} x  (target >= 1.7)")
+    for label, small_r, large_r in (("1 worker ", one_small, one), ("2 workers", two_small, two)):
+        print(f"peak RSS main, {label}:   100 -> {small_r['peak_main_mb']:.0f} MB, 1000 -> "
+              f"{large_r['peak_main_mb']:.0f} MB (target: flat)")
+    print(f"peak RSS worker, 2 workers: 100 -> {two_small['peak_worker_mb']:.0f} MB, 1000 -> "
+          f"{two['peak_worker_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()
