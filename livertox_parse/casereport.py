@@ -154,28 +154,51 @@ def test_name(alias: str) -> str | None:
     return _alias_to_test().get(re.sub(r"\s+", " ", alias.strip()).casefold())
 
 
+_ENZYMES = frozenset({"ALT", "AST", "ALP", "GGT"})
+_ENZYME_UNITS = frozenset({"U/L", "IU/L", "µKat/L", "μkat/L"})
+_SHARED_UNIT_GAP = 80  # 'ALT 1234, AST 567 and Alk P 234 U/L': one unit written once for a list
+
+
 def narrative_labs(text: str, offset: int) -> list[Lab]:
     """Lab values written in prose: 'ALT 3346 U/L', 'bilirubin was 6.8 mg/dL (6.6 direct)'.
 
-    Enzymes and bilirubin need a unit to count (numbers after a test name are often counts of patients);
+    Enzymes and bilirubin need a unit to count (numbers after a test name are often counts of patients):
+    their own, or for enzymes listed together the enzyme unit that closes the list in the same sentence.
     INR needs none.
     """
+    matches = [(m, test_name(m.group("test"))) for m in _lab_regex().finditer(text)]
     out: list[Lab] = []
-    for m in _lab_regex().finditer(text):
-        test = test_name(m.group("test"))
+    for k, (m, test) in enumerate(matches):
         unit = m.group("unit")
-        if test is None or (unit is None and test != "INR"):
+        if test is None:
+            continue
+        if unit is None and test in _ENZYMES:
+            unit = _shared_unit(text, matches, k)
+        if unit is None and test != "INR":
             continue
         value = float(m.group("value").replace(",", ""))
         if test == "INR" and value > 20:
             continue
         uln = float(m.group("uln")) if m.group("uln") else None
-        vend = m.end("unit") if unit else m.end("value")
+        vend = m.end("unit") if m.group("unit") else m.end("value")
         out.append(Lab(test, value, unit, uln, None, None, offset + m.start("test"), offset + vend, "narrative"))
         if m.group("direct"):
             out.append(Lab("bilirubin_direct", float(m.group("direct")), unit, None, None, None,
                            offset + m.start("direct"), offset + m.end("direct"), "narrative"))
     return out
+
+
+def _shared_unit(text: str, matches: list[tuple[re.Match[str], str | None]], k: int) -> str | None:
+    """The enzyme unit of a later enzyme in the same list ('ALT 1234, AST 567 and Alk P 234 U/L')."""
+    end = matches[k][0].end()
+    for later, test in matches[k + 1 :]:
+        between = text[end : later.start()]
+        if later.start() - end > _SHARED_UNIT_GAP or re.search(r"[.;]\s", between) or test not in _ENZYMES:
+            return None
+        if later.group("unit"):
+            return later.group("unit") if later.group("unit") in _ENZYME_UNITS else None
+        end = later.end()
+    return None
 
 
 _HEADER_UNIT = re.compile(r"\((?P<unit>[^()]+)\)\s*$")

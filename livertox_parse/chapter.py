@@ -15,12 +15,17 @@ from .document import Document, Table
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sectionize import SectionSpan
 
-LIKELIHOOD_RE = re.compile(
-    r"Likelihood\s+scores?"
-    r"(?:\s*\((?P<agent_paren>[^)]{1,80})\)|\s+for\s+(?P<agent_for>[^:\n]{1,160}?))?"
-    r"\s*:\s*(?P<letter>[A-Z])(?P<star>\s?\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?"
-    r"(?:\s*\((?P<text>[^()]*(?:\([^()]*\)[^()]*)*)\))?",
+_SCORE_TAIL = (
+    r"(?P<letter>[A-Z])(?![A-Za-z])(?P<star>\s?\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?"
+    r"(?:\s*\((?P<text>[^()]*(?:\([^()]*\)[^()]*)*)\))?"
 )
+LIKELIHOOD_RE = re.compile(
+    r"Likelihood\s+[Ss]cores?"
+    r"(?:\s*\((?P<agent_paren>[^)]{1,80})\)|\s+for\s+(?P<agent_for>[^:\n]{1,160}?))?"
+    r"\s*:\s*(?:[Cc]ategory\s+)?" + _SCORE_TAIL,
+)
+# a second score in the same statement, for a second use of the product: '...: A (...) and C (...)'
+_SCORE_MORE = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*" + _SCORE_TAIL)
 VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
 _LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
 _DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
@@ -112,14 +117,21 @@ def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
     """Every likelihood score statement in ``text``; one entry per statement, naming its agents."""
     out = []
     for m in LIKELIHOOD_RE.finditer(text):
-        letter = m.group("letter") + ("*" if m.group("star") else "")
-        qualifier = None
-        if m.group("q"):
-            qualifier = m.group("q").strip().strip("[]").strip()
-        explanation = re.sub(r"\s+", " ", m.group("text") or "").strip()
         agents = _agents_from(m.group("agent_paren") or m.group("agent_for"))
-        out.append(ScoreFound(agents, letter, qualifier, explanation, offset + m.start(), offset + m.end()))
+        out.append(_score(m, agents, offset + m.start(), offset))
+        pos = m.end()
+        while m.group("text") is not None and (more := _SCORE_MORE.match(text, pos)) and more.group("text"):
+            out.append(_score(more, agents, offset + more.start("letter"), offset))
+            pos = more.end()
+            m = more
     return out
+
+
+def _score(m: re.Match[str], agents: tuple[str | None, ...], start: int, offset: int) -> ScoreFound:
+    letter = m.group("letter") + ("*" if m.group("star") else "")
+    qualifier = m.group("q").strip().strip("[]").strip() if m.group("q") else None
+    explanation = re.sub(r"\s+", " ", m.group("text") or "").strip()
+    return ScoreFound(agents, letter, qualifier, explanation, start, offset + m.end())
 
 
 def find_drug_class(doc: Document, sections: list[SectionSpan]) -> Found | None:

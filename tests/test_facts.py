@@ -1,0 +1,68 @@
+"""Chapter and case facts read from phrasing variants seen in LiverTox (named case tables)."""
+
+from __future__ import annotations
+
+import pytest
+
+from livertox_parse.casereport import narrative_labs
+from livertox_parse.chapter import find_scores
+
+SCORES = {
+    "plain": ("Likelihood score: C (probable cause of clinically apparent acute liver injury).",
+              [("C", None, "probable cause of clinically apparent acute liver injury")]),
+    "high_dose_qualifier": ("Likelihood score: A[HD] (well known cause in high doses).",
+                            [("A", "HD", "well known cause in high doses")]),
+    "spaced_qualifier": ("Likelihood score: A [HD] (x).", [("A", "HD", "x")]),
+    "star": ("Likelihood score: E* (unproven but suspected).", [("E*", None, "unproven but suspected")]),
+    "two_uses_of_one_product": (
+        "Likelihood score: A[HD] (well known cause in overdose) and E* (suspected at usual doses).",
+        [("A", "HD", "well known cause in overdose"), ("E*", None, "suspected at usual doses")]),
+    "category_word_and_capital": ("Likelihood Score: Category B (likely cause).", [("B", None, "likely cause")]),
+    "not_a_letter": ("Likelihood score: Despite wide use, none.", []),
+    "outside_the_scale_is_still_read": ("Likelihood score: F (bad letter).", [("F", None, "bad letter")]),
+}
+
+
+@pytest.mark.parametrize("case", SCORES)
+def test_likelihood_scores(case: str) -> None:
+    text, expected = SCORES[case]
+    found = find_scores(text)
+    assert [(f.letter, f.qualifier, f.text) for f in found] == expected
+    for f in found:
+        assert text[f.start : f.end].rstrip(")").endswith(f.text.rstrip(")")[-5:])
+
+
+def test_score_agents() -> None:
+    (one,) = find_scores("Likelihood score for amobarbital, pentobarbital and secobarbital: E (unlikely).")
+    assert one.agents == ("amobarbital", "pentobarbital", "secobarbital")
+    (two,) = find_scores("Likelihood score (desvenlafaxine): E* (suspected).")
+    assert two.agents == ("desvenlafaxine",)
+
+
+LABS = {
+    "own_units": ("ALT 3346 U/L, AST 2386\nU/L", [("ALT", 3346, "U/L"), ("AST", 2386, "U/L")]),
+    "direct_bilirubin": ("bilirubin was 6.8 mg/dL (6.6 direct)",
+                         [("bilirubin", 6.8, "mg/dL"), ("bilirubin_direct", 6.6, "mg/dL")]),
+    "unit_closing_a_list": ("ALT 1,234, AST 567 and Alk P 234 U/L.",
+                            [("ALT", 1234, "U/L"), ("AST", 567, "U/L"), ("ALP", 234, "U/L")]),
+    "no_unit_across_sentences": ("ALT 1234. AST 567 U/L", [("AST", 567, "U/L")]),
+    "patient_counts_are_not_values": ("ALT elevations in 3 of 89 patients", []),
+    "percentages_are_not_values": ("ALT elevations occurred in <1% of patients", []),
+    "inr_without_unit": ("an INR of 1.8", [("INR", 1.8, None)]),
+    "stated_uln": ("ALT 250 U/L (ULN 35)", [("ALT", 250, "U/L")]),
+    "aliases": ("SGPT 120 IU/L and alkaline phosphatase 410 IU/L", [("ALT", 120, "IU/L"), ("ALP", 410, "IU/L")]),
+}
+
+
+@pytest.mark.parametrize("case", LABS)
+def test_narrative_labs(case: str) -> None:
+    text, expected = LABS[case]
+    found = narrative_labs(text, 0)
+    assert [(lab.test, lab.value, lab.unit) for lab in found] == expected
+    for lab in found:
+        assert f"{lab.value:g}" in text[lab.start : lab.end].replace(",", "")
+
+
+def test_stated_uln_is_kept() -> None:
+    (lab,) = narrative_labs("ALT 250 U/L (ULN 35)", 0)
+    assert lab.uln == 35
