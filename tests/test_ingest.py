@@ -302,6 +302,7 @@ def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Pat
     assert counts(db)["monographs"] == 0 and counts(db)["sections"] == 0
     monkeypatch.setattr(store.Store, "_insert", real)
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")
+    assert code == 1  # the corrupt PDF
     assert f"{PARSED} parsed, 0 unchanged (skipped), 1 failed" in stdout
     assert_consistent(db)
     assert query(db, "SELECT status FROM ingest_runs ORDER BY run_id") == [("interrupted",), ("done",)]
