@@ -57,6 +57,7 @@ def measure(corpus: Path, workers: int) -> dict[str, float]:
 
 
 def main() -> None:
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"CPUs: {os.cpu_count()}; corpus: copies of {len(SOURCES)} fixture texts and NXML files, no PDFs")
     with tempfile.TemporaryDirectory() as tmp:
         small, large = Path(tmp) / "c100", Path(tmp) / "c1000"
@@ -72,6 +73,9 @@ def main() -> None:
               f"worker {r['peak_worker_mb']:.0f} MB")
     ratio = (two["parsed"] / two["seconds"]) / (one["parsed"] / one["seconds"])
     print(f"2 workers / 1 worker:       {ratio:6.2f} x  (target >= 1.7)")
+    print(f"CPU per monograph: 1 worker {1000 * one['cpu_main'] / one['parsed']:.1f} ms; 2 workers: main "
+          f"{1000 * two['cpu_main'] / two['parsed']:.1f} ms + workers {1000 * two['cpu_workers'] / two['parsed']:.1f} ms"
+          f" (pipeline build included); load average before: {load}")
     for label, small_r, large_r in (("1 worker ", one_small, one), ("2 workers", two_small, two)):
         print(f"peak RSS main, {label}:   100 -> {small_r['peak_main_mb']:.0f} MB, 1000 -> "
               f"{large_r['peak_main_mb']:.0f} MB (target: flat)")

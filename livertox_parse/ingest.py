@@ -355,8 +355,10 @@ class Ingest:
         """The sources that need parsing; failures to read are written, unchanged ones counted, here."""
         version = parser_version()
         for item in discovery:
-            if item.source_id in seen:
-                print(f"{item.name}: skipped: same id {item.source_id!r} as an earlier input", file=self.stderr)
+            if item.source_id in seen:  # e.g. two folders of the same name: counted failed, stored once
+                print(f"{item.name}: not ingested: same id {item.source_id!r} as an earlier input",
+                      file=self.stderr)
+                self.counts["failed"] += 1
                 continue
             seen.add(item.source_id)
             if item.error is not None:

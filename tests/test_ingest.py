@@ -306,3 +306,14 @@ def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Pat
     assert f"{PARSED} parsed, 0 unchanged (skipped), 1 failed" in stdout
     assert_consistent(db)
     assert query(db, "SELECT status FROM ingest_runs ORDER BY run_id") == [("interrupted",), ("done",)]
+
+
+def test_two_inputs_with_the_same_id_fail_the_second(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder / "text").mkdir(parents=True)
+        shutil.copyfile(FIXTURES / "text" / "metoprolol.txt", tmp_path / folder / "text" / "metoprolol.txt")
+    code, stdout, stderr = ingest(tmp_path / "a" / "text", tmp_path / "b" / "text", "--out", tmp_path / "out",
+                                  "--workers", "1")
+    assert code == 1 and "1 parsed" in stdout and "1 failed" in stdout
+    assert f"{tmp_path / 'b' / 'text' / 'metoprolol.txt'}: not ingested: same id" in stderr
+    assert counts(tmp_path / "out" / "livertox.duckdb")["monographs"] == 1
