@@ -304,7 +304,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     ingest = Ingest(args.sources, args.out, workers=max(1, workers), force=args.force, parquet=args.parquet,
                     stderr=stderr)
-    counts = ingest.run()
+    import duckdb
+
+    try:
+        counts = ingest.run()
+    except duckdb.IOException as exc:  # most often: another ingest run holds the database
+        print(f"{args.out / 'livertox.duckdb'}: cannot open the database: {exc}", file=stderr)
+        return 1
     print(ingest.summary(), file=stdout)
     return 1 if counts["failed"] else 0
 
@@ -327,7 +333,12 @@ class Ingest:
         self.out.mkdir(parents=True, exist_ok=True)
         discovery = Discovery(list(self.sources))
         pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
-        store = Store(self.out / "livertox.duckdb")
+        try:
+            store = Store(self.out / "livertox.duckdb")
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
         try:
             self.store, self.run_id, self.known = store, 0, store.known()
             self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)

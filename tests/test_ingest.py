@@ -317,3 +317,19 @@ def test_two_inputs_with_the_same_id_fail_the_second(tmp_path: Path) -> None:
     assert code == 1 and "1 parsed" in stdout and "1 failed" in stdout
     assert f"{tmp_path / 'b' / 'text' / 'metoprolol.txt'}: not ingested: same id" in stderr
     assert counts(tmp_path / "out" / "livertox.duckdb")["monographs"] == 1
+
+
+def test_a_second_run_on_a_locked_database_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out / "livertox.duckdb")], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        code, stdout, stderr = ingest(FIXTURES / "text" / "anakinra.txt", "--out", out, "--workers", "2")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 1 and stdout == ""
+    assert "livertox.duckdb: cannot open the database" in stderr
