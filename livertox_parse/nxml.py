@@ -7,16 +7,14 @@ headings, paragraphs, ``• `` list items, Key Points ``Label: value`` rows, tab
 cells) and every output character maps back to the character of the decoded ``.nxml`` text it came from,
 so :meth:`Document.locate` answers with line and column in the file.
 
-Provenance is exact: a regular-expression pass over the source finds every tag, and the text between two
-tags is decoded here (character references, CDATA, line ends) character by character. The walk checks each
-tag against lxml's tree; if they ever disagree the reader falls back to the start of the element's line
-(``extra["provenance"] == "line"``).
+Provenance is exact (:mod:`.nxml_provenance`): every tag is found in the source and checked against lxml's
+tree; if they ever disagree the reader falls back to the start of the element's line
+(``extra["provenance"] == "line"``). Tables are rendered and typed in :mod:`.nxml_tables`.
 
 ``extra`` holds ``title``, ``last_update`` (ISO date), ``chapter_id``, ``sections`` (``{id, title, start, end,
 level}`` with the heading line's span), ``pmids`` (``[start, end, pmid]``: the span of the link text or
 reference number that carries a PubMed id) and ``provenance``. Tables are typed ``key_points``,
-``laboratory_values``, ``chemical``, ``agents`` or ``other``; a list whose items are each one link to another
-chapter (a class chapter's "links to individual drug records") is also given as an ``agents`` table.
+``laboratory_values``, ``chemical``, ``agents`` or ``other``.
 """
 
 from __future__ import annotations
@@ -24,31 +22,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from .document import Cell, Document, Source, Table, TextBuilder
 from .errors import LiverToxError
-
-Origins = int | list[int]  # a start offset (characters map one to one) or one offset per character
-Run = tuple[str, Origins]
+from .nxml_provenance import Run, _decode, _Line, _Misaligned, _tag_spans
+from .nxml_tables import _TableDraft, _TableRendering
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
-_MARKUP = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
-    r"|<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*'|\[.*?\])*>"
-    r"|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
-    re.DOTALL,
-)
-_REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);|<!\[CDATA\[(.*?)\]\]>|\r\n?", re.DOTALL)
-_PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_WS_RUN = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")  # whitespace that is not already a single space
 _DOCTYPE = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*(\[)?", re.DOTALL)
 _PUBMED_HREF = re.compile(r"pubmed(?:\.ncbi\.nlm\.nih\.gov)?/+(\d{1,9})/?$")
-_NAME = re.compile(r"[^\s/>]+")
 _NOTE_MARK = re.compile(r"^[*†‡§¶#]")
 _BLOCK = frozenset({"p", "list", "table-wrap", "boxed-text", "disp-quote", "fig", "fig-group", "sec",
                     "ref-list", "def-list", "table-wrap-group", "notes", "fn-group", "speech", "statement"})
@@ -58,10 +44,6 @@ _CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": 
              "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
 _PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": True, "dtd_validation": False,
                    "huge_tree": False, "remove_comments": False, "remove_pis": False}
-
-
-class _Misaligned(Exception):
-    """The tag scan and lxml's tree disagree; provenance falls back to element lines."""
 
 
 def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
@@ -135,123 +117,7 @@ def _refuse_dtd_subset(text: str, name: str) -> None:
         raise LiverToxError("LTX021", "XML declares entities", path=name)
 
 
-def _decode(src: str, start: int, end: int) -> Run:
-    """Text of ``src[start:end]`` as an XML parser reports it, with each character's source offset."""
-    raw = src[start:end]
-    if "&" not in raw and "\r" not in raw and "<" not in raw:
-        return raw, start
-    out: list[str] = []
-    origins: list[int] = []
-    pos = 0
-    for m in _REF.finditer(raw):
-        if m.start() > pos:
-            out.append(raw[pos : m.start()])
-            origins.extend(range(start + pos, start + m.start()))
-        at = start + m.start()
-        if m.group(1) or m.group(2):
-            out.append(chr(int(m.group(1), 16) if m.group(1) else int(m.group(2))))
-            origins.append(at)
-        elif m.group(3):
-            out.append(_PREDEFINED[m.group(3)])
-            origins.append(at)
-        elif m.group(4) is not None:
-            out.append(m.group(4))
-            origins.extend(range(at + 9, at + 9 + len(m.group(4))))
-        else:
-            out.append("\n")
-            origins.append(at)
-        pos = m.end()
-    out.append(raw[pos:])
-    origins.extend(range(start + pos, end))
-    return "".join(out), origins
-
-
-def _slice(origins: Origins, a: int, b: int) -> list[int] | range:
-    return range(origins + a, origins + b) if isinstance(origins, int) else origins[a:b]
-
-
-class _Line:
-    """One output line under construction: whitespace collapsed, ends stripped, origins kept."""
-
-    __slots__ = ("last", "marks", "n", "origins", "parts", "pending")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.origins: list[int] = []
-        self.n = 0
-        self.pending: int | None = None  # origin of a collapsed space waiting for more text
-        self.last = 0
-        self.marks: list[tuple[int, int, str]] = []  # (start, end, pmid) relative to the line
-
-    def text(self, text: str, origins: Origins) -> None:
-        """Append source text, collapsing XML whitespace runs to one space."""
-        end = len(text.rstrip(" \t\r\n"))
-        pos = len(text) - len(text.lstrip(" \t\r\n"))
-        if pos:
-            self.space(_slice(origins, 0, 1)[0])
-        if pos >= end:
-            return
-        for m in _WS_RUN.finditer(text, pos, end):
-            self._put(text[pos : m.start()], _slice(origins, pos, m.start()))
-            self.space(_slice(origins, m.start(), m.start() + 1)[0])
-            pos = m.end()
-        self._put(text[pos:end], _slice(origins, pos, end))
-        if end < len(text):
-            self.space(_slice(origins, end, end + 1)[0])
-
-    def space(self, origin: int | None = None) -> None:
-        """Ask for a space before whatever text comes next (none at the start of the line)."""
-        if self.n and self.pending is None and not self.parts[-1].endswith((" ", "\t")):
-            self.pending = self.last if origin is None else origin
-
-    def raw(self, text: str, origin: int | None = None) -> None:
-        """Append text verbatim (separators, tabs); a pending space is dropped."""
-        self.pending = None
-        org = self.last if origin is None else origin
-        self._append(text, [org] * len(text))
-
-    def ends_with(self, *suffixes: str) -> bool:
-        """True when the text so far ends with one of ``suffixes``."""
-        return bool(self.parts) and self.parts[-1].endswith(suffixes)
-
-    def begin(self) -> int:
-        """Offset where the next text will start (a pending space is placed first)."""
-        if self.pending is not None:
-            self._append(" ", [self.pending])
-            self.pending = None
-        return self.n
-
-    def extend(self, other: _Line) -> tuple[int, int]:
-        """Append another finished line; return its span in this one."""
-        start = self.begin() if other.n else self.n
-        self._append("".join(other.parts), other.origins)
-        self.marks.extend((s + start, e + start, pmid) for s, e, pmid in other.marks)
-        return start, self.n
-
-    def _put(self, text: str, origins: list[int] | range) -> None:
-        if self.pending is not None:
-            self._append(" ", [self.pending])
-            self.pending = None
-        self._append(text, origins)
-
-    def _append(self, text: str, origins: list[int] | range) -> None:
-        if text:
-            self.parts.append(text)
-            self.origins.extend(origins)
-            self.n += len(text)
-            self.last = self.origins[-1]
-
-
-@dataclass
-class _TableDraft:
-    kind: str
-    rows: list[tuple[Cell, ...]]
-    start: int
-    end: int
-    notes: list[str] = field(default_factory=list)
-
-
-class _Renderer:
+class _Renderer(_TableRendering):
     """Walks the chapter once and writes the line layout into a TextBuilder."""
 
     def __init__(self, src: str, root: etree._Element) -> None:
@@ -277,44 +143,8 @@ class _Renderer:
 
     # -- provenance ---------------------------------------------------------------------------------
     def _align(self, root: etree._Element) -> None:
-        """Pair every node with its tags in the source: record its tag offset and its text and tail spans."""
-        src = self.src
-        tokens = [m.span() for m in _MARKUP.finditer(src)]
-        if "<![CDATA[" in src:
-            tokens = [(a, b) for a, b in tokens if not src.startswith("<![CDATA[", a)]
-        tokens.append((len(src), len(src)))  # sentinel: the root's tail ends at the end of the text
-        i = 0
-        while not re.match(r"<[^!?/]", src[tokens[i][0] : tokens[i][0] + 2]):
-            i += 1
-        spans = self.spans
-        stack: list[tuple[etree._Element, int, int, int, bool]] = []  # node, tag at, text start/end, <x/>
-        for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
-            start, stop = tokens[i]
-            tag = node.tag
-            if not isinstance(tag, str) and event in ("start", "end"):
-                continue  # an entity reference: it stays in the surrounding text span, written as it was
-            if event == "start":
-                if not (src.startswith(tag, start + 1) and src[start + 1 + len(tag)] in " \t\r\n/>"):
-                    name = _NAME.match(src, start + 1)
-                    if name is None or name.group().rpartition(":")[2] != tag.rpartition("}")[2]:
-                        raise _Misaligned
-                i += 1
-                closed = src[stop - 2] == "/"
-                stack.append((node, start, stop, stop if closed else tokens[i][0], closed))
-            elif event == "end":
-                el, tag_at, text_start, text_end, closed = stack.pop()
-                if closed:
-                    stop = text_start
-                else:
-                    if not src.startswith("</", start):
-                        raise _Misaligned
-                    i += 1
-                spans[el] = (tag_at, text_start, text_end, stop, tokens[i][0])
-            else:  # a comment or processing instruction: one token
-                i += 1
-                spans[node] = (start, stop, stop, stop, tokens[i][0])
-        if stack or i >= len(tokens):
-            raise _Misaligned
+        """Pair every node with its tags in the source; raise _Misaligned when they disagree."""
+        self.spans = _tag_spans(self.src, root)
 
     def _where(self, el: etree._Element) -> int:
         if self.exact:
@@ -461,20 +291,6 @@ class _Renderer:
         if agents and rows:
             self.tables.append(_TableDraft("agents", rows, first, last))
 
-    @staticmethod
-    def _agent_links(el: etree._Element) -> bool:
-        """True for a list of two or more items that are each one link to another chapter."""
-        items = list(el.iterchildren("list-item"))
-        if len(items) < 2:
-            return False
-        for item in items:
-            kids = [c for c in item.iter() if isinstance(c.tag, str) and c is not item]
-            tags = [c.tag for c in kids]
-            if tags != ["p", "related-object"] or (kids[0].text or "").strip() or \
-                    (kids[1].tail or "").strip() or not (kids[1].text or "").strip():
-                return False
-        return True
-
     def _ref_list(self, el: etree._Element) -> None:
         for child in el:
             if not isinstance(child.tag, str):
@@ -528,80 +344,6 @@ class _Renderer:
             self._inline_child(child, tag)
             if tag == "issue":
                 line.raw(")")
-
-    def _table_wrap(self, el: etree._Element) -> None:
-        self._flush()
-        label, caption = el.find("label"), el.find("caption")
-        if label is not None or caption is not None:
-            if label is not None:
-                self._inline(label)
-                self.cur.space()
-            if caption is not None and caption.find("title") is not None:
-                self._inline(caption.find("title"))
-            self._flush()
-            if caption is not None:
-                for p in caption.iterchildren("p"):
-                    self._paragraph(p)
-        draft: _TableDraft | None = None
-        for table in el.iter("table"):
-            draft = self._table(table)
-        for foot in el.iterchildren("table-wrap-foot"):
-            for p in foot.iter("p", "title"):
-                self._flush()
-                self._inline(p)
-                _, text = self._flush()
-                if draft is not None and text:
-                    draft.notes.append(text)
-        self.note_target = draft
-
-    def _table(self, table: etree._Element) -> _TableDraft | None:
-        rows = table.xpath("./thead/tr | ./tbody/tr | ./tfoot/tr | ./tr")
-        if not rows:
-            return None
-        kind = self._table_kind(table, rows)
-        sep = " " if kind == "key_points" else "\t"
-        out: list[tuple[Cell, ...]] = []
-        first = last = -1
-        for tr in rows:
-            cells = [c for c in tr if c.tag in ("td", "th")]
-            if not cells:
-                continue
-            header = tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells)
-            line = self.cur = _Line()
-            spans: list[tuple[int, int, int]] = []
-            for k, cell in enumerate(cells):
-                if k:
-                    line.raw(sep, self._where(cell))
-                self.cur, self.inline_only = _Line(), True
-                self._inline(cell)
-                sub, self.cur, self.inline_only = self.cur, line, False
-                s, e = line.extend(sub) if sub.n else (line.n, line.n)
-                colspan = cell.get("colspan") or "1"
-                spans.append((s, e, int(colspan) if colspan.isdigit() else 1))
-            start, text = self._flush()
-            first = start if first < 0 else first
-            last = start + len(text)
-            out.append(tuple(Cell(text=text[s:e], start=start + s, end=start + e, colspan=max(cs, 1),
-                                  header=header) for s, e, cs in spans))
-        draft = _TableDraft(kind, out, first, last)
-        self.tables.append(draft)
-        return draft
-
-    def _table_kind(self, table: etree._Element, rows: list[etree._Element]) -> str:
-        heading = self.titles[-1].lower() if self.titles else ""
-        first_cells = ["".join(c.itertext()).strip() for c in rows[0] if c.tag in ("td", "th")]
-        head = " ".join(first_cells).upper()
-        two_cols = all(len([c for c in r if c.tag in ("td", "th")]) == 2 for r in rows)
-        if "key points" in heading or (two_cols and all(
-                "".join(r[0].itertext()).strip().endswith(":") for r in rows if len(r))):
-            return "key_points"
-        if "CAS REGISTRY" in head or "MOLECULAR FORMULA" in head:
-            return "chemical"
-        if "laboratory" in heading or re.search(r"\b(ALT|AST|ALK P|BILIRUBIN)\b", head):
-            return "laboratory_values"
-        if first_cells and re.match(r"(DRUG|AGENT|GENERIC|MEDICATION)S?\b", first_cells[0].upper()):
-            return "agents"
-        return "other"
 
     # -- inline -------------------------------------------------------------------------------------
     def _inline(self, el: etree._Element) -> None:

@@ -1,0 +1,159 @@
+"""PDF tables: ruled tables found by pdfplumber -> rows of cells, merged across pages, written as text.
+
+* ruled tables come from pdfplumber's table finder (lines strategy); a cell's columns and colspan come from
+  the cell edges, its text from the lines of the characters inside it (those characters are kept out of the
+  page's loose lines);
+* a table that ends one page and opens the next with the same columns is merged, dropping a repeated
+  header row;
+* footnote lines right after a table whose marker (``*``, ``†``) occurs in the table are copied into
+  ``Table.notes`` and stay in the text;
+* a table is written one row per line: Key Points rows as ``Label: value``, other tables with cells
+  separated by a tab; leading rows set all bold or all in capitals are header rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .document import Cell, Table, TextBuilder
+from .pdf_layout import _NOTE_MARKS, _Char, _inside, _Line, _lines, _Page
+from .tables import table_kind
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+_RawTable = tuple[tuple[float, float, float, float], list[list[tuple[float, float, float, float] | None]]]
+
+
+@dataclass(slots=True)
+class _TCell:
+    text: str
+    colspan: int
+    bold: bool
+
+
+@dataclass(slots=True)
+class _Table:
+    rows: list[list[_TCell | None]]
+    ncols: int
+    top: float
+    bottom: float
+    page: int
+    notes: list[str] = field(default_factory=list)
+    row_pages: list[int] = field(default_factory=list)  # page of each row, once tables are merged
+
+
+def _table(
+    bbox: tuple[float, float, float, float],
+    cell_rows: list[list[tuple[float, float, float, float] | None]],
+    chars: list[_Char],
+    page: int,
+) -> _Table | None:
+    """A ruled table as rows of cells with colspans; None when it has no text at all."""
+    _, top, x1, bottom = bbox
+    cells = [box for row in cell_rows for box in row if box is not None]
+    xs: list[float] = []
+    for x in sorted([b[0] for b in cells] + [x1]):
+        if not xs or x - xs[-1] > 1.5:
+            xs.append(x)
+    ncols = max(1, len(xs) - 1)
+
+    def col(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    inside: dict[tuple[float, ...], list[_Char]] = {tuple(b): [] for b in cells}
+    for c in chars:
+        if _inside(c, bbox):
+            for b in cells:
+                if _inside(c, b, pad=0.0):
+                    inside[tuple(b)].append(c)
+                    break
+    rows: list[list[_TCell | None]] = []
+    for row in cell_rows:
+        out: list[_TCell | None] = [None] * ncols
+        for box in row:
+            if box is None:
+                continue
+            start, end = col(box[0]), col(box[2])
+            lines = _lines(inside[tuple(box)])
+            text = " ".join(line.text for line in lines)
+            bold = bool(lines) and all(line.bold for line in lines)
+            if start < ncols:
+                out[start] = _TCell(text, max(1, end - start), bold)
+        covered: set[int] = set()
+        for i, cell in enumerate(out):
+            if cell is not None:
+                covered.update(range(i + 1, i + cell.colspan))
+        rows.append([cell for i, cell in enumerate(out) if i not in covered])
+    if not any(cell and cell.text for row in rows for cell in row):
+        return None
+    return _Table(rows, ncols, float(top), float(bottom), page, row_pages=[page] * len(rows))
+
+
+def _merge_tables(pages: list[_Page]) -> None:
+    """Join a table ending one page to a table opening the next page when their columns agree (over
+    any number of pages), dropping a header row repeated on the new page."""
+    carry: _Table | None = None  # the table that ends the text so far
+    for page in pages:
+        first = page.items[0] if page.items else None
+        if carry is not None and isinstance(first, _Table) and first.ncols == carry.ncols:
+            rows = first.rows
+            if rows and [c.text if c else "" for c in rows[0]] == [
+                c.text if c else "" for c in carry.rows[0]
+            ]:
+                rows = rows[1:]
+            carry.rows.extend(rows)
+            carry.row_pages.extend([page.number] * len(rows))
+            page.items = page.items[1:]
+        if page.items:
+            last = page.items[-1]
+            carry = last if isinstance(last, _Table) else None
+
+
+def _attach_notes(items: list[_Line | _Table]) -> None:
+    """Copy footnote lines (``* Converted from µKat/L.``) that follow a table into its notes."""
+    for i, it in enumerate(items):
+        if not isinstance(it, _Table):
+            continue
+        marks = {ch for row in it.rows for c in row if c for ch in c.text if ch in _NOTE_MARKS}
+        for follow in items[i + 1 : i + 4]:
+            if not isinstance(follow, _Line) or follow.text[:1] not in marks:
+                break
+            it.notes.append(follow.text)
+
+
+def _kind(rows: list[list[_TCell | None]], ncols: int) -> str:
+    return table_kind([[c.text if c else "" for c in row] for row in rows], ncols)
+
+
+def _header_rows(rows: list[list[_TCell | None]]) -> int:
+    """How many leading rows are headers: every filled cell bold, or every filled cell in capitals."""
+    count = 0
+    for row in rows[:-1]:
+        filled = [c for c in row if c and c.text]
+        caps = all(c.text == c.text.upper() and any(ch.isalpha() for ch in c.text) for c in filled)
+        if not filled or not (all(c.bold for c in filled) or caps):
+            break
+        count += 1
+    return count
+
+
+def _emit_table(tb: TextBuilder, table: _Table, mark: Callable[[int, int], None]) -> Table:
+    """Write a table one row per line and return it with cell spans into the text."""
+    kind = _kind(table.rows, table.ncols)
+    nheader = 0 if kind == "key_points" else _header_rows(table.rows)
+    start = len(tb)
+    rows: list[tuple[Cell, ...]] = []
+    for r, row in enumerate(table.rows):
+        mark(table.row_pages[r], len(tb))
+        cells: list[Cell] = []
+        sep = " " if kind == "key_points" else "\t"
+        for i, cell in enumerate(row):
+            if i:
+                tb.add_synthetic(sep)
+            text = cell.text if cell else ""
+            s, e = tb.add(text, len(tb))
+            cells.append(Cell(text, s, e, colspan=cell.colspan if cell else 1, header=r < nheader))
+        tb.add_synthetic("\n")
+        rows.append(tuple(cells))
+    return Table(kind, tuple(rows), start, len(tb), tuple(table.notes))
