@@ -2,7 +2,8 @@
 
 The pipeline (built once, on first use; nothing is downloaded) is ``spacy.blank("en")`` plus
 
-* an ``entity_ruler`` holding the drug lexicon (``rules/drugs.json``) as case-insensitive phrases: DRUG;
+* an ``entity_ruler`` holding the drug lexicon (``rules/drugs.json``) as case-insensitive phrases, and
+  token patterns for drug-name stems the lexicon may lack (``rules/drug_stems.json``, '-sartan', '-mab'): DRUG;
 * ``livertox_chapter_terms``: a PhraseMatcher over the chapter's own names (title, agents, subclass,
   Key Points medication: DRUG; trade names: TRADE_NAME), handed in per document;
 * ``livertox_regex_entities``: the package's regular expressions (lab values, durations, doses, likelihood,
@@ -64,6 +65,23 @@ def _lexicon() -> tuple[str, ...]:
     return tuple(str(r["name"]) for r in load_table("drugs").rules)
 
 
+@cache
+def _stem_patterns() -> tuple[tuple[str, int], ...]:
+    """(stem, min_length) from ``rules/drug_stems.json``: drug names the lexicon lacks ('-sartan')."""
+    return tuple((str(r["stem"]), int(r["min_length"])) for r in load_table("drug_stems").rules)
+
+
+def _stem_token_regex(stem: str, min_length: int) -> str:
+    return rf"^[a-z]{{{max(1, min_length - len(stem))},}}{stem}$"
+
+
+@cache
+def _stem_regex() -> re.Pattern[str]:
+    """The stems as one regex over text, for the cheap pass (whole words, lower or title case)."""
+    parts = [rf"[A-Za-z][a-z]{{{max(0, n - len(stem) - 1)},}}{stem}" for stem, n in _stem_patterns()]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+
+
 def _register_components() -> None:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
@@ -123,7 +141,9 @@ def get_nlp() -> Language:
         for tail in (".", ",", ";", ")"):
             tokenizer.add_special_case(unit + tail, [{"ORTH": unit}, {"ORTH": tail}])
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False})
-    ruler.add_patterns([{"label": "DRUG", "pattern": name} for name in _lexicon()])  # type: ignore[attr-defined]
+    ruler.add_patterns([{"label": "DRUG", "pattern": name} for name in _lexicon()]  # type: ignore[attr-defined]
+                       + [{"label": "DRUG", "pattern": [{"LOWER": {"REGEX": _stem_token_regex(stem, n)}}]}
+                          for stem, n in _stem_patterns()])
     nlp.add_pipe("livertox_chapter_terms")
     nlp.add_pipe("livertox_regex_entities")
     return nlp
@@ -182,7 +202,8 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
     pos = 0
     for offset, block in _blocks(doc, spans):
         found = find_hits(block)
-        spans_ = sorted([(h[0], h[1]) for h in found] + [(m.start(), m.end()) for m in names.finditer(block)])
+        spans_ = sorted([(h[0], h[1]) for h in found] + [(m.start(), m.end()) for m in names.finditer(block)]
+                        + [(m.start(), m.end()) for m in _stem_regex().finditer(block)])
         merged: list[list[int]] = []
         for s, e in spans_:
             while s > 0 and not block[s - 1].isspace():

@@ -18,6 +18,7 @@ _TABLE_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "keypoints": (frozenset({"field", "aliases"}), frozenset()),
     "labs": (frozenset({"test", "aliases", "default_uln", "units"}), frozenset()),
     "drugs": (frozenset({"name"}), frozenset({"kind"})),
+    "drug_stems": (frozenset({"stem", "min_length"}), frozenset()),
     "checks": (frozenset({"code", "level", "summary"}), frozenset()),
 }
 

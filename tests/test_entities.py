@@ -58,3 +58,14 @@ def test_references_are_not_searched() -> None:
     spans = sectionize(doc)
     entities = extract_entities(doc, spans, build(doc, spans)[0])
     assert entities and not any(e.section in ("references", "annotated_bibliography") for e in entities)
+
+
+def test_drug_stems_tag_names_the_lexicon_lacks() -> None:
+    from livertox_parse import parse_text
+
+    text = ("OVERVIEW\nHepatotoxicity\nLiver injury was reported with pembrolizumab, sacubitril and "
+            "rosuvastatin, but the mabs and the statin class as a whole are not implicated; "
+            "personal reasons and statistical tests were noted.\nLikelihood score: E (unlikely).\n")
+    drugs = {e.text for e in parse_text(text).entities if e.label == "DRUG"}
+    assert {"pembrolizumab", "rosuvastatin"} <= drugs
+    assert not drugs & {"mabs", "statin", "personal", "statistical", "sacubitril"}
