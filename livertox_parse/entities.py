@@ -71,15 +71,9 @@ def _stem_patterns() -> tuple[tuple[str, int], ...]:
     return tuple((str(r["stem"]), int(r["min_length"])) for r in load_table("drug_stems").rules)
 
 
-def _stem_token_regex(stem: str, min_length: int) -> str:
-    return rf"^[a-z]{{{max(1, min_length - len(stem))},}}{stem}$"
-
-
-@cache
-def _stem_regex() -> re.Pattern[str]:
-    """The stems as one regex over text, for the cheap pass (whole words, lower or title case)."""
-    parts = [rf"[A-Za-z][a-z]{{{max(0, n - len(stem) - 1)},}}{stem}" for stem, n in _stem_patterns()]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+def _stem_token_regex() -> str:
+    """All stems as one token regex: one Matcher predicate per token, not one per stem."""
+    return "^(?:" + "|".join(rf"[a-z]{{{max(1, n - len(stem))},}}{stem}" for stem, n in _stem_patterns()) + ")$"
 
 
 def _register_components() -> None:
@@ -142,8 +136,7 @@ def get_nlp() -> Language:
             tokenizer.add_special_case(unit + tail, [{"ORTH": unit}, {"ORTH": tail}])
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False})
     ruler.add_patterns([{"label": "DRUG", "pattern": name} for name in _lexicon()]  # type: ignore[attr-defined]
-                       + [{"label": "DRUG", "pattern": [{"LOWER": {"REGEX": _stem_token_regex(stem, n)}}]}
-                          for stem, n in _stem_patterns()])
+                       + [{"label": "DRUG", "pattern": [{"LOWER": {"REGEX": _stem_token_regex()}}]}])
     nlp.add_pipe("livertox_chapter_terms")
     nlp.add_pipe("livertox_regex_entities")
     return nlp
@@ -202,8 +195,7 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
     pos = 0
     for offset, block in _blocks(doc, spans):
         found = find_hits(block)
-        spans_ = sorted([(h[0], h[1]) for h in found] + [(m.start(), m.end()) for m in names.finditer(block)]
-                        + [(m.start(), m.end()) for m in _stem_regex().finditer(block)])
+        spans_ = sorted([(h[0], h[1]) for h in found] + list(names.spans(block)))
         merged: list[list[int]] = []
         for s, e in spans_:
             while s > 0 and not block[s - 1].isspace():
@@ -229,23 +221,34 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
 
 
 class _NameFinder:
-    """Finds known names by looking up each word in a dict (a regex alternation of hundreds is slow)."""
+    """Finds known names, and words carrying a drug-name stem, in one pass over the words.
 
-    def __init__(self, names: Iterable[str]) -> None:
+    Each word is looked up in a dict of names by first word (a regex alternation of hundreds of names, or
+    of stems, is far slower) and tested against the stem endings.
+    """
+
+    def __init__(self, names: Iterable[str], stems: Iterable[tuple[str, int]] = ()) -> None:
         self.by_first: dict[str, list[str]] = {}
         for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
             first = _WORD.match(name)
             if first is not None:
                 self.by_first.setdefault(first.group(0), []).append(name)
+        self.stems = dict(stems)
+        self.endings = tuple(self.stems)
 
-    def finditer(self, text: str) -> Iterable[re.Match[str]]:
+    def spans(self, text: str) -> Iterable[tuple[int, int]]:
+        """(start, end) of every name and stem-bearing word in ``text``."""
         lower = text.lower()
         for word in _WORD.finditer(lower):
-            for name in self.by_first.get(word.group(0), ()):
-                end = word.start() + len(name)
-                if lower.startswith(name, word.start()) and (end == len(lower) or not lower[end].isalnum()):
-                    yield _WORD.match(text, word.start(), end)  # type: ignore[misc]
+            w, start = word.group(0), word.start()
+            for name in self.by_first.get(w, ()):
+                end = start + len(name)
+                if lower.startswith(name, start) and (end == len(lower) or not lower[end].isalnum()):
+                    yield start, end
                     break
+            else:
+                if w.endswith(self.endings) and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
+                    yield start, word.end()
 
 
 _WORD = re.compile(r"[^\W\d_]\w*")  # like spaCy, a hyphen ends a word: "anakinra-associated"
@@ -257,7 +260,7 @@ def _names(monograph: Monograph) -> _NameFinder:
     if monograph.subclass:
         names |= set(monograph.subclass.other_drugs)
     names |= {c.key_points.medication.name for c in monograph.cases if c.key_points and c.key_points.medication.name}
-    return _NameFinder(names)
+    return _NameFinder(names, _stem_patterns())
 
 
 def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:

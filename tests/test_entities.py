@@ -69,3 +69,14 @@ def test_drug_stems_tag_names_the_lexicon_lacks() -> None:
     drugs = {e.text for e in parse_text(text).entities if e.label == "DRUG"}
     assert {"pembrolizumab", "rosuvastatin"} <= drugs
     assert not drugs & {"mabs", "statin", "personal", "statistical", "sacubitril"}
+
+
+def test_multiword_names_are_found_whole() -> None:
+    """Bug caught in review: the cheap pass gave only the first word of a multiword name as its window,
+    so spaCy never saw 'Ozogamicin' and the lexicon phrase could not match."""
+    from livertox_parse import parse_text
+
+    text = ("OVERVIEW\nHepatotoxicity\nSinusoidal obstruction followed gemtuzumab ozogamicin in 3 of 20.\n"
+            "Likelihood score: A (well known).\n")
+    drugs = [e.text for e in parse_text(text).entities if e.label == "DRUG"]
+    assert "gemtuzumab ozogamicin" in drugs
