@@ -181,8 +181,12 @@ class TextBuilder:
             raise ValueError("origins must map every character")
         start = self._length
         if text:
-            for k, src in enumerate(origins):
-                self._origin.append_run(start + k, src, 1, 1)
+            run = 0  # one run per stretch of consecutive source offsets, not one per character
+            for k in range(1, len(origins)):
+                if origins[k] != origins[k - 1] + 1:
+                    self._origin.append_run(start + run, origins[run], 1, k - run)
+                    run = k
+            self._origin.append_run(start + run, origins[run], 1, len(origins) - run)
             self._last_src = origins[-1] + 1
             self._parts.append(text)
             self._length += len(text)
