@@ -78,16 +78,26 @@ def body(doc: Document, sec: SectionSpan) -> tuple[str, int]:
 
 
 def find_title(doc: Document, sections: list[SectionSpan]) -> Found | None:
-    """The chapter title: the first line before the first heading that is not 'Last Update'."""
+    """The chapter title: the lines before 'Last Update' (a long title wraps), else the first line before
+    the first heading."""
     limit = sections[0].start if sections else len(doc.text)
+    lines: list[tuple[int, str]] = []
     pos = 0
     for line in doc.text[:limit].split("\n"):
         stripped = line.strip()
-        if stripped and not _LAST_UPDATE.match(stripped):
-            s = pos + line.index(stripped)
-            return Found(stripped, s, s + len(stripped))
+        if stripped:
+            if _LAST_UPDATE.match(stripped):
+                break
+            lines.append((pos + line.index(stripped), stripped))
         pos += len(line) + 1
-    return None
+    else:
+        lines = lines[:1]
+    if not lines or len(lines) > 3:
+        lines = lines[:1]
+    if not lines:
+        return None
+    start, end = lines[0][0], lines[-1][0] + len(lines[-1][1])
+    return Found(" ".join(text for _, text in lines), start, end)
 
 
 def find_last_update(doc: Document) -> str | None:
@@ -174,29 +184,40 @@ def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
 
 
 def find_trade_names(doc: Document, sections: list[SectionSpan]) -> list[tuple[Found, list[Found]]]:
-    """(agent, [trade names]) per line of REPRESENTATIVE TRADE NAMES; 'Generic' is not a trade name."""
-    out = []
+    """(agent, [trade names]) per line of REPRESENTATIVE TRADE NAMES; 'Generic' is not a trade name.
+
+    A line that ends with a comma continues on the next (long lists wrap in text copied from a PDF).
+    """
+    out: list[tuple[Found, list[Found]]] = []
     for sec in sections:
         if sec.id != "representative_trade_names":
             continue
         text, start = body(doc, sec)
         pos = start
+        continues = False
         for line in text.split("\n"):
-            m = _TRADE_LINE.match(line.strip())
-            if m:
-                lead = pos + line.index(line.strip())
+            stripped = line.strip()
+            lead = pos + (line.index(stripped) if stripped else 0)
+            m = _TRADE_LINE.match(stripped)
+            if continues and out and stripped:
+                out[-1][1].extend(_trade_names_in(stripped, lead))
+            elif m:
                 agent = Found(m.group("agent").strip(), lead, lead + len(m.group("agent").strip()))
-                names = []
-                base = lead + m.start("names")
-                for nm in re.finditer(r"[^,]+", m.group("names")):
-                    raw = nm.group(0).strip()
-                    clean = _TRADE_MARKS.sub("", raw).strip()
-                    if clean and clean.lower() != "generic":
-                        s = base + nm.start() + nm.group(0).index(raw)
-                        names.append(Found(clean, s, s + len(clean)))
-                out.append((agent, names))
+                out.append((agent, _trade_names_in(m.group("names"), lead + m.start("names"))))
+            continues = stripped.endswith(",")
             pos += len(line) + 1
     return out
+
+
+def _trade_names_in(names: str, base: int) -> list[Found]:
+    found = []
+    for nm in re.finditer(r"[^,]+", names):
+        raw = nm.group(0).strip()
+        clean = _TRADE_MARKS.sub("", raw).strip()
+        if clean and clean.lower() != "generic":
+            s = base + nm.start() + nm.group(0).index(raw)
+            found.append(Found(clean, s, s + len(clean)))
+    return found
 
 
 def chemical_rows(doc: Document, sections: list[SectionSpan]) -> list[ChemicalRow]:

@@ -108,10 +108,12 @@ def sectionize(doc: Document) -> list[SectionSpan]:
     hinted = _hinted_heading_starts(doc)
     found: list[tuple[str, str, int, str | None, int, int, int | None, str | None]] = []
     stack: list[tuple[str, int]] = []  # (id, level) of open sections
-    for start, end in _lines(text):
+    lines = _lines(text)
+    skip_to = -1
+    for index, (start, end) in enumerate(lines):
         raw = text[start:end]
         line = raw.strip()
-        if not line:
+        if not line or index <= skip_to:
             continue
         s = start + (len(raw) - len(raw.lstrip()))
         e = s + len(line)
@@ -125,6 +127,9 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             parent = stack[-1][0] if stack and rule.parent is not None else None
             number = int(m.group("number")) if m is not None else None
             case_title = m.group("title").strip() if m is not None else None
+            if case_title is not None and (wrapped := _title_continuation(text, lines, index, case_title)):
+                line, e, skip_to = f"{line} {wrapped[0]}", wrapped[1], index + 1
+                case_title = f"{case_title} {wrapped[0]}"
             found.append((rule.id, line, rule.level, parent, s, e, number, case_title))
             stack.append((rule.id, rule.level))
             continue
@@ -146,6 +151,19 @@ def sectionize(doc: Document) -> list[SectionSpan]:
         end = _trim_end(text, e, end)
         sections.append(SectionSpan(sid, title, level, parent, s, e, end, number, case_title))
     return sections
+
+
+def _title_continuation(text: str, lines: list[tuple[int, int]], index: int,
+                        title: str) -> tuple[str, int] | None:
+    """The next line when a case title wrapped onto it ('Case 1. Acute hepatitis due to' / 'venlafaxine.(1)'):
+    the title does not end a sentence and the next line is short, ends one, and is no heading."""
+    if not title or title.endswith((".", ")", "]")) or index + 1 >= len(lines):
+        return None
+    start, end = lines[index + 1]
+    nxt = text[start:end].strip()
+    if not nxt or len(nxt) > 80 or not nxt.endswith((".", ")", "]")) or match_heading(nxt) is not None:
+        return None
+    return nxt, start + text[start:end].index(nxt) + len(nxt)
 
 
 def _parent_open(rule: _Rule, stack: list[tuple[str, int]]) -> bool:

@@ -66,3 +66,33 @@ def test_narrative_labs(case: str) -> None:
 def test_stated_uln_is_kept() -> None:
     (lab,) = narrative_labs("ALT 250 U/L (ULN 35)", 0)
     assert lab.uln == 35
+
+
+def _venlafaxine_with(*edits: tuple[str, str]) -> str:
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "text" / "venlafaxine.txt").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+WRAPPED = {  # lines a narrower PDF page wraps, as pdftotext then prints them
+    "title": ("Venlafaxine, Desvenlafaxine\nLast", "Venlafaxine,\nDesvenlafaxine\nLast"),
+    "case_title": ("Case 1. Acute hepatitis with jaundice due to venlafaxine.(1)",
+                   "Case 1. Acute hepatitis with jaundice due to\nvenlafaxine.(1)"),
+    "trade_names": ("Venlafaxine – Generic, Effexor®", "Venlafaxine – Generic,\nEffexor®"),
+}
+
+
+@pytest.mark.parametrize("case", WRAPPED)
+def test_wrapped_lines_read_as_one(case: str) -> None:
+    from livertox_parse import parse_text
+
+    m = parse_text(_venlafaxine_with(WRAPPED[case]))
+    assert m.title == "Venlafaxine, Desvenlafaxine"
+    (c,) = m.cases
+    assert c.title == "Acute hepatitis with jaundice due to venlafaxine.(1)"
+    assert c.patient.age_years == 39 and c.pmid == "23073329"
+    assert m.trade_names_by_agent["Venlafaxine"] == ["Effexor"]
