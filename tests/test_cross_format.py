@@ -56,3 +56,15 @@ def test_nxml_equals_pdf(stem: str) -> None:
     # the PDFs carry no link annotations: a PubMed id linked from '[Modified from: ...]' is NXML-only
     assert contract(from_nxml, with_tables=True, with_links=False) == contract(from_pdf, with_tables=True,
                                                                                 with_links=False)
+
+
+def test_browser_printed_pdf_equals_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A layout not in the corpus (printed from a web browser: header with date and title, footer with the
+    address and n/N, sans-serif, no hyphenation) parses to the same contract as the text."""
+    from .test_pdf import make_browser_pdf
+
+    pdf = make_browser_pdf(tmp_path / "anakinra-browser.pdf")
+    from_pdf = parse(pdf)
+    assert from_pdf.source.pages is not None and from_pdf.source.pages >= 2
+    assert contract(from_pdf, with_tables=False) == contract(parse(FIXTURES / "text" / "anakinra.txt"),
+                                                             with_tables=False)
