@@ -30,7 +30,8 @@ VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
 _LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
 _DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
 _SUBCLASS = re.compile(
-    r"^(?:Other\s+)?Drugs\s+in\s+the\s+Sub-?class(?:,\s*(?P<name>[^:\n]+?))?\s*:\s*", re.MULTILINE | re.IGNORECASE
+    r"^(?:Other\s+)?Drugs\s+in\s+the\s+(?:Sub-?)?class(?:,\s*(?P<name>[^:\n]+?))?\s*:\s*",
+    re.MULTILINE | re.IGNORECASE
 )
 _TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—-]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
 _TRADE_MARKS = re.compile(r"[®™©]")

@@ -172,7 +172,7 @@ _INLINE_HEADING = re.compile(
     r"(?=\s+[A-Z0-9•\[])"
     r"|(?:(?<=^)|(?<=\s))(?P<line>Case \d+\.\s|(?:Other )?Drugs in the Subclass,|Drug Class:"
     r"|(?:Medication|Pattern|Severity|Latency|Recovery|Other medications):\s"
-    r"|Other (?!medications)[A-Z][\w ,-]{2,60}:\s)"
+    r"|Other (?!medications)[A-Za-z][\w ,-]{2,60}:\s)"
 )
 _FLATTENED_MIN = 400  # a line this long with two inline headings is flattened text, not a paragraph
 

@@ -58,7 +58,17 @@ def test_key_points_values(record: dict[str, Any]) -> None:
         assert kp.other_medications and kp.other_medications[0] == others.split(",")[0]
 
 
-def test_drug_class_stops_at_the_next_inline_label() -> None:
-    evolocumab = next(r for r in RECORDS if r["name_en"] == "Evolocumab")
-    m = parse_text(flattened(evolocumab))
-    assert m.drug_class == "Antilipemic Agents; Monoclonal Antibodies, Anti-PCSK9"
+CLASSES = {  # name -> (drug class, other drugs) as the flattened chapter states them
+    "Evolocumab": ("Antilipemic Agents; Monoclonal Antibodies, Anti-PCSK9", ["Alirocumab"]),
+    "Alpha Lipoic Acid": ("Herbal and Dietary Supplements", None),
+    "Tinidazole": ("Antiinfective Agents", ["Benznidazole", "Metronidazole", "Secnidazole"]),
+    "Triamterene": ("Diuretics, Potassium-Sparing Diuretics", ["Amiloride", "Eplerenone", "Spironolactone"]),
+}
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_drug_class_stops_at_the_next_inline_label(name: str) -> None:
+    m = parse_text(flattened(next(r for r in RECORDS if r["name_en"] == name)))
+    drug_class, others = CLASSES[name]
+    assert m.drug_class == drug_class
+    assert (m.subclass.other_drugs if m.subclass else None) == others
