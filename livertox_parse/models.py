@@ -84,23 +84,30 @@ class Patient(_Frozen):
     end: int | None = None
 
 
-class Medication(_Frozen):
+class _ValueSpan(_Frozen):
+    """Where a Key Points value is written: ``start``/``end`` in the extracted text (null when absent)."""
+
+    start: int | None = None
+    end: int | None = None
+
+
+class Medication(_ValueSpan):
     name: str | None
     dose: str | None
 
 
-class Pattern(_Frozen):
+class Pattern(_ValueSpan):
     type: PatternType | None
     r_ratio: float | None
     text: str
 
 
-class Severity(_Frozen):
+class Severity(_ValueSpan):
     grade: int | None = Field(ge=1, le=5)
     text: str
 
 
-class Duration(_Frozen):
+class Duration(_ValueSpan):
     """A duration as written, with its day range where the text supports one.
 
     ``parts`` keeps every duration found when the text gives more than one (onset and jaundice, first

@@ -89,7 +89,12 @@ def _duration(field: cr.Field | None) -> Duration:
         return Duration(text="", min_days=None, max_days=None)
     lo, hi, found = parse_duration(field.value)
     parts = [DurationPart(text=d.text, min_days=d.min_days, max_days=d.max_days, context=d.context) for d in found]
-    return Duration(text=field.value, min_days=lo, max_days=hi, parts=parts if len(parts) > 1 else [])
+    return Duration(text=field.value, min_days=lo, max_days=hi, parts=parts if len(parts) > 1 else [],
+                    start=field.start, end=field.end)
+
+
+def _span(field: cr.Field | None) -> dict[str, int | None]:
+    return {"start": field.start if field else None, "end": field.end if field else None}
 
 
 def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints | None:
@@ -114,9 +119,9 @@ def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints |
     start = min(f.label_start for f in fields.values())
     end = max(f.end for f in fields.values())
     return KeyPoints(
-        medication=Medication(name=med_name, dose=dose),
-        pattern=Pattern(type=kind, r_ratio=r, text=pattern_f.value if pattern_f else ""),
-        severity=Severity(grade=grade, text=sev_f.value if sev_f else ""),
+        medication=Medication(name=med_name, dose=dose, **_span(fields.get("medication"))),
+        pattern=Pattern(type=kind, r_ratio=r, text=pattern_f.value if pattern_f else "", **_span(pattern_f)),
+        severity=Severity(grade=grade, text=sev_f.value if sev_f else "", **_span(sev_f)),
         latency=_duration(fields.get("latency")),
         recovery=_duration(fields.get("recovery")),
         other_medications=split_medications(other.value) if other else [],
@@ -184,7 +189,8 @@ def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: l
                 case: SectionSpan, children: list[SectionSpan], warn: _Warnings) -> None:
     if kp is None:
         return
-    ref = (kp.start, kp.end)
+    # each finding points at the Key Points row it is about (the whole Key Points when the row is missing)
+    ref = (kp.pattern.start, kp.pattern.end) if kp.pattern.start is not None else (kp.start, kp.end)
     if kp.pattern.r_ratio is not None and kp.pattern.type in ("hepatocellular", "cholestatic", "mixed"):
         expected = pattern_from_r(kp.pattern.r_ratio)
         if expected != kp.pattern.type:
@@ -205,7 +211,7 @@ def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: l
         found = _doses_near(narrative, name)
         if stated_amounts and found and not stated_amounts & found:
             warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
-                     f"{', '.join(f'{a:g} mg' for a in sorted(found))}", *ref)
+                     f"{', '.join(f'{a:g} mg' for a in sorted(found))}", kp.medication.start, kp.medication.end)
     _check_latency(doc, kp, case, children, warn)
 
 
@@ -219,7 +225,7 @@ def _check_latency(doc: Document, kp: KeyPoints, case: SectionSpan, children: li
     if stated and onsets and not any(_near(a, (d.min_days, d.max_days)) for a in stated for d in onsets):
         said = ", ".join(f"'{' '.join(d.text.split())} after {d.context}'" for d in onsets)
         warn.add("LTW133", f"Key Points give latency {kp.latency.text!r}, but the case narrative gives {said}",
-                 kp.start, kp.end)
+                 kp.latency.start, kp.latency.end)
 
 
 def _near(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> bool:

@@ -119,28 +119,28 @@ FAILING = [  # fixture, mutation, every code expected, one expected line, exit s
                  "anakinra.txt:99:10: LTW121 error: pattern 'Hepatitic (R=32)' is not hepatocellular, cholestatic, "
                  "mixed or none", 1, id="LTW121-unknown-pattern"),
     pytest.param(AN, replace("Hepatocellular (R=32)", "Hepatocellular (R=9)"), {"LTW130"},
-                 "anakinra.txt:98:1: LTW130 warning: Key Points R=9 but the case's lab values give R=32.1 "
+                 "anakinra.txt:99:10: LTW130 warning: Key Points R=9 but the case's lab values give R=32.1 "
                  "(ALT 3346/40, ALP 300/115, ULN default)", 0, id="LTW130-R-far-from-labs"),
     pytest.param(AN, replace("Hepatocellular (R=32)", "Cholestatic (R=32)"), {"LTW131"},
-                 "anakinra.txt:98:1: LTW131 error: Key Points R=32 means hepatocellular, but the pattern is "
+                 "anakinra.txt:99:10: LTW131 error: Key Points R=32 means hepatocellular, but the pattern is "
                  "cholestatic", 1, id="LTW131-pattern-vs-R"),
     pytest.param(AN, replace("Hepatocellular (R=32)", "Hepatocellular (R=2)"), {"LTW130", "LTW131"},
-                 "anakinra.txt:98:1: LTW131 error: Key Points R=2 means cholestatic, but the pattern is "
+                 "anakinra.txt:99:10: LTW131 error: Key Points R=2 means cholestatic, but the pattern is "
                  "hepatocellular", 1, id="LTW131-R2-for-hepatocellular"),
     pytest.param(AN, replace("Anakinra (100 mg daily)", "Anakinra (300 mg daily)"), {"LTW132"},
-                 "anakinra.txt:98:1: LTW132 error: Key Points give Anakinra 300 mg daily, but the case narrative "
+                 "anakinra.txt:98:13: LTW132 error: Key Points give Anakinra 300 mg daily, but the case narrative "
                  "gives 100 mg", 1, id="LTW132-dose"),
     pytest.param(ME, None, {"LTW132"},
-                 "metoprolol.txt:61:1: LTW132 error: Key Points give Metoprolol 200 mg daily, but the case narrative "
+                 "metoprolol.txt:63:1: LTW132 error: Key Points give Metoprolol 200 mg daily, but the case narrative "
                  "gives 50 mg", 1, id="LTW132-real-metoprolol"),
     pytest.param(AN, replace("Latency: 3 weeks", "Latency: 8 months"), {"LTW133"},
-                 "anakinra.txt:98:1: LTW133 warning: Key Points give latency '8 months', but the case narrative "
+                 "anakinra.txt:101:10: LTW133 warning: Key Points give latency '8 months', but the case narrative "
                  "gives '3 weeks after starting the', 'Three weeks after starting the'", 0, id="LTW133-latency"),
     pytest.param(ME, replace("Latency:\n\n3 weeks", "Latency:\n\n9 months"), {"LTW132", "LTW133"},
-                 "metoprolol.txt:61:1: LTW133 warning: Key Points give latency '9 months', but the case narrative "
+                 "metoprolol.txt:75:1: LTW133 warning: Key Points give latency '9 months', but the case narrative "
                  "gives '2 weeks after starting metoprolol'", 1, id="LTW133-latency-metoprolol"),
     pytest.param(AN, replace(" and alkaline phosphatase 300 U/L", ""), {"LTW134"},
-                 "anakinra.txt:98:1: LTW134 warning: R could not be recomputed: no ALT and ALP taken together in the "
+                 "anakinra.txt:99:10: LTW134 warning: R could not be recomputed: no ALT and ALP taken together in the "
                  "lab values", 0, id="LTW134-no-alp"),
     pytest.param(AN, replace("143090-92-0", "143090-92-7"), {"LTW140"},
                  "anakinra.txt:137:1: LTW140 error: CAS number 143090-92-7 of Anakinra fails its check digit", 1,
@@ -235,7 +235,7 @@ def test_real_chapters_report_their_contradictions_and_nothing_else(path: Path) 
 def test_text_format_and_summary() -> None:
     name = write(ME)
     status, out, err = check(name)
-    assert (status, out) == (1, ("metoprolol.txt:61:1: LTW132 error: Key Points give Metoprolol 200 mg daily, but "
+    assert (status, out) == (1, ("metoprolol.txt:63:1: LTW132 error: Key Points give Metoprolol 200 mg daily, but "
                                 "the case narrative gives 50 mg\n"))
     assert err == "checked 1 file(s): 1 error(s), 0 warning(s)\n"
 
@@ -250,7 +250,7 @@ def test_json_format_one_object_per_finding() -> None:
     name = write("nxml/Metoprolol.nxml")
     _, out, _ = check("--format", "json", name)
     assert [json.loads(line) for line in out.splitlines()] == [{
-        "path": "Metoprolol.nxml", "line": 89, "column": 49, "page": None, "code": "LTW132", "level": "error",
+        "path": "Metoprolol.nxml", "line": 90, "column": 49, "page": None, "code": "LTW132", "level": "error",
         "message": "Key Points give Metoprolol 200 mg daily, but the case narrative gives 50 mg"}]
 
 
@@ -259,7 +259,7 @@ def test_github_format() -> None:
     status, out, err = check("--format", "github", text, pdf)
     assert status == 1 and err == ""
     assert out.splitlines() == [
-        ("::error file=metoprolol.txt,line=61,col=1,title=LTW132::Key Points give Metoprolol 200 mg daily, but the "
+        ("::error file=metoprolol.txt,line=63,col=1,title=LTW132::Key Points give Metoprolol 200 mg daily, but the "
         "case narrative gives 50 mg"),
         ("::error file=arbs.pdf,title=LTW141::page 2: CAS number 144701-48-4 is given for both Telmisartan and "
         "Valsartan"),
@@ -291,7 +291,7 @@ def test_sarif_format() -> None:
     for r in results:
         assert rule_ids[r["ruleIndex"]] == r["ruleId"] and r["message"]["text"]
     assert results[0]["locations"] == [{"physicalLocation": {
-        "artifactLocation": {"uri": "metoprolol.txt"}, "region": {"startLine": 61, "startColumn": 1}}}]
+        "artifactLocation": {"uri": "metoprolol.txt"}, "region": {"startLine": 63, "startColumn": 1}}}]
     assert results[1]["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "arbs.pdf"}}
     assert results[1]["properties"] == {"page": 2} and results[1]["message"]["text"].startswith("page 2: ")
 
@@ -347,7 +347,7 @@ def test_pyproject_found_by_walking_up(tmp_path: Path, monkeypatch: pytest.Monke
     me, arbs = write(ME), write(ARBS)
     status, out, _ = check(me, arbs)
     assert status == 0
-    assert out == ("metoprolol.txt:61:1: LTW132 warning: Key Points give Metoprolol 200 mg daily, but the case "
+    assert out == ("metoprolol.txt:63:1: LTW132 warning: Key Points give Metoprolol 200 mg daily, but the case "
                    "narrative gives 50 mg\n")
 
 
@@ -392,7 +392,7 @@ def test_exit_2_for_unreadable_inputs_even_beside_errors() -> None:
         ("recipe.txt:1:1: LTX005 error: no LiverTox section heading found (expected OVERVIEW, Hepatotoxicity, CASE "
         "REPORT, ...)"),
     ]
-    assert lines[0].startswith("metoprolol.txt:61:1: LTW132 error")
+    assert lines[0].startswith("metoprolol.txt:63:1: LTW132 error")
     assert err.endswith(", 3 unreadable\n")
 
 
@@ -412,7 +412,7 @@ def test_real_subprocess(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "livertox_parse", "check", "--format", "github", name],
                           capture_output=True, text=True, cwd=tmp_path, check=False)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout == ("::error file=metoprolol.txt,line=61,col=1,title=LTW132::Key Points give Metoprolol "
+    assert proc.stdout == ("::error file=metoprolol.txt,line=63,col=1,title=LTW132::Key Points give Metoprolol "
                            "200 mg daily, but the case narrative gives 50 mg\n")
 
 

@@ -17,6 +17,11 @@ CHAPTERS = {  # stem of text/pdf -> NXML file name (None: no NXML in the corpus)
 }
 
 
+SPAN = {"start": True, "end": True}
+KEY_POINT_SPANS: dict[str, Any] = {**SPAN, **{f: SPAN for f in ("medication", "pattern", "severity", "latency",
+                                                               "recovery")}}
+
+
 def contract(m: Monograph, *, with_tables: bool, with_links: bool = True) -> dict[str, Any]:
     """Contract fields without spans, pages and source (which differ by format by design)."""
     data: dict[str, Any] = {
@@ -29,7 +34,7 @@ def contract(m: Monograph, *, with_tables: bool, with_links: bool = True) -> dic
         "cases": [],
     }
     for case in m.cases:
-        kp = case.key_points.model_dump(exclude={"start", "end"}) if case.key_points else None
+        kp = case.key_points.model_dump(exclude=KEY_POINT_SPANS) if case.key_points else None
         entry: dict[str, Any] = {"number": case.number, "title": case.title,
                                  "pmid": case.pmid if with_links else None, "age": case.patient.age_years,
                                  "sex": case.patient.sex, "key_points": kp}

@@ -76,4 +76,13 @@ def test_real_spans_point_at_their_text(path) -> None:  # type: ignore[no-untype
             assert doc.text[lab.start : lab.end].replace(",", "").find(f"{lab.value:g}") != -1
     for chem in m.chemicals:
         assert doc.text[chem.start : chem.end].startswith(chem.drug)
+    for case in m.cases:
+        kp = case.key_points
+        if kp is None:
+            continue
+        for value in (kp.pattern, kp.severity, kp.latency, kp.recovery):
+            if value.start is not None:  # the value as written, line breaks read as spaces
+                assert " ".join(doc.text[value.start : value.end].split()) == value.text
+        if kp.medication.start is not None and kp.medication.name:
+            assert doc.text[kp.medication.start : kp.medication.end].startswith(kp.medication.name)
     assert load(to_bytes(m)) == m
