@@ -44,6 +44,7 @@ from .normalize import (
 )
 from .sectionize import SectionSpan
 
+R_BOUNDARY_SLACK = 0.05  # relative: 'Mixed (R=5)' or 'Hepatocellular (R=4.9)' are rounding, not conflict
 R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
 KEY_POINT_FIELDS = ("medication", "pattern", "severity", "latency", "recovery", "other_medications")
 # LTW133: a narrative time after starting agrees with a Key Points latency within x1.5 + 3 days (latency may be
@@ -193,7 +194,9 @@ def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: l
     ref = (kp.pattern.start, kp.pattern.end) if kp.pattern.start is not None else (kp.start, kp.end)
     if kp.pattern.r_ratio is not None and kp.pattern.type in ("hepatocellular", "cholestatic", "mixed"):
         expected = pattern_from_r(kp.pattern.r_ratio)
-        if expected != kp.pattern.type:
+        # an R written at a boundary (2, 5) is rounded: either neighbouring pattern agrees with it
+        allowed = {pattern_from_r(kp.pattern.r_ratio * f) for f in (1 - R_BOUNDARY_SLACK, 1, 1 + R_BOUNDARY_SLACK)}
+        if kp.pattern.type not in allowed:
             warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
                      f"{kp.pattern.type}", *ref)
     if kp.pattern.r_ratio is not None and computed.r_ratio is not None:

@@ -96,3 +96,21 @@ def test_wrapped_lines_read_as_one(case: str) -> None:
     assert c.title == "Acute hepatitis with jaundice due to venlafaxine.(1)"
     assert c.patient.age_years == 39 and c.pmid == "23073329"
     assert m.trade_names_by_agent["Venlafaxine"] == ["Effexor"]
+
+
+BOUNDARY = {  # Key Points pattern and R -> whether LTW131 (R contradicts the pattern) is raised
+    "Mixed (R=5)": False, "Hepatocellular (R=4.9)": False, "Cholestatic (R=2.1)": False,
+    "Mixed (R=2)": False, "Hepatocellular (R=3.9)": True, "Cholestatic (R=32)": True, "Mixed (R=1.5)": True,
+}
+
+
+@pytest.mark.parametrize("pattern", BOUNDARY)
+def test_pattern_r_boundaries_allow_rounding(pattern: str) -> None:
+    from livertox_parse import parse_text
+
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "text" / "anakinra.txt").read_text(encoding="utf-8")
+    text = text.replace("Pattern: Hepatocellular (R=32)", f"Pattern: {pattern}")
+    codes = {w.code for w in parse_text(text).warnings}
+    assert ("LTW131" in codes) is BOUNDARY[pattern]
