@@ -23,6 +23,7 @@ from urllib.parse import quote
 from . import __version__
 from .errors import ERROR_CODES, LiverToxError
 from .rules import RuleError, load_table
+from .sources import iter_inputs
 
 if TYPE_CHECKING:
     from .models import Monograph
@@ -187,14 +188,16 @@ def error_finding(exc: LiverToxError, path: str) -> Finding:
     return Finding(exc.path or path, exc.code, "error", exc.message, exc.line, exc.column, exc.page)
 
 
-def check_path(path: str, config: Config) -> tuple[list[Finding], bool]:
-    """Findings for one file and whether it was read; an unreadable file gives one LTX finding and False."""
-    from .pipeline import parse  # the parser (spaCy, pdfplumber) loads only when a file is checked
+def check_path(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool]:
+    """Findings for one file (or archive member given as ``data``) and whether it was read; an unreadable
+    input gives one LTX finding and False."""
+    from .extract import read_document  # the parser (spaCy, pdfplumber) loads only when a file is checked
+    from .pipeline import parse_document
 
     try:
-        monograph = parse(path)
+        monograph = parse_document(read_document(path, data))
     except LiverToxError as exc:
-        return [error_finding(exc, path)], False
+        return [error_finding(exc.with_path(path), path)], False
     except Exception as exc:  # noqa: BLE001  # a parser bug is reported for this file; the batch goes on
         return [Finding(path, "LTX099", "error", f"internal error: {type(exc).__name__}: {exc}")], False
     return findings_for(monograph, path, config), True
@@ -323,10 +326,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     findings: list[Finding] = []
     paths = expand_paths(args.paths)
     unreadable = 0
+    checked = 0
     for path in paths:
-        found, read = check_path(path, config)
-        findings.extend(found)
-        unreadable += not read
+        for item in iter_inputs(path):  # an archive stands for its chapters
+            if item.skipped:
+                continue
+            checked += 1
+            found, read = ([error_finding(item.error, item.name)], False) if item.error else \
+                check_path(item.name, config, item.data)
+            findings.extend(found)
+            unreadable += not read
     if args.format == "sarif":
         lines = format_sarif(findings, config, read_all=not unreadable)
     else:
@@ -335,6 +344,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     stdout.flush()
     errors = sum(f.level == "error" for f in findings)
     if args.format == "text":
-        print(f"checked {len(paths)} file(s): {errors} error(s), {len(findings) - errors} warning(s)"
+        print(f"checked {checked} file(s): {errors} error(s), {len(findings) - errors} warning(s)"
               + (f", {unreadable} unreadable" if unreadable else ""), file=stderr)
     return 2 if unreadable else 1 if errors else 0

@@ -6,12 +6,12 @@ import argparse
 import importlib
 import importlib.util
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
 from .errors import LiverToxError
+from .sources import iter_inputs
 
 # Further subcommands live in their own modules. Each exposes ``add_subcommand(subparsers)``, which adds its
 # parser and sets ``func=(args, stdout, stderr) -> exit status``; importing the module must stay cheap.
@@ -33,24 +33,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _inputs(path: str, stderr: TextIO) -> Iterator[tuple[str, bytes | None, LiverToxError | None]]:
-    """(name, bytes or None to read from disk, error) for a path; archives give one item per chapter."""
-    lower = path.lower()
-    if lower.endswith((".tar.gz", ".tgz")):
-        from .archive import iter_archive
-
-        try:
-            for member in iter_archive(path):
-                if member.skipped_reason:
-                    print(f"{path}!{member.name}: skipped: {member.skipped_reason}", file=stderr)
-                    continue
-                yield f"{path}!{member.name}", member.data, member.error
-        except LiverToxError as exc:
-            yield path, None, exc.with_path(path)
-        return
-    yield path, None, None
-
-
 def _parse_one(name: str, data: bytes | None, pretty: bool) -> bytes:
     from .emit import to_bytes  # imported lazily to keep --version fast
     from .extract import read_document
@@ -69,10 +51,14 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     failed = 0
     for path in args.paths:
-        for name, data, error in _inputs(path, stderr):
+        for item in iter_inputs(path):
+            name, data = item.name, item.data
+            if item.skipped:
+                print(f"{name}: skipped: {item.skipped}", file=stderr)
+                continue
             try:
-                if error is not None:
-                    raise error
+                if item.error is not None:
+                    raise item.error
                 out = _parse_one(name, data, args.pretty)
             except LiverToxError as exc:
                 failed += 1

@@ -489,3 +489,19 @@ def test_rechallenge_dose_is_not_the_key_points_dose() -> None:
     tizanidine = next(r for r in FLAT if r["name_en"] == "Tizanidine")
     assert "rechallenged with a single 4 mg dose" in tizanidine["raw_case_report_text"]
     assert "LTW132" not in codes(write_flat(tizanidine))
+
+
+def test_archive_members_are_checked(tmp_path: Path) -> None:
+    import tarfile
+
+    archive = tmp_path / "chapters.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in ("Metoprolol.nxml", "Nabumetone.nxml"):
+            tar.add(FIXTURES / "nxml" / name, arcname=f"livertox/{name}")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["check", str(archive)], stdout=out, stderr=err)
+    assert status == 1
+    assert out.getvalue().splitlines() == [
+        f"{archive}!livertox/Metoprolol.nxml:90:49: LTW132 error: Key Points give Metoprolol 200 mg daily, "
+        "but the case narrative gives 50 mg"]
+    assert "checked 2 file(s)" in err.getvalue()
