@@ -8,18 +8,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["LiverToxError", "Monograph", "__version__", "parse", "parse_document", "parse_text"]
+__all__ = ["LiverToxError", "Monograph", "__version__", "parse", "parse_document", "parse_many", "parse_text"]
 
 if TYPE_CHECKING:
     from .errors import LiverToxError
     from .models import Monograph
-    from .pipeline import parse, parse_document, parse_text
+    from .pipeline import parse, parse_document, parse_many, parse_text
 
 _LAZY = {
     "LiverToxError": ".errors",
     "Monograph": ".models",
     "parse": ".pipeline",
     "parse_document": ".pipeline",
+    "parse_many": ".pipeline",
     "parse_text": ".pipeline",
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .document import Document, Source
@@ -44,3 +45,23 @@ def parse_text(text: str, *, source: str | None = None) -> Monograph:
         raise LiverToxError("LTX003", "text is empty (expected a LiverTox monograph)", path=source)
     data = text.encode("utf-8", "surrogatepass")
     return parse_document(document_from_text(text, Source(source, "text", sha256_hex(data), None)))
+
+
+def parse_many(paths: Iterable[str | Path]) -> Iterator[tuple[str, Monograph | LiverToxError]]:
+    """(name, Monograph or the error that stopped it) for every file and every chapter of every archive.
+
+    Errors are yielded, not raised, so a notebook loop over a folder keeps going past a bad file.
+    """
+    from .sources import iter_inputs
+
+    for path in paths:
+        for item in iter_inputs(str(path)):
+            if item.skipped:
+                continue
+            if item.error is not None:
+                yield item.name, item.error
+                continue
+            try:
+                yield item.name, parse_document(read_document(item.name, item.data))
+            except LiverToxError as exc:
+                yield item.name, exc.with_path(item.name)

@@ -37,3 +37,20 @@ def test_rows_are_flat_dicts() -> None:
     for row in labs + m.score_rows() + m.case_rows():
         assert all(not isinstance(v, (dict, list)) for v in row.values())
     assert m.to_json().startswith(b'{"schema_version":"1.0"')
+
+
+def test_parse_many_yields_errors_and_goes_on(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import tarfile
+
+    from livertox_parse import LiverToxError, Monograph, parse_many
+
+    archive = tmp_path / "a.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(FIXTURES / "nxml" / "Nabumetone.nxml", arcname="Nabumetone.nxml")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff")
+    results = list(parse_many([bad, FIXTURES / "text" / "anakinra.txt", archive]))
+    assert [name for name, _ in results] == [str(bad), str(FIXTURES / "text" / "anakinra.txt"),
+                                             f"{archive}!Nabumetone.nxml"]
+    assert isinstance(results[0][1], LiverToxError) and results[0][1].code == "LTX002"
+    assert [r.title for _, r in results[1:] if isinstance(r, Monograph)] == ["Anakinra", "Nabumetone"]

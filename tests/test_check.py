@@ -502,6 +502,6 @@ def test_archive_members_are_checked(tmp_path: Path) -> None:
     status = main(["check", str(archive)], stdout=out, stderr=err)
     assert status == 1
     assert out.getvalue().splitlines() == [
-        f"{archive}!livertox/Metoprolol.nxml:90:49: LTW132 error: Key Points give Metoprolol 200 mg daily, "
-        "but the case narrative gives 50 mg"]
+        (f"{archive}!livertox/Metoprolol.nxml:90:49: LTW132 error: Key Points give Metoprolol 200 mg daily, "
+         "but the case narrative gives 50 mg")]
     assert "checked 2 file(s)" in err.getvalue()
