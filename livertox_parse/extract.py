@@ -32,7 +32,8 @@ _NEEDS_CHAR_MAP = re.compile("[" + "".join(_CHAR_MAP) + "]")
 
 _CITATION_START = re.compile(r"^NCBI Bookshelf\b")
 _CITATION_END = re.compile(r"\b(?:19|20)\d\d-\.?$")
-_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?P<n>\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
 _HYPHEN_END = re.compile(r"([A-Za-z]*[a-z])-$")
 _WORD_START = re.compile(r"^([a-z]+)")
 BOOK_NAME = "LiverTox"
@@ -122,33 +123,51 @@ def _mark_citation_block(pages: list[list[_Line]]) -> None:
             return
 
 
-def _first_content_line(pages: list[list[_Line]]) -> str | None:
-    for line in pages[0]:
-        if line.text and not line.drop:
-            return line.text
-    return None
+def _shape(text: str) -> str:
+    """A line with its numbers blanked: running headers differ only in page numbers and dates."""
+    return _DIGITS.sub("#", text)
 
 
 def _mark_running_furniture(pages: list[list[_Line]]) -> None:
-    """Drop running headers and page numbers: found by position (page top/bottom) and repetition."""
+    """Drop running headers, footers and page numbers, found by position (the first and last lines of a
+    page) and repetition (the same shape of line on two or more pages), whatever the layout printed."""
     if len(pages) < 2:
         _mark_inline_page_breaks(pages[0])
         return
-    title = _first_content_line(pages)
-    tops = [[ln for ln in page if ln.text][:3] for page in pages[1:]]
-    counts = Counter(ln.text for top in tops for ln in top)
-    furniture = {t for t, n in counts.items() if n >= 2} | {BOOK_NAME} | ({title} if title else set())
-    for top in tops:
+    tops = [[ln for ln in page if ln.text and not ln.drop][:3] for page in pages]
+    bottoms = [[ln for ln in page if ln.text and not ln.drop][-3:] for page in pages]
+    top_counts = Counter(_shape(ln.text) for top in tops for ln in top)
+    repeated_top = {t for t, n in top_counts.items() if n >= 2 and sum(c.isalpha() for c in t) >= 3}
+    title = next((ln.text for ln in tops[0] if not _is_header_line(ln.text, repeated_top)), None)
+    for number, top in enumerate(tops, start=1):
         for line in top:
-            if line.text in furniture or _PAGE_NUMBER.match(line.text):
+            if number == 1 and line.text == title:
+                break  # the title on the first page is the title, not a running header
+            if _shape(line.text) in repeated_top or line.text in (BOOK_NAME, title) or _is_page_number(
+                    line.text, number):
                 line.drop = True
             else:
                 break
-    for number, page in enumerate(pages, start=1):
-        tail = [ln for ln in page if ln.text][-3:]
-        for line in tail:
-            if line.text == str(number):
+    bottom_counts = Counter(_shape(ln.text) for bottom in bottoms for ln in bottom)
+    for number, bottom in enumerate(bottoms, start=1):
+        for line in reversed(bottom):
+            is_address = ("http" in line.text or "www." in line.text) and bottom_counts[_shape(line.text)] >= 2
+            if _is_page_number(line.text, number) or is_address:
                 line.drop = True
+
+
+def _is_header_line(text: str, repeated_top: set[str]) -> bool:
+    """A page-1 top line that is a running header rather than the title: it repeats on other pages and
+    carries a date or time (browser print), or names the site ('NCBI Bookshelf') or an address."""
+    if "Bookshelf" in text or "http" in text:
+        return True
+    return _shape(text) in repeated_top and _DIGITS.search(text) is not None
+
+
+def _is_page_number(text: str, number: int) -> bool:
+    """'3', '3/7', 'Page 3', 'Page 3 of 7' for page 3 (a bare number must be that page's)."""
+    m = _PAGE_NUMBER.match(text)
+    return m is not None and int(m.group("n")) == number
 
 
 def _mark_inline_page_breaks(lines: list[_Line]) -> None:

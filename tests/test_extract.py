@@ -82,3 +82,33 @@ def test_empty_file_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyp
     with pytest.raises(LiverToxError, match="empty") as err:
         read_text(empty)
     assert err.value.code == "LTX003"
+
+
+def _browser_pages(text: str, pages: int = 3) -> str:
+    """The text as a browser prints it to PDF, then pdftotext: date and title at the top of each page, the
+    address and 'n/N' at the bottom, pages split by form feeds (at paragraph breaks)."""
+    paragraphs = text.split("\n\n")
+    size = len(paragraphs) // pages + 1
+    out = []
+    for n in range(pages):
+        body = "\n\n".join(paragraphs[n * size : (n + 1) * size])
+        out.append(f"11/{20 + n}/26, 10:3{n} PM\tAnakinra - LiverTox - NCBI Bookshelf\n\n{body}\n\n"
+                   f"https://www.ncbi.nlm.nih.gov/books/NBK548615/\n\n{n + 1}/{pages}\n")
+    return "\f".join(out)
+
+
+def test_browser_printed_text_loses_its_headers_and_footers() -> None:
+    from livertox_parse import parse_text
+
+    plain = (FIXTURES / "text" / "anakinra.txt").read_text(encoding="utf-8")
+    printed = _browser_pages(plain)
+    doc = _doc(printed)
+    assert "NCBI Bookshelf" not in doc.text and "https://" not in doc.text and "10:3" not in doc.text
+    assert not any(line.strip().endswith("/3") for line in doc.text.split("\n"))
+    assert doc.source.pages == 3
+    a, b = parse_text(printed), parse_text(plain)
+    assert (a.likelihood_scores[0].text, a.drug_class, a.trade_names, a.chemicals[0].cas) == (
+        b.likelihood_scores[0].text, b.drug_class, b.trade_names, b.chemicals[0].cas)
+    assert a.cases[0].key_points is not None and b.cases[0].key_points is not None
+    assert a.cases[0].key_points.pattern.text == b.cases[0].key_points.pattern.text
+    assert [(x.test, x.value) for x in a.cases[0].labs] == [(x.test, x.value) for x in b.cases[0].labs]
