@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "text").glob("*.txt"))]
-ROUNDS = 10
+ROUNDS = 3
+REPEATS = 5
 
 
 def rate(fn, texts: list[str], rounds: int) -> float:  # type: ignore[no-untyped-def]
@@ -34,10 +35,14 @@ def main() -> None:
     ruler = bare.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns([{"label": "DRUG", "pattern": r["name"]} for r in load_table("drugs").rules])  # type: ignore[attr-defined]
 
-    ours = rate(parse_text, TEXTS, ROUNDS)
-    base = rate(bare, TEXTS, ROUNDS)
+    # alternate the two and keep each one's best round: a shared 2-core machine is noisy
+    ours = base = 0.0
+    for _ in range(REPEATS):
+        ours = max(ours, rate(parse_text, TEXTS, ROUNDS))
+        base = max(base, rate(bare, TEXTS, ROUNDS))
     chars = sum(map(len, TEXTS))
-    print(f"input: {len(TEXTS)} fixture texts, {chars / 1000:.0f} kB, {ROUNDS} rounds, one process")
+    print(f"input: {len(TEXTS)} fixture texts, {chars / 1000:.0f} kB, best of {REPEATS} alternating runs of "
+          f"{ROUNDS} rounds, one process")
     print(f"parse_text (full pipeline):        {ours:7.1f} monographs/s")
     print(f"bare spacy.blank('en')+EntityRuler: {base:7.1f} monographs/s")
     print(f"ratio full/bare:                    {ours / base:7.2f} x")
