@@ -101,9 +101,12 @@ def _register_components() -> None:
         if hits is None:
             hits = find_hits(doc.text)
         found = list(doc.ents)
+        text = doc.text
         for start, end, label in hits:
+            if not text[start:end].strip():
+                continue
             span = doc.char_span(start, end, label=label, alignment_mode="expand")
-            if span is not None and span.text.strip():
+            if span is not None:
                 found.append(span)
         doc.ents = filter_spans(found)
         return doc
