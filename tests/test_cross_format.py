@@ -73,3 +73,14 @@ def test_browser_printed_pdf_equals_text(tmp_path) -> None:  # type: ignore[no-u
     assert from_pdf.source.pages is not None and from_pdf.source.pages >= 2
     assert contract(from_pdf, with_tables=False) == contract(parse(FIXTURES / "text" / "anakinra.txt"),
                                                              with_tables=False)
+
+
+@pytest.mark.parametrize("stem", [s for s in CHAPTERS if s != "anakinra"])  # anakinra.txt has no form feeds
+def test_pages_agree_between_pdftotext_text_and_pdf(stem: str) -> None:
+    from_text = parse(FIXTURES / "text" / f"{stem}.txt")
+    from_pdf = parse(FIXTURES / "pdf" / f"{stem}.pdf")
+    assert from_text.source.pages == from_pdf.source.pages
+    assert [(s.id, s.page) for s in from_text.sections] == [(s.id, s.page) for s in from_pdf.sections]
+    assert [s.page for s in from_text.likelihood_scores] == [s.page for s in from_pdf.likelihood_scores]
+    assert [(w.code, w.page) for w in from_text.warnings] == [(w.code, w.page) for w in from_pdf.warnings]
+    assert [c.page for c in from_text.chemicals] == [c.page for c in from_pdf.chemicals]
