@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import orjson
 
@@ -18,19 +21,27 @@ def to_bytes(monograph: Monograph, *, pretty: bool = False) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 if pretty else 0)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: no half-written file, ever."""
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file handle whose content replaces ``path`` only when the block ends without error: no
+    half-written file, ever (a temporary file in the same folder, fsync, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through :func:`atomic_stream`."""
+    with atomic_stream(path) as fh:
+        fh.write(data)
 
 
 def load(data: bytes | str) -> Monograph:

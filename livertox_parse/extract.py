@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .document import Document, Source, TextBuilder
 from .errors import LiverToxError
-from .hyphenation import add_vocabulary, join_hyphen
+from .hyphenation import join_hyphen
+from .hyphenation import vocabulary as hyphen_vocabulary
 from .tables import tab_tables
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
@@ -242,22 +243,6 @@ def _hyphen_joins(kept: list[_Line], words: set[str], pairs: set[str]) -> list[s
     return joins
 
 
-def _vocabulary(lines: list[str]) -> tuple[set[str], set[str]]:
-    """Words and hyphenated pairs inside lines; the fragments around line-end hyphens do not count."""
-    words: set[str] = set()
-    pairs: set[str] = set()
-    prev_hyphen = False
-    for line in lines:
-        tokens = line.split()
-        if prev_hyphen and tokens:
-            tokens = tokens[1:]
-        prev_hyphen = line.endswith("-")
-        if prev_hyphen and tokens:
-            tokens = tokens[:-1]
-        add_vocabulary(tokens, words, pairs)
-    return words, pairs
-
-
 def document_from_text(text: str, source: Source) -> Document:
     """Normalise text copied from a LiverTox PDF into a Document (see module docstring)."""
     pages = _split_lines(text)
@@ -269,7 +254,7 @@ def document_from_text(text: str, source: Source) -> Document:
     vocabulary: set[str] = set()
     hyphenated: set[str] = set()
     if any(line.endswith("-") for line in body):  # the vocabulary is only needed to judge hyphenation
-        vocabulary, hyphenated = _vocabulary(body)
+        vocabulary, hyphenated = hyphen_vocabulary(body)
     for page in pages:
         kept = [ln for ln in page if not ln.drop]
         # collapse runs of blank lines, drop blanks at page edges

@@ -39,12 +39,24 @@ _PREFIXES = frozenset(
 )
 
 
-def add_vocabulary(tokens: Iterable[str], words: set[str], pairs: set[str]) -> None:
-    """Add the words and hyphenated word pairs of whitespace-separated ``tokens`` (lowercased)."""
-    for token in tokens:
-        found = _WORD.findall(token.lower())
-        words.update(found)
-        pairs.update(f"{a}-{b}" for a, b in itertools.pairwise(found))
+def vocabulary(lines: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Words and hyphenated word pairs (lowercased) inside ``lines``, in order; the fragments on either
+    side of a line-end hyphen do not count, since they are what is being judged."""
+    words: set[str] = set()
+    pairs: set[str] = set()
+    prev_hyphen = False
+    for line in lines:
+        tokens = line.split()
+        if prev_hyphen and tokens:
+            tokens = tokens[1:]
+        prev_hyphen = line.endswith("-")
+        if prev_hyphen and tokens:
+            tokens = tokens[:-1]
+        for token in tokens:
+            found = _WORD.findall(token.lower())
+            words.update(found)
+            pairs.update(f"{a}-{b}" for a, b in itertools.pairwise(found))
+    return words, pairs
 
 
 def join_hyphen(left: str, right: str, words: set[str], pairs: set[str]) -> bool:

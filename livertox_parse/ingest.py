@@ -407,7 +407,7 @@ class Ingest:
         """monographs.jsonl and errors.jsonl rewritten from the database; json/ pruned; Parquet files."""
         import orjson
 
-        from .store import atomic_stream
+        from .emit import atomic_stream
 
         ids = self.store.active_monograph_ids()
         with atomic_stream(self.out / "monographs.jsonl") as fh:

@@ -37,7 +37,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .document import Document, Source, Table, TextBuilder
 from .errors import LiverToxError
-from .hyphenation import add_vocabulary, join_hyphen
+from .hyphenation import join_hyphen, vocabulary
 from .pdf_layout import (
     _body_size,
     _char,
@@ -185,24 +185,13 @@ def _build_page(
 
 
 def _vocabulary(items: list[_Line | _Table]) -> tuple[set[str], set[str]]:
-    """Words and hyphenated word pairs seen inside lines (line-end fragments excluded)."""
-    words: set[str] = set()
-    pairs: set[str] = set()
+    """Words and hyphenated word pairs seen inside lines and table cells (line-end fragments excluded)."""
     texts: list[str] = []
     for it in items:
         texts.extend(
             [it.text] if isinstance(it, _Line) else [c.text for row in it.rows for c in row if c is not None]
         )
-    prev_hyphen = False
-    for text in texts:
-        tokens = text.split()
-        if prev_hyphen and tokens:
-            tokens = tokens[1:]
-        prev_hyphen = text.endswith("-")
-        if prev_hyphen and tokens:
-            tokens = tokens[:-1]
-        add_vocabulary(tokens, words, pairs)
-    return words, pairs
+    return vocabulary(texts)
 
 
 def _assemble(pages: list[_Page], source: Source) -> Document:

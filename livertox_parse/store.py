@@ -9,13 +9,12 @@ fully old or fully new. ``duckdb`` is imported when a :class:`Store` is opened, 
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
@@ -367,17 +366,3 @@ class BatchWriter:
             self.threads.shutdown(wait=True)
 
 
-@contextmanager
-def atomic_stream(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file handle whose content replaces ``path`` only when the block ends without error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
