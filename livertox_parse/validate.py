@@ -207,23 +207,22 @@ def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: l
                      f"ULN {computed.uln_source})", *ref)
     elif kp.pattern.r_ratio is not None and computed.r_ratio is None and labs:
         warn.add("LTW134", "R could not be recomputed: no ALT and ALP taken together in the lab values", *ref)
+    narrative = _narrative_text(doc, case, children)  # read once, for the dose and the latency checks
     name, dose = kp.medication.name, kp.medication.dose
     if name and dose:
         stated_amounts = set(dose_amounts(dose))
-        narrative = _narrative_text(doc, case, children)
         found = _doses_near(narrative, name)
         if stated_amounts and found and not stated_amounts & found:
             warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
                      f"{', '.join(f'{a:g} mg' for a in sorted(found))}", kp.medication.start, kp.medication.end)
-    _check_latency(doc, kp, case, children, warn)
+    _check_latency(kp, narrative, warn)
 
 
-def _check_latency(doc: Document, kp: KeyPoints, case: SectionSpan, children: list[SectionSpan],
-                   warn: _Warnings) -> None:
+def _check_latency(kp: KeyPoints, narrative: str, warn: _Warnings) -> None:
     """LTW133 when the narrative states times after starting the drug and none is near a Key Points latency."""
     stated = [(p.min_days, p.max_days) for p in kp.latency.parts] or [(kp.latency.min_days, kp.latency.max_days)]
     stated = [(lo, hi) for lo, hi in stated if lo is not None or hi is not None]
-    onsets = [d for d in find_durations(_narrative_text(doc, case, children))
+    onsets = [d for d in find_durations(narrative)
               if d.context and d.context.startswith(ONSET_CONTEXTS) and (d.min_days or d.max_days)]
     if stated and onsets and not any(_near(a, (d.min_days, d.max_days)) for a in stated for d in onsets):
         said = ", ".join(f"'{' '.join(d.text.split())} after {d.context}'" for d in onsets)
