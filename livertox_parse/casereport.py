@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .document import Cell, Document, Table
+from .document import Cell, Document, Table, text_lines
 from .normalize import parse_medication
 from .rules import load_table
 from .sectionize import SectionSpan
@@ -70,11 +70,7 @@ def key_points(doc: Document, sec: SectionSpan) -> dict[str, Field]:
             return _key_points_from_table(table, labels)
     fields: dict[str, Field] = {}
     start = min(sec.heading_end + 1, sec.end)
-    lines: list[tuple[int, str]] = []
-    pos = start
-    for line in doc.text[start : sec.end].split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
+    lines = text_lines(doc.text[start : sec.end], start)
     i = 0
     while i < len(lines):
         lpos, line = lines[i]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .document import Document, Table
+from .document import Document, Table, text_lines
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sectionize import SectionSpan
 
@@ -83,14 +83,12 @@ def find_title(doc: Document, sections: list[SectionSpan]) -> Found | None:
     the first heading."""
     limit = sections[0].start if sections else len(doc.text)
     lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in doc.text[:limit].split("\n"):
+    for pos, line in text_lines(doc.text[:limit]):
         stripped = line.strip()
         if stripped:
             if _LAST_UPDATE.match(stripped):
                 break
             lines.append((pos + line.index(stripped), stripped))
-        pos += len(line) + 1
     else:
         lines = lines[:1]
     if not lines or len(lines) > 3:
@@ -193,10 +191,8 @@ def find_trade_names(doc: Document, sections: list[SectionSpan]) -> list[tuple[F
     for sec in sections:
         if sec.id != "representative_trade_names":
             continue
-        text, start = body(doc, sec)
-        pos = start
         continues = False
-        for line in text.split("\n"):
+        for pos, line in text_lines(*body(doc, sec)):
             stripped = line.strip()
             lead = pos + (line.index(stripped) if stripped else 0)
             m = _TRADE_LINE.match(stripped)
@@ -206,7 +202,6 @@ def find_trade_names(doc: Document, sections: list[SectionSpan]) -> list[tuple[F
                 agent = Found(m.group("agent").strip(), lead, lead + len(m.group("agent").strip()))
                 out.append((agent, _trade_names_in(m.group("names"), lead + m.start("names"))))
             continues = stripped.endswith(",")
-            pos += len(line) + 1
     return out
 
 
@@ -276,12 +271,10 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
     """Rows from text copied out of a PDF: one row per line, or one cell per line (pdftotext)."""
     done: list[ChemicalRow] = []
     partial: list[_PartialRow] = []
-    pos = offset
-    for line in text.split("\n"):
+    for pos, line in text_lines(text, offset):
         stripped = line.strip()
         s = pos + (line.index(stripped) if stripped else 0)
         e = s + len(stripped)
-        pos += len(line) + 1
         if not stripped or _CHEM_HEADER.match(stripped):
             continue
         full = _CHEM_ROW.match(stripped)

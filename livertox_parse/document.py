@@ -71,6 +71,17 @@ class Location:
     column: int | None = None
 
 
+def text_lines(text: str, offset: int = 0) -> list[tuple[int, str]]:
+    """(offset of its first character, line) for every line of ``text``, newline excluded; offsets are
+    shifted by ``offset`` when ``text`` is a slice of a larger text."""
+    out = []
+    pos = offset
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
 class OffsetMap:
     """Maps output offsets to source offsets as runs (output start, source start, step 0 or 1).
 

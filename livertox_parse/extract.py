@@ -36,7 +36,6 @@ _CITATION_END = re.compile(r"\b(?:19|20)\d\d-\.?$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?P<n>\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _HYPHEN_END = re.compile(r"([A-Za-z]*[a-z])-$")
-_WORD_START = re.compile(r"^([a-z]+)")
 BOOK_NAME = "LiverTox"
 
 

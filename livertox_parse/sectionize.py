@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .document import Document
+from .document import Document, text_lines
 from .rules import load_table
 
 _QUALIFIER = re.compile(r"\s*\([^()]*\)$")
@@ -92,23 +92,13 @@ def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     return None
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, without its newline."""
-    spans = []
-    pos = 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
 def sectionize(doc: Document) -> list[SectionSpan]:
     """Find every section of ``doc`` in document order, with nesting resolved."""
     text = doc.text
     hinted = _hinted_heading_starts(doc)
     found: list[tuple[str, str, int, str | None, int, int, int | None, str | None]] = []
     stack: list[tuple[str, int]] = []  # (id, level) of open sections
-    lines = _lines(text)
+    lines = [(start, start + len(line)) for start, line in text_lines(text)]
     skip_to = -1
     for index, (start, end) in enumerate(lines):
         raw = text[start:end]

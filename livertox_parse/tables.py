@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .document import Cell, Table
+from .document import Cell, Table, text_lines
 
 _LAB_HEADER = re.compile(r"\b(?:ALT|AST|Alk\.?\s*P|Alkaline|Bilirubin|GGT|INR|Time\s+After)\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"^\s*[<>~≤≥]?\s*\d[\d,.]*\s*$")
@@ -28,14 +28,6 @@ def table_kind(rows: Sequence[Sequence[str]], ncols: int) -> str:
     if _LAB_HEADER.search(first):
         return "laboratory_values"
     return "other"
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
 
 
 def _cells(start: int, line: str) -> list[Cell]:
@@ -56,7 +48,7 @@ def tab_tables(text: str) -> tuple[Table, ...]:
     (the tabs of empty cells at a line end are often lost in copying); the first row is the header when none of its cells is a number; footnote lines right after
     the table ('* Converted from µKat/L.') become its notes.
     """
-    lines = _lines(text)
+    lines = text_lines(text)
     tables: list[Table] = []
     i = 0
     while i < len(lines):
