@@ -32,8 +32,8 @@ def make_corpus(folder: Path, n: int) -> None:
 
 def child(corpus: str, out: str, workers: int) -> None:
     """One measured ingest, in this process: prints a JSON line of figures."""
-    from livertox_parse.entities import get_nlp
     from livertox_parse.ingest import Ingest
+    from livertox_parse.stages.entities import get_nlp
 
     start = time.perf_counter()
     get_nlp()

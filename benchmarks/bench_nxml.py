@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from livertox_parse.nxml import read_nxml
+from livertox_parse.readers.nxml import read_nxml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "nxml"
 

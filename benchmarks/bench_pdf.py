@@ -26,7 +26,7 @@ PDFS = sorted((ROOT / "fixtures" / "pdf").glob("*.pdf"))
 RSS_SCRIPT = """
 import resource, sys
 from livertox_parse import parse
-from livertox_parse.entities import get_nlp
+from livertox_parse.stages.entities import get_nlp
 get_nlp()  # imports and the spaCy pipeline count as start-up, not as pages
 
 def peak():  # KiB; VmHWM, since ru_maxrss of a child starts at the parent's size when it was forked
@@ -56,7 +56,7 @@ def bare(paths: list[Path]) -> int:
 
 def full(paths: list[Path]) -> int:
     """The reader; returns the page count."""
-    from livertox_parse.pdf import read_pdf
+    from livertox_parse.readers.pdf import read_pdf
 
     return sum(read_pdf(path).source.pages or 0 for path in paths)
 

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from . import __version__
 from .errors import LiverToxError
-from .sources import iter_inputs
+from .readers.sources import iter_inputs
 
 # Further subcommands live in their own modules. Each exposes ``add_subcommand(subparsers)``, which adds its
 # parser and sets ``func=(args, stdout, stderr) -> exit status``; importing the module must stay cheap.
@@ -35,8 +35,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _parse_one(name: str, data: bytes | None, pretty: bool) -> bytes:
     from .emit import to_bytes  # imported lazily to keep --version fast
-    from .extract import read_document
     from .pipeline import parse_document
+    from .readers.text import read_document
 
     doc = read_document(name, data) if data is not None else read_document(name)
     return to_bytes(parse_document(doc), pretty=pretty)

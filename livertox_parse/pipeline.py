@@ -7,15 +7,15 @@ from pathlib import Path
 
 from .document import Document, Source
 from .errors import LiverToxError
-from .extract import document_from_text, read_document, sha256_hex
 from .models import Monograph
-from .sectionize import sectionize
-from .validate import build
+from .readers.text import document_from_text, read_document, sha256_hex
+from .stages.assemble import build
+from .stages.sections import sectionize
 
 
 def parse_document(doc: Document) -> Monograph:
     """Parse a Document into a Monograph; raises LiverToxError (LTX005) when it is no monograph."""
-    from .entities import extract_entities
+    from .stages.entities import extract_entities
 
     spans = sectionize(doc)
     if not spans:
@@ -52,7 +52,7 @@ def parse_many(paths: Iterable[str | Path]) -> Iterator[tuple[str, Monograph | L
 
     Errors are yielded, not raised, so a notebook loop over a folder keeps going past a bad file.
     """
-    from .sources import iter_inputs
+    from .readers.sources import iter_inputs
 
     for path in paths:
         for item in iter_inputs(str(path)):

@@ -22,7 +22,7 @@ def test_public_api() -> None:
 
 
 def test_pipeline_built_once() -> None:
-    from livertox_parse.entities import get_nlp
+    from livertox_parse.stages.entities import get_nlp
 
     assert get_nlp() is get_nlp()
     assert get_nlp().pipe_names == ["entity_ruler", "livertox_chapter_terms", "livertox_regex_entities"]

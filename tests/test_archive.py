@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from livertox_parse.archive import ArchiveMember, iter_archive, not_a_chapter
 from livertox_parse.errors import LiverToxError
-from livertox_parse.nxml import read_nxml
+from livertox_parse.readers.archive import ArchiveMember, iter_archive, not_a_chapter
+from livertox_parse.readers.nxml import read_nxml
 
 NXML = Path(__file__).resolve().parent.parent / "fixtures" / "nxml"
 CHAPTERS = ["ARBs", "Barbiturates", "Metoprolol", "Nabumetone", "Venlafaxine"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from livertox_parse.entities import _blocks, _chapter_matcher, extract_entities, get_nlp
-from livertox_parse.extract import read_text
-from livertox_parse.sectionize import sectionize
-from livertox_parse.validate import build
+from livertox_parse.readers.text import read_text
+from livertox_parse.stages.assemble import build
+from livertox_parse.stages.entities import _blocks, _chapter_matcher, extract_entities, get_nlp
+from livertox_parse.stages.sections import sectionize
 
 from .conftest import TEXTS
 

@@ -6,7 +6,7 @@ import pytest
 
 from livertox_parse.document import Source
 from livertox_parse.errors import LiverToxError
-from livertox_parse.extract import document_from_text, read_text
+from livertox_parse.readers.text import document_from_text, read_text
 
 from .conftest import FIXTURES, TEXTS
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from livertox_parse.casereport import narrative_labs
-from livertox_parse.chapter import find_scores
+from livertox_parse.stages.cases import narrative_labs
+from livertox_parse.stages.chapter import find_scores
 
 SCORES = {
     "plain": ("Likelihood score: C (probable cause of clinically apparent acute liver injury).",

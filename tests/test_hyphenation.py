@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livertox_parse.hyphenation import join_hyphen
+from livertox_parse.readers.hyphenation import join_hyphen
 
 
 @pytest.mark.parametrize(

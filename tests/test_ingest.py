@@ -21,7 +21,7 @@ import livertox_parse.pipeline
 from livertox_parse import parse
 from livertox_parse.cli import main
 from livertox_parse.ingest import Discovery, source_id
-from livertox_parse.store import MAX_BATCH
+from livertox_parse.ingest.store import MAX_BATCH
 
 from .conftest import FIXTURES, ROOT
 
@@ -284,7 +284,7 @@ def test_discovery_names_files_below_the_folder_given(corpus: Path) -> None:
 
 def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from livertox_parse import store
+    from livertox_parse.ingest import store
 
     out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
     real = store.Store._insert

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livertox_parse.normalize import (
+from livertox_parse.stages.normalize import (
     cas_check_digit_ok,
     dose_amounts,
     find_durations,

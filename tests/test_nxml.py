@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from livertox_parse import nxml
 from livertox_parse.document import Document, Table
 from livertox_parse.errors import LiverToxError
-from livertox_parse.nxml import read_nxml
+from livertox_parse.readers import nxml
+from livertox_parse.readers.nxml import read_nxml
 
 NXML = Path(__file__).resolve().parent.parent / "fixtures" / "nxml"
 

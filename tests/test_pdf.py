@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from livertox_parse.document import Document, Table
 from livertox_parse.errors import LiverToxError
-from livertox_parse.pdf import read_pdf
+from livertox_parse.readers.pdf import read_pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PDFS = FIXTURES / "pdf"

@@ -13,8 +13,8 @@ from livertox_parse import parse_text
 from livertox_parse.document import Source
 from livertox_parse.emit import load, to_bytes
 from livertox_parse.errors import LiverToxError
-from livertox_parse.extract import document_from_text
 from livertox_parse.models import Monograph
+from livertox_parse.readers.text import document_from_text
 
 from .conftest import FIXTURES, TEXTS
 

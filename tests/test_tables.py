@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from livertox_parse import parse, parse_text
-from livertox_parse.nxml import read_nxml
-from livertox_parse.tables import tab_tables, table_kind
+from livertox_parse.readers.nxml import read_nxml
+from livertox_parse.readers.tables import tab_tables, table_kind
 
 from .conftest import FIXTURES
 from .test_cross_format import contract

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TextIO
 
-from .errors import LiverToxError
+from ..errors import LiverToxError
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -35,8 +35,8 @@ Rows = dict[str, list[dict[str, Any]]]
 
 def parser_version() -> str:
     """Sources parsed by another version of the package (or schema) are parsed again."""
-    from . import __version__
-    from .models import SCHEMA_VERSION
+    from .. import __version__
+    from ..models import SCHEMA_VERSION
 
     return f"{__version__}/{SCHEMA_VERSION}"
 
@@ -119,7 +119,7 @@ class Discovery:
             yield SourceItem(source_id(key), name, error=LiverToxError("LTX001", reason, path=name))
 
     def _archive(self, path: Path, key: str) -> Iterator[SourceItem]:
-        from .archive import iter_archive
+        from ..readers.archive import iter_archive
 
         try:
             for member in iter_archive(path):
@@ -168,9 +168,9 @@ def parse_source(source_id: str, name: str, data: bytes) -> Parsed:
     """
     import orjson
 
-    from .emit import to_bytes
-    from .extract import read_document, sniff_format
-    from .pipeline import parse_document
+    from ..emit import to_bytes
+    from ..pipeline import parse_document
+    from ..readers.text import read_document, sniff_format
     from .store import monograph_rows
 
     sha = hashlib.sha256(data).hexdigest()
@@ -209,7 +209,7 @@ def _warm_worker() -> None:
     """Worker initializer: leave Ctrl-C to the main process, build the spaCy pipeline once."""
     import signal
 
-    from .entities import get_nlp
+    from ..stages.entities import get_nlp
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     get_nlp()
@@ -407,7 +407,7 @@ class Ingest:
         """monographs.jsonl and errors.jsonl rewritten from the database; json/ pruned; Parquet files."""
         import orjson
 
-        from .emit import atomic_stream
+        from ..emit import atomic_stream
 
         ids = self.store.active_monograph_ids()
         with atomic_stream(self.out / "monographs.jsonl") as fh:

@@ -35,10 +35,10 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .document import Document, Source, Table, TextBuilder
-from .errors import LiverToxError
-from .hyphenation import join_hyphen, vocabulary
-from .pdf_layout import (
+from ...document import Document, Source, Table, TextBuilder
+from ...errors import LiverToxError
+from ..hyphenation import join_hyphen, vocabulary
+from .layout import (
     _body_size,
     _char,
     _column,
@@ -50,7 +50,7 @@ from .pdf_layout import (
     _lines,
     _Page,
 )
-from .pdf_tables import TABLE_SETTINGS, _attach_notes, _emit_table, _merge_tables, _RawTable, _Table, _table
+from .tables import TABLE_SETTINGS, _attach_notes, _emit_table, _merge_tables, _RawTable, _Table, _table
 
 __all__ = ["read_pdf"]
 

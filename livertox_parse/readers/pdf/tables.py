@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .document import Cell, Table, TextBuilder
-from .pdf_layout import _NOTE_MARKS, _Char, _inside, _Line, _lines, _Page
-from .tables import table_kind
+from ...document import Cell, Table, TextBuilder
+from ..tables import table_kind
+from .layout import _NOTE_MARKS, _Char, _inside, _Line, _lines, _Page
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 

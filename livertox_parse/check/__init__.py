@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from . import __version__
-from .errors import ERROR_CODES, LiverToxError
-from .rules import RuleError, load_table
-from .sources import iter_inputs
+from .. import __version__
+from ..errors import ERROR_CODES, LiverToxError
+from ..readers.sources import iter_inputs
+from ..rules import RuleError, load_table
 
 if TYPE_CHECKING:
-    from .models import Monograph
+    from ..models import Monograph
 
 FORMATS = ("text", "json", "github", "sarif")
 LEVELS = ("error", "warning")
@@ -191,8 +191,10 @@ def error_finding(exc: LiverToxError, path: str) -> Finding:
 def check_path(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool]:
     """Findings for one file (or archive member given as ``data``) and whether it was read; an unreadable
     input gives one LTX finding and False."""
-    from .extract import read_document  # the parser (spaCy, pdfplumber) loads only when a file is checked
-    from .pipeline import parse_document
+    from ..pipeline import parse_document
+    from ..readers.text import (
+        read_document,  # the parser (spaCy, pdfplumber) loads only when a file is checked
+    )
 
     try:
         monograph = parse_document(read_document(path, data))

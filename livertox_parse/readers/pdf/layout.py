@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pdf_tables import _Table
+    from .tables import _Table
 
 MARGIN_BAND = 0.075  # fraction of the page height searched for running headers and footers
 PARA_PITCH = 1.5  # a line further than this many font sizes below the previous one starts a paragraph

@@ -331,7 +331,7 @@ class BatchWriter:
 
     def add(self, source_id: str, rows: dict[str, list[dict[str, Any]]], json: bytes | None) -> None:
         """Queue one source's complete rows (and JSON, None when it failed); may commit the batch."""
-        from .emit import write_atomic
+        from ..emit import write_atomic
 
         if not self.ids:
             self.since = time.monotonic()

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .document import Document, text_lines
-from .rules import load_table
+from ..document import Document, text_lines
+from ..rules import load_table
 
 _QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 _SPACES = re.compile(r"\s+")

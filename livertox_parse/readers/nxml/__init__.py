@@ -26,10 +26,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .document import Cell, Document, Source, Table, TextBuilder
-from .errors import LiverToxError
-from .nxml_provenance import Run, _decode, _Line, _Misaligned, _tag_spans
-from .nxml_tables import _TableDraft, _TableRendering
+from ...document import Cell, Document, Source, Table, TextBuilder
+from ...errors import LiverToxError
+from .provenance import Run, _decode, _Line, _Misaligned, _tag_spans
+from .tables import _TableDraft, _TableRendering
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")

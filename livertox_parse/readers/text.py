@@ -17,8 +17,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from .document import Document, Source, TextBuilder
-from .errors import LiverToxError
+from ..document import Document, Source, TextBuilder
+from ..errors import LiverToxError
 from .hyphenation import join_hyphen
 from .hyphenation import vocabulary as hyphen_vocabulary
 from .tables import tab_tables

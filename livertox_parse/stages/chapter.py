@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .document import Document, Table, text_lines
+from ..document import Document, Table, text_lines
 from .normalize import CAS_RE, cas_check_digit_ok
-from .sectionize import SectionSpan
+from .sections import SectionSpan
 
 _SCORE_TAIL = (
     r"(?P<letter>[A-Z])(?![A-Za-z])(?P<star>\s?\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?"

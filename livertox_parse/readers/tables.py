@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .document import Cell, Table, text_lines
+from ..document import Cell, Table, text_lines
 
 _LAB_HEADER = re.compile(r"\b(?:ALT|AST|Alk\.?\s*P|Alkaline|Bilirubin|GGT|INR|Time\s+After)\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"^\s*[<>~≤≥]?\s*\d[\d,.]*\s*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import LiverToxError
+from ..errors import LiverToxError
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 

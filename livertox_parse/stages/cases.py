@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .document import Cell, Document, Table, text_lines
+from ..document import Cell, Document, Table, text_lines
+from ..rules import load_table
 from .normalize import parse_medication
-from .rules import load_table
-from .sectionize import SectionSpan
+from .sections import SectionSpan
 
 
 @dataclass(frozen=True, slots=True)

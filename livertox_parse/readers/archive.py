@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from .errors import LiverToxError
+from ..errors import LiverToxError
 
 DEFAULT_MAX_MEMBER_BYTES = 20 * 1024 * 1024
 _READ_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error)

@@ -23,13 +23,13 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .casereport import _lab_regex
+from ..document import Document
+from ..models import Entity, Monograph
+from ..rules import load_table
+from .cases import _lab_regex
 from .chapter import LIKELIHOOD_RE
-from .document import Document
-from .models import Entity, Monograph
 from .normalize import _PATIENT, CAS_RE, DOSE_RE, find_durations
-from .rules import load_table
-from .sectionize import SectionSpan
+from .sections import SectionSpan
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -59,5 +59,5 @@ def validate_table(name: str, data: object) -> RuleTable:
 @cache
 def load_table(name: str) -> RuleTable:
     """Load ``rules/<name>.json`` from the package (cached)."""
-    text = resources.files(__package__).joinpath("rules", f"{name}.json").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     return validate_table(name, json.loads(text))

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .document import Cell
-from .nxml_provenance import _Line
+from ...document import Cell
+from .provenance import _Line
 
 
 @dataclass

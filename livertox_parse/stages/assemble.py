@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import casereport as cr
-from . import chapter as ch
-from .document import Document
-from .models import (
+from ..document import Document
+from ..models import (
     Case,
     Chemical,
     Computed,
@@ -31,6 +29,8 @@ from .models import (
     Subclass,
     Warning,
 )
+from . import cases as cr
+from . import chapter as ch
 from .normalize import (
     dose_amounts,
     find_durations,
@@ -42,7 +42,7 @@ from .normalize import (
     pattern_from_r,
     split_medications,
 )
-from .sectionize import SectionSpan
+from .sections import SectionSpan
 
 R_BOUNDARY_SLACK = 0.05  # relative: 'Mixed (R=5)' or 'Hepatocellular (R=4.9)' are rounding, not conflict
 R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
