@@ -36,7 +36,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def _parse_one(name: str, data: bytes | None, pretty: bool) -> bytes:
     from .emit import to_bytes  # imported lazily to keep --version fast
     from .pipeline import parse_document
-    from .readers.text import read_document
+    from .readers import read_document
 
     doc = read_document(name, data) if data is not None else read_document(name)
     return to_bytes(parse_document(doc), pretty=pretty)

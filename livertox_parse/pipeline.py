@@ -8,7 +8,7 @@ from pathlib import Path
 from .document import Document, Source
 from .errors import LiverToxError
 from .models import Monograph
-from .readers.text import document_from_text, read_document, sha256_hex
+from .readers import document_from_text, read_document, sha256_hex
 from .stages.assemble import build
 from .stages.sections import sectionize
 

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from livertox_parse.document import Document, Table
 from livertox_parse.errors import LiverToxError
-from livertox_parse.readers import nxml
-from livertox_parse.readers.nxml import read_nxml
+from livertox_parse.readers.nxml import read_nxml, render
 
 NXML = Path(__file__).resolve().parent.parent / "fixtures" / "nxml"
 
@@ -367,9 +366,9 @@ def test_cdata_entities_and_crlf_keep_exact_columns(tmp_path: Path) -> None:
 
 def test_fallback_provenance_uses_element_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(self: object, root: object) -> None:
-        raise nxml._Misaligned
+        raise render.Misaligned
 
-    monkeypatch.setattr(nxml._Renderer, "_align", refuse)
+    monkeypatch.setattr(render.ChapterRenderer, "_align", refuse)
     d = read_nxml(NXML / "Metoprolol.nxml")
     assert d.extra["provenance"] == "line"
     assert d.text.split("\n")[:2] == ["Metoprolol", "Last Update: January 15, 2017."]

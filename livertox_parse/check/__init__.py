@@ -191,10 +191,8 @@ def error_finding(exc: LiverToxError, path: str) -> Finding:
 def check_path(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool]:
     """Findings for one file (or archive member given as ``data``) and whether it was read; an unreadable
     input gives one LTX finding and False."""
-    from ..pipeline import parse_document
-    from ..readers.text import (
-        read_document,  # the parser (spaCy, pdfplumber) loads only when a file is checked
-    )
+    from ..pipeline import parse_document  # the parser (spaCy, pdfplumber) loads only when a file is checked
+    from ..readers import read_document
 
     try:
         monograph = parse_document(read_document(path, data))

@@ -170,7 +170,7 @@ def parse_source(source_id: str, name: str, data: bytes) -> Parsed:
 
     from ..emit import to_bytes
     from ..pipeline import parse_document
-    from ..readers.text import read_document, sniff_format
+    from ..readers import read_document, sniff_format
     from .store import monograph_rows
 
     sha = hashlib.sha256(data).hexdigest()

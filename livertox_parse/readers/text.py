@@ -1,10 +1,10 @@
-"""Stage 1: bytes in, :class:`~livertox_parse.document.Document` out.
+"""The text reader: bytes of a text monograph in, :class:`~livertox_parse.document.Document` out.
 
 Text copied from a LiverTox PDF (by hand or by ``pdftotext``) carries print artefacts: the Bookshelf
 citation block, running headers and page numbers at page breaks (form feeds when ``pdftotext`` made it),
 stray leading spaces, ligatures and odd spaces, and words hyphenated across lines. They are removed here,
-while every kept character remembers its offset in the decoded file. PDF and NXML inputs are delegated to
-their own readers, which produce the same line layout.
+while every kept character remembers its offset in the decoded file. The PDF and NXML readers produce
+the same line layout; :func:`livertox_parse.readers.read_document` picks the reader.
 """
 
 from __future__ import annotations
@@ -289,14 +289,15 @@ def document_from_text(text: str, source: Source) -> Document:
 def read_text(path: str | Path, data: bytes | None = None) -> Document:
     """Read a UTF-8 text monograph from ``path`` (or from ``data`` when given)."""
     name = str(path)
-    raw = _read_bytes(path) if data is None else data
+    raw = read_bytes(path) if data is None else data
     text = decode_utf8(raw, name)
     if not text.strip():
         raise LiverToxError("LTX003", "file is empty (expected a LiverTox monograph)", path=name)
     return document_from_text(text, Source(name, "text", sha256_hex(raw), None))
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of the file ``path``; LTX001 when it cannot be read."""
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -305,35 +306,3 @@ def _read_bytes(path: str | Path) -> bytes:
         raise LiverToxError("LTX001", "is a directory, expected a file", path=str(path)) from None
     except OSError as exc:
         raise LiverToxError("LTX001", f"cannot read: {exc.strerror}", path=str(path)) from None
-
-
-def sniff_format(path: str | Path, head: bytes) -> str:
-    """'pdf', 'nxml', 'archive' or 'text', from the first bytes (and the name when they say nothing)."""
-    name = str(path).lower()
-    if head.startswith(b"%PDF") or name.endswith(".pdf"):
-        return "pdf"
-    if head.startswith(b"\x1f\x8b") or name.endswith((".tar.gz", ".tgz")):
-        return "archive"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if name.endswith((".nxml", ".xml")) or stripped.startswith((b"<?xml", b"<!DOCTYPE", b"<book-part")):
-        return "nxml"
-    return "text"
-
-
-def read_document(path: str | Path, data: bytes | None = None) -> Document:
-    """Read one monograph in any supported format into a Document."""
-    raw = _read_bytes(path) if data is None else data
-    kind = sniff_format(path, raw[:64])
-    if kind == "pdf":
-        from .pdf import read_pdf
-
-        return read_pdf(path, raw)
-    if kind == "nxml":
-        from .nxml import read_nxml
-
-        return read_nxml(path, raw)
-    if kind == "archive":
-        raise LiverToxError(
-            "LTX004", "is an archive: parse its members with iter_archive() or the CLI", path=str(path)
-        )
-    return read_text(path, raw)

@@ -1,7 +1,8 @@
-"""Stage 5: sections, facts and entities -> a validated :class:`Monograph`, with consistency warnings.
+"""Assembly: sections and the facts read from them -> a validated :class:`Monograph`, with warnings.
 
-Conflicts in the source are reported as warnings with a code and the span of the claim they concern; the
-parser never picks one side silently.
+Gaps met while reading facts (an unknown heading, an unreadable Key Points row, a bad CAS number) are
+warned here; the checks that compare facts with each other live in :mod:`.consistency`. Entities are added
+by the pipeline afterwards.
 """
 
 from __future__ import annotations
@@ -31,9 +32,8 @@ from ..models import (
 )
 from . import cases as cr
 from . import chapter as ch
+from .consistency import Warnings, check_case, check_missing_score, check_required_sections
 from .normalize import (
-    dose_amounts,
-    find_durations,
     find_patient,
     parse_duration,
     parse_formula,
@@ -44,33 +44,14 @@ from .normalize import (
 )
 from .sections import SectionSpan
 
-R_BOUNDARY_SLACK = 0.05  # relative: 'Mixed (R=5)' or 'Hepatocellular (R=4.9)' are rounding, not conflict
-R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
 KEY_POINT_FIELDS = ("medication", "pattern", "severity", "latency", "recovery", "other_medications")
-# LTW133: a narrative time after starting agrees with a Key Points latency within x1.5 + 3 days (latency may be
-# counted to symptoms, jaundice or abnormal tests: Metoprolol's narrative 2 weeks vs Key Points 3 weeks agrees)
-LATENCY_FACTOR = 1.5
-LATENCY_SLACK_DAYS = 3.0
-ONSET_CONTEXTS = ("start", "begin", "initiat", "taking", "receiving", "therapy", "treatment")
-
-
-class _Warnings:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.items: list[Warning] = []
-
-    def add(self, code: str, message: str, start: int | None = None, end: int | None = None) -> None:
-        where = self.doc.locate(start) if start is not None else None
-        self.items.append(Warning(code=code, message=message, start=start, end=end,
-                                  page=where.page if where else None, line=where.line if where else None,
-                                  column=where.column if where else None))
 
 
 def _title_case(name: str) -> str:
     return name[:1].upper() + name[1:] if name.islower() else name
 
 
-def _sections(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Section]:
+def _sections(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Section]:
     out = []
     for i, s in enumerate(spans):
         if s.id == "other":
@@ -98,7 +79,7 @@ def _span(field: cr.Field | None) -> dict[str, int | None]:
     return {"start": field.start if field else None, "end": field.end if field else None}
 
 
-def _key_points(doc: Document, sec: SectionSpan, warn: _Warnings) -> KeyPoints | None:
+def _key_points(doc: Document, sec: SectionSpan, warn: Warnings) -> KeyPoints | None:
     fields = cr.key_points(doc, sec)
     if not fields:
         warn.add("LTW120", "Key Points has no recognisable 'Label: value' rows", sec.start, sec.heading_end)
@@ -186,85 +167,7 @@ def _compute_r(labs: list[cr.Lab], ulns: dict[str, float]) -> Computed:
                     alt=alt.value, alt_uln=alt_uln, alp=alp.value, alp_uln=alp_uln)
 
 
-def _check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: list[cr.Lab],
-                case: SectionSpan, children: list[SectionSpan], warn: _Warnings) -> None:
-    if kp is None:
-        return
-    # each finding points at the Key Points row it is about (the whole Key Points when the row is missing)
-    ref = (kp.pattern.start, kp.pattern.end) if kp.pattern.start is not None else (kp.start, kp.end)
-    if kp.pattern.r_ratio is not None and kp.pattern.type in ("hepatocellular", "cholestatic", "mixed"):
-        expected = pattern_from_r(kp.pattern.r_ratio)
-        # an R written at a boundary (2, 5) is rounded: either neighbouring pattern agrees with it
-        allowed = {pattern_from_r(kp.pattern.r_ratio * f) for f in (1 - R_BOUNDARY_SLACK, 1, 1 + R_BOUNDARY_SLACK)}
-        if kp.pattern.type not in allowed:
-            warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
-                     f"{kp.pattern.type}", *ref)
-    if kp.pattern.r_ratio is not None and computed.r_ratio is not None:
-        stated = kp.pattern.r_ratio
-        if abs(computed.r_ratio - stated) > max(R_TOLERANCE * stated, 0.5):
-            warn.add("LTW130", f"Key Points R={stated:g} but the case's lab values give R={computed.r_ratio:g} "
-                     f"(ALT {computed.alt:g}/{computed.alt_uln:g}, ALP {computed.alp:g}/{computed.alp_uln:g}, "
-                     f"ULN {computed.uln_source})", *ref)
-    elif kp.pattern.r_ratio is not None and computed.r_ratio is None and labs:
-        warn.add("LTW134", "R could not be recomputed: no ALT and ALP taken together in the lab values", *ref)
-    narrative = _narrative_text(doc, case, children)  # read once, for the dose and the latency checks
-    name, dose = kp.medication.name, kp.medication.dose
-    if name and dose:
-        stated_amounts = set(dose_amounts(dose))
-        found = _doses_near(narrative, name)
-        if stated_amounts and found and not stated_amounts & found:
-            warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
-                     f"{', '.join(f'{a:g} mg' for a in sorted(found))}", kp.medication.start, kp.medication.end)
-    _check_latency(kp, narrative, warn)
-
-
-def _check_latency(kp: KeyPoints, narrative: str, warn: _Warnings) -> None:
-    """LTW133 when the narrative states times after starting the drug and none is near a Key Points latency."""
-    stated = [(p.min_days, p.max_days) for p in kp.latency.parts] or [(kp.latency.min_days, kp.latency.max_days)]
-    stated = [(lo, hi) for lo, hi in stated if lo is not None or hi is not None]
-    onsets = [d for d in find_durations(narrative)
-              if d.context and d.context.startswith(ONSET_CONTEXTS) and (d.min_days or d.max_days)]
-    if stated and onsets and not any(_near(a, (d.min_days, d.max_days)) for a in stated for d in onsets):
-        said = ", ".join(f"'{' '.join(d.text.split())} after {d.context}'" for d in onsets)
-        warn.add("LTW133", f"Key Points give latency {kp.latency.text!r}, but the case narrative gives {said}",
-                 kp.latency.start, kp.latency.end)
-
-
-def _near(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> bool:
-    """Two day ranges overlap once each is widened by LATENCY_FACTOR and LATENCY_SLACK_DAYS."""
-    a_lo, a_hi = a[0] or 0.0, a[1] if a[1] is not None else float("inf")
-    b_lo, b_hi = b[0] or 0.0, b[1] if b[1] is not None else float("inf")
-    return (a_lo <= b_hi * LATENCY_FACTOR + LATENCY_SLACK_DAYS
-            and b_lo <= a_hi * LATENCY_FACTOR + LATENCY_SLACK_DAYS)
-
-
-def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> str:
-    """Case text outside Key Points and Comment (lab tables included: their event rows state doses)."""
-    skip = sorted((c.start, c.end) for c in children if c.id in ("key_points", "comment"))
-    parts, pos = [], case.heading_end
-    for s, e in skip + [(case.end, case.end)]:
-        parts.append(doc.text[pos:s])
-        pos = max(pos, e)
-    return " ".join(parts)
-
-
-# a rechallenge or a single dose is another exposure than the course the Key Points describe (Tizanidine:
-# 36 mg daily, later "rechallenged with a single 4 mg dose")
-_OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|single|test\s+dose)\b", re.IGNORECASE)
-
-
-def _doses_near(text: str, drug: str) -> set[float]:
-    """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose, leaving out
-    sentences about a rechallenge or a single dose."""
-    amounts: set[float] = set()
-    mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.IGNORECASE)
-    for sentence in re.split(r"(?<=[.;])\s+|\n", text):
-        if mention.search(sentence) and not _OTHER_EXPOSURE.search(sentence):
-            amounts.update(dose_amounts(sentence))
-    return amounts
-
-
-def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Case]:
+def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case]:
     out: list[Case] = []
     seen: set[int] = set()
     raw_pmids = doc.extra.get("pmids")
@@ -287,7 +190,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
             warn.add("LTW120", "case report has no Key Points", case.start, case.heading_end)
         labs, ulns = _labs(doc, case, children)
         computed = _compute_r(labs, ulns)
-        _check_case(doc, kp, computed, labs, case, children, warn)
+        check_case(doc, kp, computed, labs, case, children, warn)
         narrative_end = min([c.start for c in children] + [case.end])
         patient = find_patient(doc.text[case.heading_end : narrative_end])
         pmid = next((str(p[2]) for p in pmids
@@ -318,7 +221,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Cas
     return out
 
 
-def _scores(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[LikelihoodScore]:
+def _scores(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[LikelihoodScore]:
     refs = [(s.start, s.end) for s in spans if s.id in ("references", "annotated_bibliography")]
     out = []
     for found in ch.find_scores(doc.text):
@@ -336,13 +239,7 @@ def _scores(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Li
     return out
 
 
-def _missing_score(kind: str, scores: list[LikelihoodScore], warn: _Warnings) -> None:
-    """Drug chapters state a likelihood score; class overviews (ARBs) may leave it to agent chapters."""
-    if kind == "drug" and not scores:
-        warn.add("LTW110", "no likelihood score statement ('Likelihood score: X (...)') found")
-
-
-def _chemicals(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list[Chemical]:
+def _chemicals(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Chemical]:
     out = []
     by_cas: dict[str, str] = {}
     for row in ch.chemical_rows(doc, spans):
@@ -365,19 +262,9 @@ def _chemicals(doc: Document, spans: list[SectionSpan], warn: _Warnings) -> list
     return out
 
 
-def _required_sections(kind: str, spans: list[SectionSpan], warn: _Warnings) -> None:
-    ids = {s.id for s in spans}
-    required = ["overview", "product_information"] if kind == "drug" else ["overview"]
-    if kind == "drug":
-        required += ["hepatotoxicity"]
-    for sid in required:
-        if sid not in ids:
-            warn.add("LTW101", f"expected section {sid!r} is missing")
-
-
 def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warning]]:
     """Assemble the Monograph of ``doc`` (entities are added by the caller)."""
-    warn = _Warnings(doc)
+    warn = Warnings(doc)
     title_f = ch.find_title(doc, spans)
     chemicals = _chemicals(doc, spans, warn)
     trade = ch.find_trade_names(doc, spans)
@@ -394,8 +281,8 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
             s.agent for s in scores if s.agent]:
         if name and name.lower() not in {a.lower() for a in agents}:
             agents.append(name)
-    _required_sections(kind, spans, warn)
-    _missing_score(kind, scores, warn)
+    check_required_sections(kind, spans, warn)
+    check_missing_score(kind, scores, warn)
     drug_class = ch.find_drug_class(doc, spans)
     sub = ch.find_subclass(doc)
     trade_flat: list[str] = []

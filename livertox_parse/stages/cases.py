@@ -121,7 +121,9 @@ _UNITS = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|
 
 
 @cache
-def _lab_regex() -> re.Pattern[str]:
+def lab_regex() -> re.Pattern[str]:
+    """A lab value (test alias, number, optional unit and ULN) as written in narratives; built once from
+    ``rules/labs.json``."""
     aliases = sorted(
         ((a, str(r["test"])) for r in _lab_rules() for a in r["aliases"]),  # type: ignore[attr-defined]
         key=lambda p: -len(p[0]),
@@ -162,7 +164,7 @@ def narrative_labs(text: str, offset: int) -> list[Lab]:
     their own, or for enzymes listed together the enzyme unit that closes the list in the same sentence.
     INR needs none.
     """
-    matches = [(m, test_name(m.group("test"))) for m in _lab_regex().finditer(text)]
+    matches = [(m, test_name(m.group("test"))) for m in lab_regex().finditer(text)]
     out: list[Lab] = []
     for k, (m, test) in enumerate(matches):
         unit = m.group("unit")

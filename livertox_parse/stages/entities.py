@@ -1,4 +1,4 @@
-"""Stage 3: entities with provenance, from a rule-based spaCy pipeline on a blank English model.
+"""Entities with provenance, from a rule-based spaCy pipeline on a blank English model.
 
 The pipeline (built once, on first use; nothing is downloaded) is ``spacy.blank("en")`` plus
 
@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 from ..document import Document
 from ..models import Entity, Monograph
 from ..rules import load_table
-from .cases import _lab_regex
+from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
-from .normalize import _PATIENT, CAS_RE, DOSE_RE, find_durations
+from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ _TIMES_ULN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?(?
 # is not searched
 _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("LIKELIHOOD", LIKELIHOOD_RE, "ikelihood", False),
-    ("PATIENT", _PATIENT, "old", True),
+    ("PATIENT", PATIENT_RE, "old", True),
     ("LAB_VALUE", _TIMES_ULN, "", True),
     ("CAS", CAS_RE, "-", True),
     ("FORMULA", _FORMULA, "-", False),
@@ -119,7 +119,7 @@ def find_hits(text: str) -> list[tuple[int, int, str]]:
             if needed in text and (digits or not numeric) for m in pattern.finditer(text) if m.end() > m.start()]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
     if digits and _LAB_UNIT_HINT.search(text):
-        hits += [(m.start(), m.end(), "LAB_VALUE") for m in _lab_regex().finditer(text) if m.group("unit")]
+        hits += [(m.start(), m.end(), "LAB_VALUE") for m in lab_regex().finditer(text) if m.group("unit")]
     return hits
 
 

@@ -1,4 +1,4 @@
-"""Stage 4: small pure functions turning phrases into normalised values.
+"""Normalisation: small pure functions turning phrases into normalised values.
 
 Each function takes the text as written and returns the value only where the text supports it; vague text
 ("several months", "Unclear") gives ``None`` values, never a guess.
@@ -283,7 +283,7 @@ def split_medications(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-_PATIENT = re.compile(
+PATIENT_RE = re.compile(
     r"\b(?:a|an)\s+(?P<age>\d{1,3}(?:\.\d+)?)[\s-]+(?P<unit>year|month|week)s?[\s-]+old\s+"
     r"(?:(?:[a-z]+)\s+){0,2}?(?P<who>woman|man|female|male|girl|boy|lady|gentleman|patient|child|infant|"
     r"adolescent|mother|father|wife|husband)\b",
@@ -304,7 +304,7 @@ class PatientValue:
 
 def find_patient(text: str) -> PatientValue | None:
     """The first 'A 22 year old woman' in ``text``."""
-    m = _PATIENT.search(text)
+    m = PATIENT_RE.search(text)
     if not m:
         return None
     age = float(m.group("age"))

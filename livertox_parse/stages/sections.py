@@ -1,4 +1,4 @@
-"""Stage 2: Document -> sections, driven by the heading table in ``rules/sections.json``.
+"""Sections: Document -> section spans, driven by the heading table in ``rules/sections.json``.
 
 A heading is a whole line matching an alias of a rule (case-insensitively, trailing colon or full stop and
 a parenthetical qualifier such as "(Venlafaxine)" allowed) or a rule's pattern ("Case 1. <title>"). A rule

@@ -1,10 +1,10 @@
 """Provenance for the NXML reader: which character of the decoded ``.nxml`` text each output character
 came from.
 
-A regular-expression pass over the source finds every tag and :func:`_tag_spans` pairs each node of lxml's
-tree with its tags (raising :class:`_Misaligned` if they ever disagree); the text between two tags is
-decoded here (character references, CDATA, line ends) character by character (:func:`_decode`); and
-:class:`_Line` builds one output line with XML whitespace collapsed, keeping every character's origin.
+A regular-expression pass over the source finds every tag and :func:`tag_spans` pairs each node of lxml's
+tree with its tags (raising :class:`Misaligned` if they ever disagree); the text between two tags is
+decoded here (character references, CDATA, line ends) character by character (:func:`decode_run`); and
+:class:`LineBuilder` builds one output line with XML whitespace collapsed, keeping every character's origin.
 """
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ _WS_RUN = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")  # whitespace that is not alread
 _NAME = re.compile(r"[^\s/>]+")
 
 
-class _Misaligned(Exception):
+class Misaligned(Exception):
     """The tag scan and lxml's tree disagree; provenance falls back to element lines."""
 
 
-def _tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
+def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
     """Pair every node with its tags in the source: its tag offset and its text and tail spans.
 
-    Raises _Misaligned (or IndexError) when the tag scan and lxml's tree disagree.
+    Raises Misaligned (or IndexError) when the tag scan and lxml's tree disagree.
     """
     tokens = [m.span() for m in _MARKUP.finditer(src)]
     if "<![CDATA[" in src:
@@ -56,7 +56,7 @@ def _tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
             if not (src.startswith(tag, start + 1) and src[start + 1 + len(tag)] in " \t\r\n/>"):
                 name = _NAME.match(src, start + 1)
                 if name is None or name.group().rpartition(":")[2] != tag.rpartition("}")[2]:
-                    raise _Misaligned
+                    raise Misaligned
             i += 1
             closed = src[stop - 2] == "/"
             stack.append((node, start, stop, stop if closed else tokens[i][0], closed))
@@ -66,18 +66,18 @@ def _tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
                 stop = text_start
             else:
                 if not src.startswith("</", start):
-                    raise _Misaligned
+                    raise Misaligned
                 i += 1
             spans[el] = (tag_at, text_start, text_end, stop, tokens[i][0])
         else:  # a comment or processing instruction: one token
             i += 1
             spans[node] = (start, stop, stop, stop, tokens[i][0])
     if stack or i >= len(tokens):
-        raise _Misaligned
+        raise Misaligned
     return spans
 
 
-def _decode(src: str, start: int, end: int) -> Run:
+def decode_run(src: str, start: int, end: int) -> Run:
     """Text of ``src[start:end]`` as an XML parser reports it, with each character's source offset."""
     raw = src[start:end]
     if "&" not in raw and "\r" not in raw and "<" not in raw:
@@ -112,7 +112,7 @@ def _slice(origins: Origins, a: int, b: int) -> list[int] | range:
     return range(origins + a, origins + b) if isinstance(origins, int) else origins[a:b]
 
 
-class _Line:
+class LineBuilder:
     """One output line under construction: whitespace collapsed, ends stripped, origins kept."""
 
     __slots__ = ("last", "marks", "n", "origins", "parts", "pending")
@@ -163,7 +163,7 @@ class _Line:
             self.pending = None
         return self.n
 
-    def extend(self, other: _Line) -> tuple[int, int]:
+    def extend(self, other: LineBuilder) -> tuple[int, int]:
         """Append another finished line; return its span in this one."""
         start = self.begin() if other.n else self.n
         self._append("".join(other.parts), other.origins)

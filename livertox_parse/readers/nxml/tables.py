@@ -6,7 +6,7 @@ separated by a tab; ``thead`` rows and rows of ``th`` cells are header rows, ``t
 ``laboratory_values``, ``chemical``, ``agents`` or ``other``; a list whose items are each one link to another
 chapter (a class chapter's "links to individual drug records") is also given as an ``agents`` table.
 
-:class:`_TableRendering` is a mixin of :class:`.nxml._Renderer`, which provides the current line, the
+:class:`TableRendering` is a mixin of :class:`.render.ChapterRenderer`, which provides the current line, the
 inline renderer and the list of tables.
 """
 
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ...document import Cell
-from .provenance import _Line
+from .provenance import LineBuilder
 
 
 @dataclass
-class _TableDraft:
+class TableDraft:
     kind: str
     rows: list[tuple[Cell, ...]]
     start: int
@@ -31,13 +31,13 @@ class _TableDraft:
     notes: list[str] = field(default_factory=list)
 
 
-class _TableRendering:
-    """The table part of :class:`.nxml._Renderer`: table-wrap, rows and cells, the table's kind."""
+class TableRendering:
+    """The table part of :class:`.render.ChapterRenderer`: table-wrap, rows and cells, the table's kind."""
 
-    cur: _Line
+    cur: LineBuilder
     inline_only: bool
-    tables: list[_TableDraft]
-    note_target: _TableDraft | None
+    tables: list[TableDraft]
+    note_target: TableDraft | None
     titles: list[str]
 
     if TYPE_CHECKING:  # provided by the renderer
@@ -77,7 +77,7 @@ class _TableRendering:
             if caption is not None:
                 for p in caption.iterchildren("p"):
                     self._paragraph(p)
-        draft: _TableDraft | None = None
+        draft: TableDraft | None = None
         for table in el.iter("table"):
             draft = self._table(table)
         for foot in el.iterchildren("table-wrap-foot"):
@@ -89,7 +89,7 @@ class _TableRendering:
                     draft.notes.append(text)
         self.note_target = draft
 
-    def _table(self, table: etree._Element) -> _TableDraft | None:
+    def _table(self, table: etree._Element) -> TableDraft | None:
         rows = table.xpath("./thead/tr | ./tbody/tr | ./tfoot/tr | ./tr")
         if not rows:
             return None
@@ -102,12 +102,12 @@ class _TableRendering:
             if not cells:
                 continue
             header = tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells)
-            line = self.cur = _Line()
+            line = self.cur = LineBuilder()
             spans: list[tuple[int, int, int]] = []
             for k, cell in enumerate(cells):
                 if k:
                     line.raw(sep, self._where(cell))
-                self.cur, self.inline_only = _Line(), True
+                self.cur, self.inline_only = LineBuilder(), True
                 self._inline(cell)
                 sub, self.cur, self.inline_only = self.cur, line, False
                 s, e = line.extend(sub) if sub.n else (line.n, line.n)
@@ -118,7 +118,7 @@ class _TableRendering:
             last = start + len(text)
             out.append(tuple(Cell(text=text[s:e], start=start + s, end=start + e, colspan=max(cs, 1),
                                   header=header) for s, e, cs in spans))
-        draft = _TableDraft(kind, out, first, last)
+        draft = TableDraft(kind, out, first, last)
         self.tables.append(draft)
         return draft
 

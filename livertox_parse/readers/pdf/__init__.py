@@ -2,16 +2,17 @@
 
 This module opens and validates the file, maps pdfminer's failures to our error codes, reads the pages one
 at a time and assembles the text. The reader works on geometry, not on one layout's strings; the rules
-live in two modules:
+live in three modules:
 
-* :mod:`.pdf_layout`: characters -> lines; running headers, footers and page numbers; the Bookshelf
+* :mod:`.page`: the page model (characters, lines, ruled tables) and characters -> lines;
+* :mod:`.layout`: running headers, footers and page numbers; the Bookshelf
   citation (its text is kept in ``Document.extra["citation"]``); headings (lines set bold or at least 1pt
   larger than the body text, never joined with their neighbours) and paragraphs;
-* :mod:`.pdf_tables`: ruled tables, their cells and colspans, header rows, tables merged across pages and
+* :mod:`.tables`: ruled tables, their cells and colspans, header rows, tables merged across pages and
   their footnotes.
 
 Owner-password-only encryption (empty user password) is read like any PDF, as viewers do; a PDF that needs
-a password is refused (LTX011). Line-end hyphens are resolved by :func:`.hyphenation.join_hyphen`.
+a password is refused (LTX011). Line-end hyphens are resolved by :func:`..hyphenation.join_hyphen`.
 
 Pages are parsed one at a time (``pdf.pages`` is never built) and their pdfplumber caches released; only
 the extracted lines and tables are kept until the text is assembled. ``Document.origin`` maps every
@@ -39,18 +40,15 @@ from ...document import Document, Source, Table, TextBuilder
 from ...errors import LiverToxError
 from ..hyphenation import join_hyphen, vocabulary
 from .layout import (
-    _body_size,
-    _char,
-    _column,
-    _continues,
-    _drop_citation,
-    _drop_running_lines,
-    _inside,
-    _Line,
-    _lines,
-    _Page,
+    body_text_size,
+    column_edges,
+    continues_paragraph,
+    drop_citation,
+    drop_running_lines,
+    normalise_char,
 )
-from .tables import TABLE_SETTINGS, _attach_notes, _emit_table, _merge_tables, _RawTable, _Table, _table
+from .page import LaidOutPage, Line, RuledTable, char_in_box, group_lines
+from .tables import TABLE_SETTINGS, RawTable, attach_notes, emit_table, merge_tables, ruled_table
 
 __all__ = ["read_pdf"]
 
@@ -92,7 +90,7 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> Document:
     )
 
 
-def _read_pages(data: bytes, where: str) -> list[_Page]:
+def _read_pages(data: bytes, where: str) -> list[LaidOutPage]:
     """Parse every page into lines and tables, releasing pdfplumber's per-page caches as it goes."""
     try:
         pdf = PDF(io.BytesIO(data))
@@ -107,7 +105,7 @@ def _read_pages(data: bytes, where: str) -> list[_Page]:
         raise _fail("LTX010", f"PDF is corrupt: {cause}", where) from None
     except Exception as exc:  # noqa: BLE001  # pdfminer raises many types on damaged files
         raise _fail("LTX010", f"PDF is corrupt: {exc}", where) from None
-    pages: list[_Page] = []
+    pages: list[LaidOutPage] = []
     try:
         for page in _iter_pages(pdf):
             try:
@@ -154,9 +152,9 @@ def _iter_pages(pdf: PDF) -> Iterator[Page]:
         yield Page(pdf, page_obj, page_number=number)
 
 
-def _raw_page(page: Page) -> tuple[float, float, list[dict[str, Any]], list[_RawTable]]:
+def _raw_page(page: Page) -> tuple[float, float, list[dict[str, Any]], list[RawTable]]:
     """Everything read from pdfplumber for one page: size, chars and ruled tables (bbox, cell boxes)."""
-    tables: list[_RawTable] = []
+    tables: list[RawTable] = []
     if page.lines or page.rects:
         for found in page.find_tables(TABLE_SETTINGS):
             tables.append((found.bbox, [list(row.cells) for row in found.rows]))
@@ -164,54 +162,54 @@ def _raw_page(page: Page) -> tuple[float, float, list[dict[str, Any]], list[_Raw
 
 
 def _build_page(
-    number: int, width: float, height: float, raw_chars: list[dict[str, Any]], raw_tables: list[_RawTable]
-) -> _Page:
+    number: int, width: float, height: float, raw_chars: list[dict[str, Any]], raw_tables: list[RawTable]
+) -> LaidOutPage:
     """A page as loose lines and tables in reading order."""
-    chars = [c for c in (_char(raw) for raw in raw_chars) if c is not None]
-    tables: list[_Table] = []
+    chars = [c for c in (normalise_char(raw) for raw in raw_chars) if c is not None]
+    tables: list[RuledTable] = []
     boxes: list[tuple[float, float, float, float]] = []
     for bbox, rows in raw_tables:
-        table = _table(bbox, rows, chars, number)
+        table = ruled_table(bbox, rows, chars, number)
         if table is not None:
             tables.append(table)
             boxes.append(bbox)
-    loose = [c for c in chars if not any(_inside(c, box) for box in boxes)]
-    items: list[_Line | _Table] = [*_lines(loose), *tables]
+    loose = [c for c in chars if not any(char_in_box(c, box) for box in boxes)]
+    items: list[Line | RuledTable] = [*group_lines(loose), *tables]
     for item in items:
         item.page = number
     items.sort(key=lambda it: it.top)
     nonspace = sum(1 for c in chars if not c.text.isspace())
-    return _Page(number, width, height, items, nonspace)
+    return LaidOutPage(number, width, height, items, nonspace)
 
 
-def _vocabulary(items: list[_Line | _Table]) -> tuple[set[str], set[str]]:
+def _vocabulary(items: list[Line | RuledTable]) -> tuple[set[str], set[str]]:
     """Words and hyphenated word pairs seen inside lines and table cells (line-end fragments excluded)."""
     texts: list[str] = []
     for it in items:
         texts.extend(
-            [it.text] if isinstance(it, _Line) else [c.text for row in it.rows for c in row if c is not None]
+            [it.text] if isinstance(it, Line) else [c.text for row in it.rows for c in row if c is not None]
         )
     return vocabulary(texts)
 
 
-def _assemble(pages: list[_Page], source: Source) -> Document:
+def _assemble(pages: list[LaidOutPage], source: Source) -> Document:
     """Turn the pages' lines and tables into the Document text, tables and page starts."""
-    dropped = _drop_running_lines(pages)
-    body = _body_size(pages)
-    citation = _drop_citation(pages[0], body)
-    _merge_tables(pages)
+    dropped = drop_running_lines(pages)
+    body = body_text_size(pages)
+    citation = drop_citation(pages[0], body)
+    merge_tables(pages)
     items = [it for page in pages for it in page.items]
     words, pairs = _vocabulary(items)
     for it in items:
-        if isinstance(it, _Line):
+        if isinstance(it, Line):
             it.heading = it.bold or it.size >= body + 1.0
-    _attach_notes(items)
-    edges = {p.number: _column(p) for p in pages}
+    attach_notes(items)
+    edges = {p.number: column_edges(p) for p in pages}
 
     tb = TextBuilder()
     starts: list[int | None] = [None] * len(pages)
     tables: list[Table] = []
-    para: list[_Line] = []
+    para: list[Line] = []
 
     def mark(page: int, offset: int) -> None:
         if starts[page - 1] is None:
@@ -238,11 +236,11 @@ def _assemble(pages: list[_Page], source: Source) -> Document:
         para.clear()
 
     for it in items:
-        if isinstance(it, _Table):
+        if isinstance(it, RuledTable):
             flush()
             mark(it.page, len(tb))
-            tables.append(_emit_table(tb, it, mark))
-        elif para and _continues(para[-1], it, edges):
+            tables.append(emit_table(tb, it, mark))
+        elif para and continues_paragraph(para[-1], it, edges):
             para.append(it)
         else:
             flush()

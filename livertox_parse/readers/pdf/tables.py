@@ -14,41 +14,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ...document import Cell, Table, TextBuilder
 from ..tables import table_kind
-from .layout import _NOTE_MARKS, _Char, _inside, _Line, _lines, _Page
+from .page import NOTE_MARKS, Char, LaidOutPage, Line, RuledCell, RuledTable, char_in_box, group_lines
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
-_RawTable = tuple[tuple[float, float, float, float], list[list[tuple[float, float, float, float] | None]]]
+RawTable = tuple[tuple[float, float, float, float], list[list[tuple[float, float, float, float] | None]]]
 
 
-@dataclass(slots=True)
-class _TCell:
-    text: str
-    colspan: int
-    bold: bool
-
-
-@dataclass(slots=True)
-class _Table:
-    rows: list[list[_TCell | None]]
-    ncols: int
-    top: float
-    bottom: float
-    page: int
-    notes: list[str] = field(default_factory=list)
-    row_pages: list[int] = field(default_factory=list)  # page of each row, once tables are merged
-
-
-def _table(
+def ruled_table(
     bbox: tuple[float, float, float, float],
     cell_rows: list[list[tuple[float, float, float, float] | None]],
-    chars: list[_Char],
+    chars: list[Char],
     page: int,
-) -> _Table | None:
+) -> RuledTable | None:
     """A ruled table as rows of cells with colspans; None when it has no text at all."""
     _, top, x1, bottom = bbox
     cells = [box for row in cell_rows for box in row if box is not None]
@@ -61,25 +42,25 @@ def _table(
     def col(x: float) -> int:
         return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
 
-    inside: dict[tuple[float, ...], list[_Char]] = {tuple(b): [] for b in cells}
+    inside: dict[tuple[float, ...], list[Char]] = {tuple(b): [] for b in cells}
     for c in chars:
-        if _inside(c, bbox):
+        if char_in_box(c, bbox):
             for b in cells:
-                if _inside(c, b, pad=0.0):
+                if char_in_box(c, b, pad=0.0):
                     inside[tuple(b)].append(c)
                     break
-    rows: list[list[_TCell | None]] = []
+    rows: list[list[RuledCell | None]] = []
     for row in cell_rows:
-        out: list[_TCell | None] = [None] * ncols
+        out: list[RuledCell | None] = [None] * ncols
         for box in row:
             if box is None:
                 continue
             start, end = col(box[0]), col(box[2])
-            lines = _lines(inside[tuple(box)])
+            lines = group_lines(inside[tuple(box)])
             text = " ".join(line.text for line in lines)
             bold = bool(lines) and all(line.bold for line in lines)
             if start < ncols:
-                out[start] = _TCell(text, max(1, end - start), bold)
+                out[start] = RuledCell(text, max(1, end - start), bold)
         covered: set[int] = set()
         for i, cell in enumerate(out):
             if cell is not None:
@@ -87,16 +68,16 @@ def _table(
         rows.append([cell for i, cell in enumerate(out) if i not in covered])
     if not any(cell and cell.text for row in rows for cell in row):
         return None
-    return _Table(rows, ncols, float(top), float(bottom), page, row_pages=[page] * len(rows))
+    return RuledTable(rows, ncols, float(top), float(bottom), page, row_pages=[page] * len(rows))
 
 
-def _merge_tables(pages: list[_Page]) -> None:
+def merge_tables(pages: list[LaidOutPage]) -> None:
     """Join a table ending one page to a table opening the next page when their columns agree (over
     any number of pages), dropping a header row repeated on the new page."""
-    carry: _Table | None = None  # the table that ends the text so far
+    carry: RuledTable | None = None  # the table that ends the text so far
     for page in pages:
         first = page.items[0] if page.items else None
-        if carry is not None and isinstance(first, _Table) and first.ncols == carry.ncols:
+        if carry is not None and isinstance(first, RuledTable) and first.ncols == carry.ncols:
             rows = first.rows
             if rows and [c.text if c else "" for c in rows[0]] == [
                 c.text if c else "" for c in carry.rows[0]
@@ -107,26 +88,26 @@ def _merge_tables(pages: list[_Page]) -> None:
             page.items = page.items[1:]
         if page.items:
             last = page.items[-1]
-            carry = last if isinstance(last, _Table) else None
+            carry = last if isinstance(last, RuledTable) else None
 
 
-def _attach_notes(items: list[_Line | _Table]) -> None:
+def attach_notes(items: list[Line | RuledTable]) -> None:
     """Copy footnote lines (``* Converted from µKat/L.``) that follow a table into its notes."""
     for i, it in enumerate(items):
-        if not isinstance(it, _Table):
+        if not isinstance(it, RuledTable):
             continue
-        marks = {ch for row in it.rows for c in row if c for ch in c.text if ch in _NOTE_MARKS}
+        marks = {ch for row in it.rows for c in row if c for ch in c.text if ch in NOTE_MARKS}
         for follow in items[i + 1 : i + 4]:
-            if not isinstance(follow, _Line) or follow.text[:1] not in marks:
+            if not isinstance(follow, Line) or follow.text[:1] not in marks:
                 break
             it.notes.append(follow.text)
 
 
-def _kind(rows: list[list[_TCell | None]], ncols: int) -> str:
+def _kind(rows: list[list[RuledCell | None]], ncols: int) -> str:
     return table_kind([[c.text if c else "" for c in row] for row in rows], ncols)
 
 
-def _header_rows(rows: list[list[_TCell | None]]) -> int:
+def _header_rows(rows: list[list[RuledCell | None]]) -> int:
     """How many leading rows are headers: every filled cell bold, or every filled cell in capitals."""
     count = 0
     for row in rows[:-1]:
@@ -138,7 +119,7 @@ def _header_rows(rows: list[list[_TCell | None]]) -> int:
     return count
 
 
-def _emit_table(tb: TextBuilder, table: _Table, mark: Callable[[int, int], None]) -> Table:
+def emit_table(tb: TextBuilder, table: RuledTable, mark: Callable[[int, int], None]) -> Table:
     """Write a table one row per line and return it with cell spans into the text."""
     kind = _kind(table.rows, table.ncols)
     nheader = 0 if kind == "key_points" else _header_rows(table.rows)

@@ -1,0 +1,311 @@
+"""The NXML renderer: one walk over a BITS chapter that writes the shared line layout into a TextBuilder.
+
+Title, ``Last Update:``, headings, paragraphs, ``• `` list items and citations are written here, tables by
+the :class:`.tables.TableRendering` mixin; every output character keeps the offset of the source character
+it came from (:mod:`.provenance`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from lxml import etree
+
+from ...document import Cell, Document, Source, Table, TextBuilder
+from .provenance import LineBuilder, Misaligned, Run, decode_run, tag_spans
+from .tables import TableDraft, TableRendering
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_PUBMED_HREF = re.compile(r"pubmed(?:\.ncbi\.nlm\.nih\.gov)?/+(\d{1,9})/?$")
+_NOTE_MARK = re.compile(r"^[*†‡§¶#]")
+_BLOCK = frozenset({"p", "list", "table-wrap", "boxed-text", "disp-quote", "fig", "fig-group", "sec",
+                    "ref-list", "def-list", "table-wrap-group", "notes", "fn-group", "speech", "statement"})
+_SKIP = frozenset({"alt-text", "label", "object-id", "graphic", "inline-graphic", "media", "fn",
+                   "long-desc", "permissions", "attrib"})
+_CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
+             "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
+
+
+def _date(year: str, month: str, day: str) -> datetime.date | None:
+    """The calendar date these element texts name, or None when they do not name one."""
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+class ChapterRenderer(TableRendering):
+    """Walks the chapter once and writes the line layout into a TextBuilder."""
+
+    def __init__(self, src: str, root: etree._Element) -> None:
+        self.src = src
+        self.builder = TextBuilder()
+        # node -> (tag offset, text start, text end, tail start, tail end) in ``src``
+        self.spans: dict[etree._Element, tuple[int, int, int, int, int]] = {}
+        self.exact = True
+        try:
+            self._align(root)
+        except (Misaligned, IndexError):
+            self.exact = False
+            self.spans.clear()
+            starts = [0] + [m.end() for m in re.finditer("\n", src)]
+            self.line_starts = starts
+        self.cur = LineBuilder()
+        self.inline_only = False
+        self.sections: list[dict[str, object]] = []
+        self.pmids: list[list[object]] = []
+        self.tables: list[TableDraft] = []
+        self.note_target: TableDraft | None = None
+        self.titles: list[str] = []
+
+    # -- provenance ---------------------------------------------------------------------------------
+    def _align(self, root: etree._Element) -> None:
+        """Pair every node with its tags in the source; raise Misaligned when they disagree."""
+        self.spans = tag_spans(self.src, root)
+
+    def _where(self, el: etree._Element) -> int:
+        if self.exact:
+            return self.spans[el][0]
+        line = getattr(el, "sourceline", None) or 1
+        return self.line_starts[min(line, len(self.line_starts)) - 1]
+
+    def _text(self, el: etree._Element) -> Run:
+        if self.exact:
+            span = self.spans[el]
+            return decode_run(self.src, span[1], span[2])
+        return (el.text or "", self._where(el))
+
+    def _tail(self, el: etree._Element) -> Run:
+        if self.exact:
+            span = self.spans[el]
+            return decode_run(self.src, span[3], span[4])
+        parent = el.getparent()
+        return (el.tail or "", self._where(parent if parent is not None else el))
+
+    # -- output -------------------------------------------------------------------------------------
+    def render(self, part: etree._Element, source: Source) -> Document:
+        """The Document for one ``book-part``: title, last update, then body and back matter as lines."""
+        extra: dict[str, object] = {}
+        meta = part.find("book-part-meta")
+        title = meta.find("title-group/title") if meta is not None else None
+        if title is not None:
+            self._inline(title)
+            extra["title"] = self._flush()[1]
+        date = meta.find("pub-history/date[@date-type='updated']") if meta is not None else None
+        if date is not None:
+            when = _date(*((date.findtext(k) or "").strip() for k in ("year", "month", "day")))
+            if when is not None:
+                self.cur.raw(f"Last Update: {_MONTHS[when.month - 1]} {when.day}, {when.year}.", self._where(date))
+                self._flush()
+                extra["last_update"] = when.isoformat()
+        for container in (part.find("body"), part.find("back")):
+            if container is not None:
+                self._blocks(container, 0)
+        tables = tuple(Table(kind=t.kind, rows=tuple(t.rows), start=t.start, end=t.end, notes=tuple(t.notes))
+                       for t in self.tables)
+        extra.update(sections=self.sections, pmids=self.pmids, chapter_id=part.findtext("book-part-meta/"
+                     "book-part-id"), provenance="exact" if self.exact else "line")
+        return self.builder.build(source, source_text=self.src, tables=tables, extra=extra)
+
+    def _flush(self) -> tuple[int, str]:
+        """Write the current line (if not empty) and a newline; return its start and text."""
+        line, self.cur = self.cur, LineBuilder()
+        text = "".join(line.parts)
+        if text.endswith(" "):
+            text = text.rstrip(" ")
+            del line.origins[len(text) :]
+        if not text:
+            return len(self.builder), ""
+        start, _ = self.builder.add_mapped(text, line.origins)
+        self.builder.add_synthetic("\n")
+        for s, e, pmid in line.marks:
+            e = min(e, len(text))
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                self.pmids.append([start + s, start + e, pmid])
+        return start, text
+
+    # -- blocks -------------------------------------------------------------------------------------
+    def _blocks(self, el: etree._Element, level: int) -> None:
+        """Render the block children of ``el`` as lines."""
+        for child in el:
+            if isinstance(child.tag, str):
+                self._block(child, level)
+
+    def _block(self, el: etree._Element, level: int) -> None:
+        tag = el.tag
+        if tag != "p":
+            self.note_target = None
+        if tag == "sec":
+            self._sec(el, level + 1)
+        elif tag == "p":
+            self._paragraph(el)
+        elif tag == "list":
+            self._list(el)
+        elif tag == "table-wrap":
+            self._table_wrap(el)
+        elif tag == "ref-list":
+            self._ref_list(el)
+        elif tag in ("title", "caption"):
+            self._paragraph(el)
+        elif tag in _SKIP or tag in ("sec-meta", "object-id"):
+            return
+        elif any(isinstance(c.tag, str) and c.tag in _BLOCK for c in el):
+            self._blocks(el, level)
+        else:
+            self._paragraph(el)
+
+    def _sec(self, el: etree._Element, level: int) -> None:
+        title = el.find("title")
+        label = el.find("label")
+        if label is not None:
+            self._inline(label)
+            self.cur.space()
+        if title is not None:
+            self._inline(title)
+        start, text = self._flush()
+        self.sections.append({"id": el.get("id"), "title": text, "start": start, "end": start + len(text),
+                              "level": level})
+        self.titles.append(text)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in ("title", "label"):
+                self._block(child, level)
+        self.titles.pop()
+
+    def _paragraph(self, el: etree._Element) -> None:
+        self._flush()
+        self._inline(el)
+        _, text = self._flush()
+        if self.note_target is not None:
+            if text and _NOTE_MARK.match(text):
+                self.note_target.notes.append(text)
+            else:
+                self.note_target = None
+
+    def _list(self, el: etree._Element) -> None:
+        self._flush()
+        agents = self._agent_links(el)
+        rows: list[tuple[Cell, ...]] = []
+        first = last = len(self.builder)
+        for item in el.iterchildren("list-item"):
+            self.cur.raw("• ", self._where(item))
+            link_start = self.cur.n
+            for child in item:
+                if not isinstance(child.tag, str) or child.tag == "label":
+                    continue
+                if child.tag == "p" and not any(isinstance(c.tag, str) and c.tag in _BLOCK for c in child):
+                    self._inline(child)
+                    self.cur.space()
+                else:
+                    self._block(child, 0)
+            start, text = self._flush()
+            last = start + len(text)
+            if agents:
+                rows.append((Cell(text=text[link_start:], start=start + link_start, end=last),))
+        if agents and rows:
+            self.tables.append(TableDraft("agents", rows, first, last))
+
+    def _ref_list(self, el: etree._Element) -> None:
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "ref":
+                self._flush()
+                self.inline_only = True
+                label = child.find("label")
+                if label is not None:
+                    self._inline(label)
+                    self.cur.raw(". ")
+                for cite in child:
+                    if cite.tag == "element-citation":
+                        self._element_citation(cite)
+                    elif cite.tag in ("mixed-citation", "citation-alternatives", "note"):
+                        self._inline(cite)
+                self.inline_only = False
+                self._flush()
+            else:
+                self._block(child, 0)
+
+    def _element_citation(self, el: etree._Element) -> None:
+        """``Surname GN, Surname GN. Title. Source Year;Vol(Issue):first-last. (annotation) pmid``."""
+        line = self.cur
+        in_biblio = True
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == "person-group":
+                names = [n for n in child if isinstance(n.tag, str)]
+                for k, name in enumerate(names):
+                    if k:
+                        line.raw(", ")
+                    if name.tag == "etal":
+                        line.raw("et al", self._where(name))
+                    else:
+                        self._inline_child(name, name.tag)
+                if not line.ends_with("."):
+                    line.raw(".")
+                continue
+            if tag in ("annotation", "pub-id") and in_biblio:
+                in_biblio = False
+                if line.n and not line.ends_with(".", ")"):
+                    line.raw(".")
+            sep = _CITE_SEP.get(tag, " ")
+            if sep == " ":
+                line.space(self._where(child))
+            else:
+                line.raw(sep, self._where(child))
+            self._inline_child(child, tag)
+            if tag == "issue":
+                line.raw(")")
+
+    # -- inline -------------------------------------------------------------------------------------
+    def _inline(self, el: etree._Element) -> None:
+        """Append the text content of ``el`` (not its tail) to the current line."""
+        text, origins = self._text(el)
+        if text:
+            self.cur.text(text, origins)
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str):
+                self._inline_child(child, tag)
+            elif isinstance(child, etree._Entity):
+                if self.exact:
+                    continue  # the reference and its tail are part of the surrounding text run
+                self.cur.text(child.text, self._where(el))
+            tail, origins = self._tail(child)
+            if tail:
+                self.cur.text(tail, origins)
+
+    def _inline_child(self, child: etree._Element, tag: str) -> None:
+        if tag in _SKIP:
+            return
+        if tag in _BLOCK and not self.inline_only:
+            self._flush()
+            self._block(child, 0)
+            return
+        if tag in _BLOCK or tag in ("break", "annotation", "given-names", "pub-id"):
+            self.cur.space(self._where(child))
+        line = self.cur
+        start = line.begin()
+        if tag == "element-citation":
+            self._element_citation(child)
+        else:
+            self._inline(child)
+        if self.cur is not line:
+            return
+        if tag in _BLOCK:
+            line.space()
+        pmid = None
+        if tag == "ext-link":
+            found = _PUBMED_HREF.search(child.get("{http://www.w3.org/1999/xlink}href") or "")
+            pmid = found.group(1) if found else None
+        elif tag == "pub-id" and child.get("pub-id-type") == "pmid":
+            pmid = "".join(child.itertext()).strip() or None
+        if pmid and pmid.isdigit():
+            line.marks.append((start, line.n, pmid))

@@ -1,0 +1,133 @@
+"""Consistency checks: where the chapter contradicts itself, a warning with a code and the span it concerns.
+
+:class:`Warnings` collects the warnings of one parse (the assembly stage adds the ones it meets while
+reading facts); the checks here compare facts that were read separately: a case's Key Points against its
+lab values and narrative (R ratio, pattern, dose, latency), and the sections and scores a chapter of its
+kind must have. The parser never picks one side silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document
+from ..models import Computed, KeyPoints, LikelihoodScore, Warning
+from .cases import Lab
+from .normalize import dose_amounts, find_durations, pattern_from_r
+from .sections import SectionSpan
+
+R_BOUNDARY_SLACK = 0.05  # relative: 'Mixed (R=5)' or 'Hepatocellular (R=4.9)' are rounding, not conflict
+R_TOLERANCE = 0.20  # relative; default ULNs and rounding make a recomputed R approximate
+# LTW133: a narrative time after starting agrees with a Key Points latency within x1.5 + 3 days (latency may be
+# counted to symptoms, jaundice or abnormal tests: Metoprolol's narrative 2 weeks vs Key Points 3 weeks agrees)
+LATENCY_FACTOR = 1.5
+LATENCY_SLACK_DAYS = 3.0
+ONSET_CONTEXTS = ("start", "begin", "initiat", "taking", "receiving", "therapy", "treatment")
+
+
+class Warnings:
+    """The warnings of one parse, each located (page, line, column) from its start offset."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items: list[Warning] = []
+
+    def add(self, code: str, message: str, start: int | None = None, end: int | None = None) -> None:
+        where = self.doc.locate(start) if start is not None else None
+        self.items.append(Warning(code=code, message=message, start=start, end=end,
+                                  page=where.page if where else None, line=where.line if where else None,
+                                  column=where.column if where else None))
+
+
+def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: list[Lab],
+                case: SectionSpan, children: list[SectionSpan], warn: Warnings) -> None:
+    if kp is None:
+        return
+    # each finding points at the Key Points row it is about (the whole Key Points when the row is missing)
+    ref = (kp.pattern.start, kp.pattern.end) if kp.pattern.start is not None else (kp.start, kp.end)
+    if kp.pattern.r_ratio is not None and kp.pattern.type in ("hepatocellular", "cholestatic", "mixed"):
+        expected = pattern_from_r(kp.pattern.r_ratio)
+        # an R written at a boundary (2, 5) is rounded: either neighbouring pattern agrees with it
+        allowed = {pattern_from_r(kp.pattern.r_ratio * f) for f in (1 - R_BOUNDARY_SLACK, 1, 1 + R_BOUNDARY_SLACK)}
+        if kp.pattern.type not in allowed:
+            warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
+                     f"{kp.pattern.type}", *ref)
+    if kp.pattern.r_ratio is not None and computed.r_ratio is not None:
+        stated = kp.pattern.r_ratio
+        if abs(computed.r_ratio - stated) > max(R_TOLERANCE * stated, 0.5):
+            warn.add("LTW130", f"Key Points R={stated:g} but the case's lab values give R={computed.r_ratio:g} "
+                     f"(ALT {computed.alt:g}/{computed.alt_uln:g}, ALP {computed.alp:g}/{computed.alp_uln:g}, "
+                     f"ULN {computed.uln_source})", *ref)
+    elif kp.pattern.r_ratio is not None and computed.r_ratio is None and labs:
+        warn.add("LTW134", "R could not be recomputed: no ALT and ALP taken together in the lab values", *ref)
+    narrative = _narrative_text(doc, case, children)  # read once, for the dose and the latency checks
+    name, dose = kp.medication.name, kp.medication.dose
+    if name and dose:
+        stated_amounts = set(dose_amounts(dose))
+        found = _doses_near(narrative, name)
+        if stated_amounts and found and not stated_amounts & found:
+            warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
+                     f"{', '.join(f'{a:g} mg' for a in sorted(found))}", kp.medication.start, kp.medication.end)
+    _check_latency(kp, narrative, warn)
+
+
+def _check_latency(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
+    """LTW133 when the narrative states times after starting the drug and none is near a Key Points latency."""
+    stated = [(p.min_days, p.max_days) for p in kp.latency.parts] or [(kp.latency.min_days, kp.latency.max_days)]
+    stated = [(lo, hi) for lo, hi in stated if lo is not None or hi is not None]
+    onsets = [d for d in find_durations(narrative)
+              if d.context and d.context.startswith(ONSET_CONTEXTS) and (d.min_days or d.max_days)]
+    if stated and onsets and not any(_near(a, (d.min_days, d.max_days)) for a in stated for d in onsets):
+        said = ", ".join(f"'{' '.join(d.text.split())} after {d.context}'" for d in onsets)
+        warn.add("LTW133", f"Key Points give latency {kp.latency.text!r}, but the case narrative gives {said}",
+                 kp.latency.start, kp.latency.end)
+
+
+def _near(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> bool:
+    """Two day ranges overlap once each is widened by LATENCY_FACTOR and LATENCY_SLACK_DAYS."""
+    a_lo, a_hi = a[0] or 0.0, a[1] if a[1] is not None else float("inf")
+    b_lo, b_hi = b[0] or 0.0, b[1] if b[1] is not None else float("inf")
+    return (a_lo <= b_hi * LATENCY_FACTOR + LATENCY_SLACK_DAYS
+            and b_lo <= a_hi * LATENCY_FACTOR + LATENCY_SLACK_DAYS)
+
+
+def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> str:
+    """Case text outside Key Points and Comment (lab tables included: their event rows state doses)."""
+    skip = sorted((c.start, c.end) for c in children if c.id in ("key_points", "comment"))
+    parts, pos = [], case.heading_end
+    for s, e in skip + [(case.end, case.end)]:
+        parts.append(doc.text[pos:s])
+        pos = max(pos, e)
+    return " ".join(parts)
+
+
+# a rechallenge or a single dose is another exposure than the course the Key Points describe (Tizanidine:
+# 36 mg daily, later "rechallenged with a single 4 mg dose")
+_OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|single|test\s+dose)\b", re.IGNORECASE)
+
+
+def _doses_near(text: str, drug: str) -> set[float]:
+    """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose, leaving out
+    sentences about a rechallenge or a single dose."""
+    amounts: set[float] = set()
+    mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.IGNORECASE)
+    for sentence in re.split(r"(?<=[.;])\s+|\n", text):
+        if mention.search(sentence) and not _OTHER_EXPOSURE.search(sentence):
+            amounts.update(dose_amounts(sentence))
+    return amounts
+
+
+def check_missing_score(kind: str, scores: list[LikelihoodScore], warn: Warnings) -> None:
+    """Drug chapters state a likelihood score; class overviews (ARBs) may leave it to agent chapters."""
+    if kind == "drug" and not scores:
+        warn.add("LTW110", "no likelihood score statement ('Likelihood score: X (...)') found")
+
+
+def check_required_sections(kind: str, spans: list[SectionSpan], warn: Warnings) -> None:
+    ids = {s.id for s in spans}
+    required = ["overview", "product_information"] if kind == "drug" else ["overview"]
+    if kind == "drug":
+        required += ["hepatotoxicity"]
+    for sid in required:
+        if sid not in ids:
+            warn.add("LTW101", f"expected section {sid!r} is missing")
