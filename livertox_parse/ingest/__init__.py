@@ -4,7 +4,7 @@ The work per document is :func:`parse_source`, a pure function from ``(source_id
 :class:`Parsed` (table rows plus the JSON bytes): worker processes map it over the inputs, and a cluster
 engine could map it unchanged. Everything with side effects happens in the main process, the only writer:
 the JSON file is written atomically, then the source's rows replace its old ones in one DuckDB transaction
-(:mod:`livertox_parse.store`). Re-runs skip sources whose bytes and parser version are unchanged.
+(:mod:`livertox_parse.ingest.store`). Re-runs skip sources whose bytes and parser version are unchanged.
 """
 
 from __future__ import annotations

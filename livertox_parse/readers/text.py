@@ -230,7 +230,7 @@ def _unflatten(line: _Line) -> list[_Line]:
 def _hyphen_joins(kept: list[_Line], words: set[str], pairs: set[str]) -> list[str | None]:
     """For each line, how it joins the next: None (newline), '' (word joined), '-' (hyphen kept).
 
-    The decision is :func:`~livertox_parse.hyphenation.join_hyphen`'s; a hyphen before a digit or a capital
+    The decision is :func:`~livertox_parse.readers.hyphenation.join_hyphen`'s; a hyphen before a digit or a capital
     (``beta-``/``1``, ``C759-``/``H1186``) keeps its line break.
     """
     joins: list[str | None] = [None] * len(kept)
