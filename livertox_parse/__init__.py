@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["LiverToxError", "Monograph", "__version__", "parse", "parse_document", "parse_many", "parse_text"]
+__all__ = ["LiverToxError", "Monograph", "__version__", "document_text", "parse", "parse_document", "parse_many",
+           "parse_text", "span_text", "to_frames"]
 
 if TYPE_CHECKING:
     from .errors import LiverToxError
+    from .frames import to_frames
     from .models import Monograph
     from .pipeline import parse, parse_document, parse_many, parse_text
+    from .spans import document_text, span_text
 
 _LAZY = {
     "LiverToxError": ".errors",
@@ -22,6 +25,9 @@ _LAZY = {
     "parse_document": ".pipeline",
     "parse_many": ".pipeline",
     "parse_text": ".pipeline",
+    "to_frames": ".frames",
+    "document_text": ".spans",
+    "span_text": ".spans",
 }
 
 

@@ -26,6 +26,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-o", "--output-dir", type=Path, help="write <stem>.json files here instead of stdout")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.add_argument("--with-text", action="store_true",
+                   help="add the extracted text as \"text\": every start/end in the JSON indexes it")
     p.set_defaults(func=cmd_parse)
     for module_name in SUBCOMMAND_MODULES:
         if importlib.util.find_spec(module_name) is not None:
@@ -33,13 +35,13 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_one(name: str, data: bytes | None, pretty: bool) -> bytes:
+def _parse_one(name: str, data: bytes | None, pretty: bool, with_text: bool = False) -> bytes:
     from .emit import to_bytes  # imported lazily to keep --version fast
     from .pipeline import parse_document
     from .readers import read_document
 
     doc = read_document(name, data) if data is not None else read_document(name)
-    return to_bytes(parse_document(doc), pretty=pretty)
+    return to_bytes(parse_document(doc, with_text=with_text), pretty=pretty)
 
 
 def _report(exc: LiverToxError, stderr: TextIO) -> None:
@@ -59,7 +61,7 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             try:
                 if item.error is not None:
                     raise item.error
-                out = _parse_one(name, data, args.pretty)
+                out = _parse_one(name, data, args.pretty, args.with_text)
             except LiverToxError as exc:
                 failed += 1
                 _report(exc.with_path(name), stderr)

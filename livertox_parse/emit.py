@@ -16,7 +16,7 @@ from .models import Monograph
 
 def to_bytes(monograph: Monograph, *, pretty: bool = False) -> bytes:
     """JSON of a monograph after re-validating it against the models: invalid output is never emitted."""
-    data = monograph.model_dump(mode="json")
+    data = monograph.json_data()
     Monograph.model_validate(data)  # round-trip check: what we write is what the schema accepts
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 if pretty else 0)
 

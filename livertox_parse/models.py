@@ -6,7 +6,8 @@ in the extracted text it came from (and the page, for PDFs, through ``Section.pa
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -211,52 +212,51 @@ class Monograph(_Frozen):
     cases: list[Case]
     entities: list[Entity]
     warnings: list[Warning]
+    text: str | None = Field(
+        default=None, exclude=True,
+        description="the extracted (normalised) text every start/end indexes; present only when asked for "
+                    "(parse --with-text, parse(..., with_text=True))")
 
     def to_json(self, *, pretty: bool = False) -> bytes:
         """The monograph as JSON bytes (orjson)."""
         option = orjson.OPT_INDENT_2 if pretty else 0
-        return orjson.dumps(self.model_dump(mode="json"), option=option)
+        return orjson.dumps(self.json_data(), option=option)
 
-    def case_rows(self) -> list[dict[str, object]]:
-        """One flat dict per case, for ``pandas.DataFrame``."""
-        rows: list[dict[str, object]] = []
-        for case in self.cases:
-            kp = case.key_points
-            rows.append(
-                {
-                    "title": self.title,
-                    "case": case.number,
-                    "case_title": case.title,
-                    "pmid": case.pmid,
-                    "age_years": case.patient.age_years,
-                    "sex": case.patient.sex,
-                    "medication": kp.medication.name if kp else None,
-                    "dose": kp.medication.dose if kp else None,
-                    "pattern": kp.pattern.type if kp else None,
-                    "r_ratio": kp.pattern.r_ratio if kp else None,
-                    "severity": kp.severity.grade if kp else None,
-                    "latency_min_days": kp.latency.min_days if kp else None,
-                    "latency_max_days": kp.latency.max_days if kp else None,
-                    "recovery_min_days": kp.recovery.min_days if kp else None,
-                    "recovery_max_days": kp.recovery.max_days if kp else None,
-                    "computed_r_ratio": case.computed.r_ratio,
-                    "computed_pattern": case.computed.pattern,
-                    "uln_source": case.computed.uln_source,
-                }
-            )
-        return rows
+    def json_data(self) -> dict[str, Any]:
+        """The JSON object of this monograph; ``text`` is in it only when the monograph carries it."""
+        data = self.model_dump(mode="json")
+        if self.text is not None:
+            data["text"] = self.text
+        return data
 
-    def lab_rows(self) -> list[dict[str, object]]:
-        """One flat dict per lab value, with its case number."""
-        return [
-            {"title": self.title, "case": case.number, **lab.model_dump()}
-            for case in self.cases
-            for lab in case.labs
-        ]
+    def monograph_id(self, root: str | Path | None = None) -> str:
+        """The id ``ingest`` gives this monograph's source when ``root`` is its ingest root (default: the
+        current folder): the path below ``root``, ``/`` written as ``__``. Without a source path (from
+        ``parse_text`` without ``source=``): ``text~`` and the first 12 hex digits of the text's sha256."""
+        from .rows import source_id, source_key
 
-    def score_rows(self) -> list[dict[str, object]]:
-        """One flat dict per likelihood score."""
-        return [{"title": self.title, **s.model_dump()} for s in self.likelihood_scores]
+        if self.source.path is None:
+            return f"text~{(self.source.sha256 or '')[:12]}"
+        return source_id(source_key(self.source.path, Path(root) if root is not None else Path.cwd()))
+
+    def rows(self, root: str | Path | None = None) -> dict[str, list[dict[str, Any]]]:
+        """This monograph as rows per table: the tables and columns of the DuckDB store (``sources`` and
+        ``errors`` left out), each row keyed by :meth:`monograph_id`. ``to_frames`` makes DataFrames of them."""
+        from .rows import monograph_rows
+
+        return monograph_rows(self.monograph_id(root), self.model_dump(mode="json"))
+
+    def case_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per case: the columns of the ``cases`` table (``number``, ``title``, ...)."""
+        return self.rows()["cases"]
+
+    def lab_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per lab value: the columns of the ``labs`` table (``case_number``, ``test``, ...)."""
+        return self.rows()["labs"]
+
+    def score_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per likelihood score: the columns of the ``likelihood_scores`` table."""
+        return self.rows()["likelihood_scores"]
 
 
 Duration.model_rebuild()

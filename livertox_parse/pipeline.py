@@ -13,8 +13,11 @@ from .stages.assemble import build
 from .stages.sections import sectionize
 
 
-def parse_document(doc: Document) -> Monograph:
-    """Parse a Document into a Monograph; raises LiverToxError (LTX005) when it is no monograph."""
+def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
+    """Parse a Document into a Monograph; raises LiverToxError (LTX005) when it is no monograph.
+
+    ``with_text`` keeps the Document's text as ``Monograph.text`` (and in its JSON): what every span indexes.
+    """
     from .stages.entities import extract_entities
 
     spans = sectionize(doc)
@@ -26,28 +29,34 @@ def parse_document(doc: Document) -> Monograph:
         )
     monograph, warnings = build(doc, spans)
     entities = extract_entities(doc, spans, monograph)
-    return monograph.model_copy(update={"entities": entities, "warnings": warnings})
+    update: dict[str, object] = {"entities": entities, "warnings": warnings}
+    if with_text:
+        update["text"] = doc.text
+    return monograph.model_copy(update=update)
 
 
-def parse(path: str | Path) -> Monograph:
-    """Parse one monograph file (text, PDF or NXML)."""
+def parse(path: str | Path, *, with_text: bool = False) -> Monograph:
+    """Parse one monograph file (text, PDF or NXML); ``with_text`` keeps the extracted text in ``.text``."""
     try:
-        return parse_document(read_document(path))
+        return parse_document(read_document(path), with_text=with_text)
     except LiverToxError as exc:
         raise exc.with_path(str(path)) from None
 
 
-def parse_text(text: str, *, source: str | None = None) -> Monograph:
-    """Parse a monograph given as text (as copied out of a LiverTox PDF)."""
+def parse_text(text: str, *, source: str | None = None, with_text: bool = False) -> Monograph:
+    """Parse a monograph given as text (as copied out of a LiverTox PDF); ``with_text`` keeps the extracted
+    text in ``.text``."""
     if not isinstance(text, str):
         raise TypeError("parse_text expects str; use parse() for files and bytes")
     if not text.strip():
         raise LiverToxError("LTX003", "text is empty (expected a LiverTox monograph)", path=source)
     data = text.encode("utf-8", "surrogatepass")
-    return parse_document(document_from_text(text, Source(source, "text", sha256_hex(data), None)))
+    doc = document_from_text(text, Source(source, "text", sha256_hex(data), None))
+    return parse_document(doc, with_text=with_text)
 
 
-def parse_many(paths: Iterable[str | Path]) -> Iterator[tuple[str, Monograph | LiverToxError]]:
+def parse_many(paths: Iterable[str | Path], *, with_text: bool = False
+               ) -> Iterator[tuple[str, Monograph | LiverToxError]]:
     """(name, Monograph or the error that stopped it) for every file and every chapter of every archive.
 
     Errors are yielded, not raised, so a notebook loop over a folder keeps going past a bad file.
@@ -62,6 +71,6 @@ def parse_many(paths: Iterable[str | Path]) -> Iterator[tuple[str, Monograph | L
                 yield item.name, item.error
                 continue
             try:
-                yield item.name, parse_document(read_document(item.name, item.data))
+                yield item.name, parse_document(read_document(item.name, item.data), with_text=with_text)
             except LiverToxError as exc:
                 yield item.name, exc.with_path(item.name)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TextIO
 
 from ..errors import LiverToxError
+from ..rows import Rows, error_row, source_id, source_row
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".txt", ".pdf", ".nxml", ".xml")
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
-Rows = dict[str, list[dict[str, Any]]]
+__all__ = ["Discovery", "Ingest", "Parsed", "SourceItem", "parse_source", "source_id"]
 
 
 def parser_version() -> str:
@@ -58,19 +59,6 @@ def add_subcommand(subparsers: Any) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- sources
-
-
-def source_id(key: str) -> str:
-    """A stable, file-name-safe id for a source key such as ``text/anakinra.txt``.
-
-    ``/`` becomes ``__``; a key that needs more than that (other characters, ``__`` already, a leading dot)
-    gets its unsafe characters replaced and ``~`` plus a hash of the key appended, so ids stay unique.
-    """
-    flat = key.replace("/", "__")
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", flat) and "__" not in key and len(flat) <= 150:
-        return flat
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", flat).strip(".-")[:120] or "source"
-    return f"{safe}~{hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()[:10]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,15 +179,14 @@ def parse_source(source_id: str, name: str, data: bytes) -> Parsed:
 def failed_source(source_id: str, name: str, error: LiverToxError, *, sha256: str | None = None,
                   fmt: str | None = None) -> Parsed:
     """The rows recording that a source could not be parsed."""
-    row = {"source_id": source_id, "source_name": name, "code": error.code, "message": error.message,
-           "location": error.location(), "page": error.page, "line": error.line, "col": error.column}
+    row = error_row(source_id, name, error.code, error.message, error.location(), error.page, error.line,
+                    error.column)
     rows: Rows = {"sources": [_source_row(source_id, name, fmt, sha256, "failed")], "errors": [row]}
     return Parsed(source_id, name, rows, None, error=f"{error.location()}: {error.code}: {error.message}")
 
 
 def _source_row(source_id: str, name: str, fmt: str | None, sha: str | None, status: str) -> dict[str, Any]:
-    return {"source_id": source_id, "source_name": name, "format": fmt, "sha256": sha,
-            "parser_version": parser_version(), "status": status}
+    return source_row(source_id, name, fmt, sha, status, parser_version())
 
 
 # ------------------------------------------------------------------------------------------- workers

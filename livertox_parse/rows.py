@@ -1,0 +1,196 @@
+"""A Monograph as table rows: the one layout shared by the DuckDB store, :func:`livertox_parse.to_frames` and
+``Monograph.case_rows()`` and its siblings.
+
+Pure functions over the monograph's JSON (``Monograph.model_dump(mode="json")``): every table but ``sources``
+and ``errors`` is keyed by ``monograph_id``, the id of the source the monograph was read from
+(:func:`source_id` of its :func:`source_key`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+ARCHIVE_SUFFIX = re.compile(r"\.(tar\.gz|tgz)$", re.IGNORECASE)
+Rows = dict[str, list[dict[str, Any]]]
+
+# Columns each table's rows carry, in order, with their DuckDB types. Row dicts built by :func:`monograph_rows`
+# have exactly these keys; the DuckDB store adds its own bookkeeping columns (run, time) to some tables.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "sources": [
+        ("source_id", "VARCHAR"), ("source_name", "VARCHAR"), ("format", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("parser_version", "VARCHAR"), ("status", "VARCHAR"),
+    ],
+    "monographs": [
+        ("monograph_id", "VARCHAR"), ("source_name", "VARCHAR"), ("format", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("pages", "INTEGER"), ("schema_version", "VARCHAR"), ("title", "VARCHAR"), ("last_update", "VARCHAR"),
+        ("kind", "VARCHAR"), ("drug_class", "VARCHAR"), ("subclass", "VARCHAR"),
+        ("subclass_other_drugs", "VARCHAR[]"), ("n_sections", "INTEGER"), ("n_cases", "INTEGER"),
+        ("n_labs", "INTEGER"), ("n_entities", "INTEGER"), ("n_warnings", "INTEGER"), ("json_path", "VARCHAR"),
+    ],
+    "sections": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("section_id", "VARCHAR"), ("title", "VARCHAR"),
+        ("level", "INTEGER"), ("parent", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("page", "INTEGER"),
+    ],
+    "likelihood_scores": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("agent", "VARCHAR"), ("score", "VARCHAR"),
+        ("qualifier", "VARCHAR"), ("text", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("page", "INTEGER"),
+    ],
+    "agents": [("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("agent", "VARCHAR")],
+    "trade_names": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("trade_name", "VARCHAR"), ("agent", "VARCHAR"),
+    ],
+    "chemicals": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("drug", "VARCHAR"), ("cas", "VARCHAR"),
+        ("cas_valid", "BOOLEAN"), ("formula", "VARCHAR"), ("formula_text", "VARCHAR"), ("elements", "VARCHAR"),
+        ("structure", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
+    ],
+    "cases": [
+        ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("number", "INTEGER"), ("title", "VARCHAR"),
+        ("pmid", "VARCHAR"), ("age_years", "DOUBLE"), ("sex", "VARCHAR"), ("medication", "VARCHAR"),
+        ("dose", "VARCHAR"), ("pattern", "VARCHAR"), ("r_ratio", "DOUBLE"), ("severity", "INTEGER"),
+        ("latency_text", "VARCHAR"), ("latency_min_days", "DOUBLE"), ("latency_max_days", "DOUBLE"),
+        ("recovery_text", "VARCHAR"), ("recovery_min_days", "DOUBLE"), ("recovery_max_days", "DOUBLE"),
+        ("other_medications", "VARCHAR[]"), ("computed_r_ratio", "DOUBLE"), ("computed_pattern", "VARCHAR"),
+        ("uln_source", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
+    ],
+    "labs": [
+        ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("case_number", "INTEGER"), ("ord", "INTEGER"),
+        ("test", "VARCHAR"), ("value", "DOUBLE"), ("unit", "VARCHAR"), ("uln", "DOUBLE"), ("times_uln", "DOUBLE"),
+        ("timepoint", "VARCHAR"), ("source", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("page", "INTEGER"),
+    ],
+    "entities": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("label", "VARCHAR"), ("text", "VARCHAR"),
+        ("section", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+    ],
+    "warnings": [
+        ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("code", "VARCHAR"), ("message", "VARCHAR"),
+        ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"), ("line", "INTEGER"),
+        ("col", "INTEGER"),
+    ],
+    "errors": [
+        ("source_id", "VARCHAR"), ("source_name", "VARCHAR"), ("code", "VARCHAR"), ("message", "VARCHAR"),
+        ("location", "VARCHAR"), ("page", "INTEGER"), ("line", "INTEGER"), ("col", "INTEGER"),
+    ],
+}
+
+
+def _spans(d: dict[str, Any]) -> dict[str, Any]:
+    return {"span_start": d.get("start"), "span_end": d.get("end"), "page": d.get("page")}
+
+
+def _case_rows(mid: str, cases: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of ``cases`` and ``labs`` for one monograph's cases."""
+    case_rows: list[dict[str, Any]] = []
+    lab_rows: list[dict[str, Any]] = []
+    for ci, c in enumerate(cases):
+        kp = c["key_points"] or {}
+        med, pattern = kp.get("medication") or {}, kp.get("pattern") or {}
+        latency, recovery = kp.get("latency") or {}, kp.get("recovery") or {}
+        case_rows.append({
+            "monograph_id": mid, "case_ord": ci, "number": c["number"], "title": c["title"], "pmid": c["pmid"],
+            "age_years": c["patient"]["age_years"], "sex": c["patient"]["sex"],
+            "medication": med.get("name"), "dose": med.get("dose"),
+            "pattern": pattern.get("type"), "r_ratio": pattern.get("r_ratio"),
+            "severity": (kp.get("severity") or {}).get("grade"),
+            "latency_text": latency.get("text"), "latency_min_days": latency.get("min_days"),
+            "latency_max_days": latency.get("max_days"),
+            "recovery_text": recovery.get("text"), "recovery_min_days": recovery.get("min_days"),
+            "recovery_max_days": recovery.get("max_days"),
+            "other_medications": kp.get("other_medications"), "computed_r_ratio": c["computed"]["r_ratio"],
+            "computed_pattern": c["computed"]["pattern"], "uln_source": c["computed"]["uln_source"],
+            **_spans(c)})
+        lab_rows.extend({"monograph_id": mid, "case_ord": ci, "case_number": c["number"], "ord": li,
+                         "test": lab["test"], "value": lab["value"], "unit": lab["unit"], "uln": lab["uln"],
+                         "times_uln": lab["times_uln"], "timepoint": lab["timepoint"], "source": lab["source"],
+                         **_spans(lab)} for li, lab in enumerate(c["labs"]))
+    return case_rows, lab_rows
+
+
+def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Flatten one monograph (as loaded from its JSON) into rows per table, keyed by ``monograph_id``.
+
+    Pure; every row has exactly the columns :data:`TABLES` lists for its table.
+    """
+    spans = _spans
+    cases, labs = _case_rows(mid, m["cases"])
+    by_agent = {name: agent for agent, names in m["trade_names_by_agent"].items() for name in names}
+    src, sub = m["source"], m["subclass"] or {}
+    return {
+        "monographs": [{
+            "monograph_id": mid, "source_name": src["path"], "format": src["format"], "sha256": src["sha256"],
+            "pages": src["pages"], "schema_version": m["schema_version"], "title": m["title"],
+            "last_update": m["last_update"], "kind": m["kind"], "drug_class": m["drug_class"],
+            "subclass": sub.get("name"), "subclass_other_drugs": sub.get("other_drugs"),
+            "n_sections": len(m["sections"]), "n_cases": len(cases), "n_labs": len(labs),
+            "n_entities": len(m["entities"]), "n_warnings": len(m["warnings"]), "json_path": f"json/{mid}.json"}],
+        "sections": [{"monograph_id": mid, "ord": i, "section_id": s["id"], "title": s["title"],
+                      "level": s["level"], "parent": s["parent"], **spans(s)} for i, s in enumerate(m["sections"])],
+        "likelihood_scores": [{"monograph_id": mid, "ord": i, "agent": s["agent"], "score": s["score"],
+                               "qualifier": s["qualifier"], "text": s["text"], **spans(s)}
+                              for i, s in enumerate(m["likelihood_scores"])],
+        "agents": [{"monograph_id": mid, "ord": i, "agent": a} for i, a in enumerate(m["agents"])],
+        "trade_names": [{"monograph_id": mid, "ord": i, "trade_name": t, "agent": by_agent.get(t)}
+                        for i, t in enumerate(m["trade_names"])],
+        "chemicals": [{"monograph_id": mid, "ord": i, "drug": c["drug"], "cas": c["cas"], "cas_valid": c["cas_valid"],
+                       "formula": c["formula"], "formula_text": c["formula_text"],
+                       "elements": orjson.dumps(c["elements"]).decode(), "structure": c["structure"], **spans(c)}
+                      for i, c in enumerate(m["chemicals"])],
+        "cases": cases,
+        "labs": labs,
+        "entities": [{"monograph_id": mid, "ord": i, "label": e["label"], "text": e["text"],
+                      "section": e["section"], "span_start": e["start"], "span_end": e["end"]}
+                     for i, e in enumerate(m["entities"])],
+        "warnings": [{"monograph_id": mid, "ord": i, "code": w["code"], "message": w["message"], **spans(w),
+                      "line": w.get("line"), "col": w.get("column")} for i, w in enumerate(m["warnings"])],
+    }
+
+
+def source_key(name: str, root: Path) -> str:
+    """The key of an input: its path relative to ``root`` (its absolute path without the leading ``/`` when
+    it lies elsewhere), POSIX separators; an archive member ``a.tar.gz!m`` is ``<key of a without
+    .tar.gz>/m``."""
+    path, _, member = name.partition("!")
+    resolved = Path(path).resolve()
+    try:
+        key = resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        key = resolved.as_posix().lstrip("/")
+    if member:
+        key = f"{ARCHIVE_SUFFIX.sub('', key)}/{member}"
+    return key
+
+
+def source_id(key: str) -> str:
+    """A stable, file-name-safe id for a source key such as ``text/anakinra.txt``.
+
+    ``/`` becomes ``__``; a key that needs more than that (other characters, ``__`` already, a leading dot)
+    gets its unsafe characters replaced and ``~`` plus a hash of the key appended, so ids stay unique.
+    """
+    flat = key.replace("/", "__")
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", flat) and "__" not in key and len(flat) <= 150:
+        return flat
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", flat).strip(".-")[:120] or "source"
+    return f"{safe}~{hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()[:10]}"
+
+
+def source_row(source_id: str, name: str, fmt: str | None, sha: str | None, status: str,
+               parser_version: str | None) -> dict[str, Any]:
+    """The ``sources`` row of one input."""
+    return {"source_id": source_id, "source_name": name, "format": fmt, "sha256": sha,
+            "parser_version": parser_version, "status": status}
+
+
+def error_row(source_id: str, name: str, code: str, message: str, location: str, page: int | None,
+              line: int | None, col: int | None) -> dict[str, Any]:
+    """The ``errors`` row of an input that could not be parsed."""
+    return {"source_id": source_id, "source_name": name, "code": code, "message": message,
+            "location": location, "page": page, "line": line, "col": col}
+
