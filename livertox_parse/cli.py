@@ -15,7 +15,7 @@ from .readers.sources import iter_inputs
 
 # Further subcommands live in their own modules. Each exposes ``add_subcommand(subparsers)``, which adds its
 # parser and sets ``func=(args, stdout, stderr) -> exit status``; importing the module must stay cheap.
-SUBCOMMAND_MODULES = ("livertox_parse.ingest", "livertox_parse.check")
+SUBCOMMAND_MODULES = ("livertox_parse.ingest", "livertox_parse.check", "livertox_parse.view.command")
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ import pytest
 
 from livertox_parse.cli import main
 from livertox_parse.view import ChapterView, render_chapter, view_file
-from livertox_parse.view.report import read_report_data, render_report, write_report
+from livertox_parse.view.report import read_report_data, render_report
 
 from .conftest import FIXTURES
 
@@ -63,7 +63,8 @@ def test_warning_anchor_sits_at_its_span(views: dict[str, ChapterView]) -> None:
     (warning,) = view.monograph.warnings
     assert warning.code == "LTW132"
     page = render_chapter(view)
-    target = re.search(r'<tr class="warning" id="w0">.*?<a href="#(t\d+)"', page).group(1)
+    target = re.search(r'<tr class="warning" id="w0">.*?<a href="#([^"]+)"', page).group(1)
+    assert target == f"s{warning.start}-{warning.end}"
     between = page.split(f'<a class="t" id="{target}"></a>')[1].split(f'<a class="te" data-end="{target}"></a>')[0]
     drawn = html.unescape(re.sub(r"<span style[^>]*>[A-Z_]+</span>|<[^>]+>", "", between))
     # displaCy's template puts white space around an entity's text; the characters are the span's
@@ -87,8 +88,8 @@ def test_text_that_looks_like_markup_is_escaped() -> None:
 def views_from_text(extra: str) -> ChapterView:
     text = (FIXTURES / "text" / "anakinra.txt").read_text(encoding="utf-8") + "\n" + extra + "\n"
     from livertox_parse.document import Source
-    from livertox_parse.extract import document_from_text, sha256_hex
     from livertox_parse.pipeline import parse_document
+    from livertox_parse.readers import document_from_text, sha256_hex
 
     doc = document_from_text(text, Source("anakinra+.txt", "text", sha256_hex(text.encode()), None))
     return ChapterView(parse_document(doc), doc.text, doc.page_starts)
@@ -109,8 +110,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
     status = main(["ingest", str(src), "--out", str(out), "--workers", "1"], io.StringIO(), io.StringIO())
     assert status == 1  # bad.txt failed
-    if not (out / "report.html").exists():
-        write_report(out)
+    assert (out / "report.html").is_file()  # written by ingest itself
     return out
 
 
@@ -227,5 +227,49 @@ def test_report_in_the_browser(browser: Any, ingested: Path) -> None:
     assert all(done and natural > 100 and shown > 100 for done, natural, shown in sizes), sizes
     assert tab.locator('[data-count="failed"] b').inner_text() == "1"
     assert page.not_blank() > 20
+    assert page.errors == []
+    tab.close()
+
+
+# ----------------------------------------------------------------------------------------- check html
+
+
+@pytest.fixture(scope="module")
+def check_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    """``check --format html`` over two chapters and an unreadable file: (page, status, stderr)."""
+    bad = tmp_path_factory.mktemp("bad") / "bad.txt"
+    bad.write_bytes(b"\xff\xfe not text")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["check", "--format", "html", str(FIXTURES / "text" / "anakinra.txt"),
+                   str(FIXTURES / "pdf" / "metoprolol.pdf"), str(bad)], out, err)
+    path = tmp_path_factory.mktemp("check") / "check.html"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path, status, err.getvalue()
+
+
+def test_check_html_lists_each_files_findings(check_page: tuple[Path, int, str]) -> None:
+    path, status, _ = check_page
+    page = path.read_text(encoding="utf-8")
+    assert status == 2  # an unreadable input, as with the other formats
+    assert not EXTERNAL.search(page)
+    assert page.count('<section class="file"') == 3
+    assert "checked 3 file(s): 2 error(s), 0 warning(s), 1 unreadable" in page
+    metoprolol = page.split("metoprolol.pdf</h2>")[1].split('<section class="file"')[0]
+    assert re.search(r'<a href="#f1-s5120-5145">[^<]*metoprolol.pdf:page 2</a>.*LTW132.*lvl-error', metoprolol)
+    assert "LTX002" in page.split("bad.txt</h2>")[1]
+
+
+def test_check_html_in_the_browser(browser: Any, check_page: tuple[Path, int, str]) -> None:
+    page = Page(browser, check_page[0])
+    tab = page.tab
+    expected = sum(len(view_file(FIXTURES / n).monograph.entities) for n in ("text/anakinra.txt", "pdf/metoprolol.pdf"))
+    assert tab.locator("mark.entity").count() == expected
+    link = tab.locator("tr.finding a", has_text="metoprolol.pdf")
+    target = link.get_attribute("href")[1:]
+    assert not tab.locator("#f1 details").evaluate("d => d.open")  # the chapter view starts closed
+    link.click()
+    assert tab.locator("#f1 details").evaluate("d => d.open")
+    box = in_viewport(tab, target)
+    assert 0 <= box["top"] < box["bottom"] <= box["height"]
     assert page.errors == []
     tab.close()

@@ -27,8 +27,9 @@ from ..rules import RuleError, load_table
 
 if TYPE_CHECKING:
     from ..models import Monograph
+    from ..view import ChapterView
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "html")
 LEVELS = ("error", "warning")
 SUFFIXES = (".txt", ".nxml", ".pdf")
 CONFIG_TABLE = "livertox-parse"
@@ -191,16 +192,22 @@ def error_finding(exc: LiverToxError, path: str) -> Finding:
 def check_path(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool]:
     """Findings for one file (or archive member given as ``data``) and whether it was read; an unreadable
     input gives one LTX finding and False."""
-    from ..pipeline import parse_document  # the parser (spaCy, pdfplumber) loads only when a file is checked
-    from ..readers import read_document
+    findings, read, _ = check_view(path, config, data)
+    return findings, read
+
+
+def check_view(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool,
+                                                                             ChapterView | None]:
+    """As :func:`check_path`, with the parsed chapter and its text (for ``--format html``) when it was read."""
+    from ..view import view_file  # the parser (spaCy, pdfplumber) loads only when a file is checked
 
     try:
-        monograph = parse_document(read_document(path, data))
+        view = view_file(path, data)
     except LiverToxError as exc:
-        return [error_finding(exc.with_path(path), path)], False
+        return [error_finding(exc.with_path(path), path)], False, None
     except Exception as exc:  # noqa: BLE001  # a parser bug is reported for this file; the batch goes on
-        return [Finding(path, "LTX099", "error", f"internal error: {type(exc).__name__}: {exc}")], False
-    return findings_for(monograph, path, config), True
+        return [Finding(path, "LTX099", "error", f"internal error: {type(exc).__name__}: {exc}")], False, None
+    return findings_for(view.monograph, path, config), True, view
 
 
 def expand_paths(paths: Sequence[str]) -> list[str]:
@@ -294,6 +301,15 @@ def format_sarif(findings: Sequence[Finding], config: Config, read_all: bool) ->
     return [json.dumps(log, indent=2, ensure_ascii=False)]
 
 
+def format_html(files: Sequence[tuple[str, list[Finding], ChapterView | None]], config: Config) -> str:
+    """One self-contained page: every file's findings, each linked into that file's chapter view."""
+    from ..view.findings import FileFindings, render_check
+
+    levels = {code: config.level(code) for code in rules() if config.enabled(code)}
+    return render_check([FileFindings(path, [(f.location(), f.code, f.level, f.message) for f in found], view)
+                         for path, found, view in files], levels)
+
+
 # --- command line --------------------------------------------------------------------------------------
 
 
@@ -304,7 +320,8 @@ def add_subcommand(subparsers: Any) -> None:
         description="Check monographs; exit 0 when nothing at error level was found, 1 when something was, "
                     "2 when an input could not be read. Rules: docs/rules.md.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="text, NXML or PDF files, or folders of them")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="output format (default: text); html: one self-contained page for the batch")
     p.add_argument("--select", metavar="CODES", help="comma-separated code prefixes to run (replaces the "
                    "configured select), e.g. LTW1,LTW140")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated code prefixes not to run (replaces the "
@@ -324,6 +341,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"livertox-parse check: error: {exc}", file=stderr)
         return 2
     findings: list[Finding] = []
+    files: list[tuple[str, list[Finding], ChapterView | None]] = []  # for --format html
     paths = expand_paths(args.paths)
     unreadable = 0
     checked = 0
@@ -332,12 +350,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if item.skipped:
                 continue
             checked += 1
-            found, read = ([error_finding(item.error, item.name)], False) if item.error else \
-                check_path(item.name, config, item.data)
+            found, read, view = ([error_finding(item.error, item.name)], False, None) if item.error else \
+                check_view(item.name, config, item.data)
             findings.extend(found)
+            if args.format == "html":
+                files.append((item.name, found, view))
             unreadable += not read
     if args.format == "sarif":
         lines = format_sarif(findings, config, read_all=not unreadable)
+    elif args.format == "html":
+        lines = [format_html(files, config)]
     else:
         lines = {"text": format_text, "json": format_json, "github": format_github}[args.format](findings)
     stdout.writelines(line + "\n" for line in lines)

@@ -27,7 +27,7 @@ from ..rows import Rows, error_row, source_id, source_row
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
-    from .store import Known
+    from .store import Known, Store
 
 SUFFIXES = (".txt", ".pdf", ".nxml", ".xml")
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
@@ -343,11 +343,21 @@ class Ingest:
             self._export()
             self.seconds = time.perf_counter() - started
             store.finish_run(self.run_id, self.counts, self.seconds)
+            self._report(store)
         finally:
             store.close()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         return self.counts
+
+    def _report(self, store: Store) -> None:
+        """``out/report.html`` from the database as this run left it; drawing it must not fail the run."""
+        from ..view.report import report_data, write_report
+
+        try:
+            write_report(self.out, report_data(store.con, self.counts))
+        except Exception as exc:  # noqa: BLE001  # the data is in; only the page is lost, and said so
+            print(f"{self.out / 'report.html'}: not written: {type(exc).__name__}: {exc}", file=self.stderr)
 
     def _todo(self, discovery: Discovery, seen: set[str]) -> Iterator[SourceItem]:
         """The sources that need parsing; failures to read are written, unchanged ones counted, here."""

@@ -34,7 +34,9 @@ nav.outline h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .0
 nav.outline ul { list-style: none; margin: 0; padding-left: .9rem; }
 nav.outline > ul { padding-left: 0; }
 nav.outline li { margin: .1rem 0; }
-nav.outline .pgno { color: var(--muted); font-size: .8em; }
+nav.outline.inline { position: static; max-height: none; border: 0; padding: .5rem 0; }
+details > summary { cursor: pointer; font-weight: 600; margin: .5rem 0; }
+nav.outline .pgno { color: var(--muted); font-size: .8em; white-space: nowrap; }
 main { padding: 1rem 2rem 4rem; max-width: 64rem; min-width: 0; }
 main h2 { font-size: 1.25rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 1.6rem; }
 main h3 { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }

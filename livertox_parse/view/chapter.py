@@ -43,15 +43,20 @@ class ChapterView:
 
 def view_file(path: str | Path, data: bytes | None = None) -> ChapterView:
     """Read and parse one chapter (text, PDF or NXML); raises LiverToxError as ``parse`` does."""
-    from ..extract import read_document
     from ..pipeline import parse_document
+    from ..readers import read_document
 
     doc = read_document(str(path), data) if data is not None else read_document(path)
     return ChapterView(parse_document(doc), doc.text, tuple(doc.page_starts))
 
 
+def span_anchor(prefix: str, start: int, end: int) -> str:
+    """The id of the anchor where the span ``start:end`` begins in a chapter rendered with ``prefix``."""
+    return f"{prefix}s{start}-{end}"
+
+
 class _Anchors:
-    """Ids for the spans the page links to, one per distinct (start, end), prefixed for batch pages."""
+    """The spans the page links to, one anchor per distinct (start, end), prefixed for batch pages."""
 
     def __init__(self, prefix: str, length: int) -> None:
         self.prefix, self.length = prefix, length
@@ -62,7 +67,7 @@ class _Anchors:
             return None
         key = (start, end)
         if key not in self.ids:
-            self.ids[key] = f"{self.prefix}t{len(self.ids)}"
+            self.ids[key] = span_anchor(self.prefix, start, end)
         return self.ids[key]
 
     def link(self, start: int | None, end: int | None, label: str, *, title: str = "show in the text") -> str:

@@ -221,11 +221,11 @@ def render_report(data: ReportData, *, title: str = "Ingest report") -> str:
     return render_page(title, body)
 
 
-def write_report(out: Path, counts: Mapping[str, int] | None = None) -> Path:
-    """Write ``out/report.html`` from ``out/livertox.duckdb`` (atomically); returns its path."""
+def write_report(out: Path, data: ReportData | None = None) -> Path:
+    """Write ``out/report.html`` (atomically) from ``data``, else from ``out/livertox.duckdb``; returns its path."""
     from ..emit import write_atomic
 
-    html = render_report(read_report_data(out / "livertox.duckdb", counts))
+    html = render_report(data if data is not None else read_report_data(out / "livertox.duckdb"))
     path = out / "report.html"
     write_atomic(path, html.encode("utf-8"))
     return path
