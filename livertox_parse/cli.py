@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import LiverToxError
+from .errors import LiverToxError, one_line
 from .readers.sources import iter_inputs
 
 # Further subcommands live in their own modules. Each exposes ``add_subcommand(subparsers)``, which adds its
@@ -56,7 +56,7 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for item in iter_inputs(path):
             name, data = item.name, item.data
             if item.skipped:
-                print(f"{name}: skipped: {item.skipped}", file=stderr)
+                print(f"{one_line(name)}: skipped: {one_line(item.skipped)}", file=stderr)
                 continue
             try:
                 if item.error is not None:

@@ -42,7 +42,22 @@ WARNING_CODES: dict[str, str] = {
     "LTW141": "the same CAS number is given for different drugs",
     "LTW142": "molecular formula could not be parsed",
     "LTW150": "case number missing or repeated",
+    "LTW151": "number too large for the schema; kept as text only",
 }
+
+
+MAX_MESSAGE = 500  # characters of a message kept; the rest of a hostile input's echo is cut
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` safe to print as (part of) one line: newlines, other control characters and line or paragraph
+    separators written as escapes (``\\n``, ``\\x1b``, ``\\u2028``), lone surrogates as ``\\udXXX``, and cut
+    to ``limit`` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class LiverToxError(Exception):
@@ -66,6 +81,7 @@ class LiverToxError(Exception):
     ) -> None:
         if code not in ERROR_CODES:
             raise ValueError(f"unknown error code {code!r}")
+        message = one_line(message, MAX_MESSAGE)
         super().__init__(message)
         self.code = code
         self.message = message
@@ -84,7 +100,7 @@ class LiverToxError(Exception):
 
     def location(self) -> str:
         """``path:line:col`` or ``path:page N`` or ``path`` — the prefix a CLI prints."""
-        where = self.path or "<input>"
+        where = one_line(self.path) if self.path else "<input>"
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         elif self.page is not None:

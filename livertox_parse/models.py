@@ -7,12 +7,16 @@ in the extracted text it came from (and the page, for PDFs, through ``Section.pa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
+# The largest integer a count or number field holds: it fits every consumer's column (INT32 in DuckDB, a
+# JavaScript number). The parser keeps a larger number as text with a warning, never in a number field.
+MAX_INT = 2**31 - 1
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 LikelihoodLetter = Literal["A", "B", "C", "D", "E", "E*", "X"]
 PatternType = Literal["hepatocellular", "cholestatic", "mixed", "none"]
@@ -21,7 +25,8 @@ UlnSource = Literal["chapter", "default", "mixed", "none"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # no inf/NaN: JSON has no spelling for them (orjson would write null where the schema wants a number)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class SourceInfo(_Frozen):
@@ -60,7 +65,7 @@ class Chemical(_Frozen):
     cas_valid: bool | None = Field(description="check digit verified; null when there is no CAS number")
     formula: str | None = Field(description="without hyphens, digit 0 read as O where it stands for oxygen")
     formula_text: str
-    elements: dict[str, int]
+    elements: dict[str, Count]
     structure: str | None
     start: int
     end: int
@@ -163,7 +168,7 @@ class Computed(_Frozen):
 
 
 class Case(_Frozen):
-    number: int | None
+    number: Count | None
     title: str
     pmid: str | None
     patient: Patient

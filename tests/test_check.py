@@ -156,6 +156,9 @@ FAILING = [  # fixture, mutation, every code expected, one expected line, exit s
                  "without gaps", 1, id="LTW150-gap"),
     pytest.param(AN, copy_case, {"LTW150"},
                  "anakinra.txt:120:1: LTW150 error: case number 1 is missing or repeated", 1, id="LTW150-repeated"),
+    pytest.param(AN, replace("Case 1. Acute", "Case 3000000000. Acute"), {"LTW151"},
+                 "anakinra.txt:74:1: LTW151 error: case number 3000000000 is larger than 2147483647: kept in the "
+                 "heading text only", 1, id="LTW151-case-number-beyond-int32"),
 ]
 
 

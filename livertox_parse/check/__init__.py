@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..errors import ERROR_CODES, LiverToxError
+from ..errors import ERROR_CODES, LiverToxError, one_line
 from ..readers.sources import iter_inputs
 from ..rules import RuleError, load_table
 
@@ -164,11 +164,12 @@ class Finding:
 
     def location(self) -> str:
         """``path:line:col``, ``path:page N`` (PDF), or for a whole-file finding ``path:1:1`` (``path`` for a PDF)."""
+        path = one_line(self.path)  # an archive member's name may hold a newline
         if self.line is not None:
-            return f"{self.path}:{self.line}:{self.column or 1}"
+            return f"{path}:{self.line}:{self.column or 1}"
         if self.page is not None:
-            return f"{self.path}:page {self.page}"
-        return self.path if self.path.lower().endswith(".pdf") else f"{self.path}:1:1"
+            return f"{path}:page {self.page}"
+        return path if path.lower().endswith(".pdf") else f"{path}:1:1"
 
     def sort_key(self) -> tuple[int, int, int, str]:
         return (self.page or 0, self.line or 0, self.column or 0, self.code)

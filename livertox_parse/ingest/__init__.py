@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TextIO
 
-from ..errors import LiverToxError
+from ..errors import LiverToxError, one_line
 from ..rows import Rows, error_row, source_id, source_row
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class Discovery:
             for member in iter_archive(path):
                 name = f"{path}!{member.name}"
                 if member.skipped_reason:
-                    self.notes.append(f"{name}: skipped: {member.skipped_reason}")
+                    self.notes.append(f"{one_line(name)}: skipped: {one_line(member.skipped_reason)}")
                     continue
                 member_key = f"{key}/{member.name}"
                 error = member.error.with_path(name) if member.error else None

@@ -242,8 +242,24 @@ def _hyphen_joins(kept: list[_Line], words: set[str], pairs: set[str]) -> list[s
     return joins
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_surrogates(text: str, path: str | None) -> None:
+    """Raise LTX002 at the first lone surrogate: a str can hold one, but no UTF-8 output can."""
+    m = _SURROGATE.search(text)
+    if m is None:
+        return
+    line = text.count("\n", 0, m.start()) + 1
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    raise LiverToxError("LTX002", f"character U+{ord(m.group()):04X} is a lone surrogate, not text "
+                        "(expected valid Unicode)", path=path, line=line, column=column)
+
+
 def document_from_text(text: str, source: Source) -> Document:
-    """Normalise text copied from a LiverTox PDF into a Document (see module docstring)."""
+    """Normalise text copied from a LiverTox PDF into a Document (see module docstring); raises LTX002 for a
+    lone surrogate."""
+    refuse_surrogates(text, source.path)
     pages = _split_lines(text)
     _mark_citation_block(pages)
     _mark_running_furniture(pages)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..document import Document
 from ..models import (
+    MAX_INT,
     Case,
     Chemical,
     Computed,
@@ -177,7 +178,13 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
         if case.id != "case":
             continue
         children = [s for s in spans[i + 1 :] if s.start < case.end and s.level > case.level]
-        if case.number is None or case.number in seen:
+        too_large = re.match(r"\D*(\d{10,})", case.title) if case.number is None else None
+        if too_large:
+            digits = too_large.group(1)
+            shown = digits if len(digits) <= 24 else f"{digits[:12]}...({len(digits)} digits)"
+            warn.add("LTW151", f"case number {shown} is larger than {MAX_INT}: kept in the heading text only",
+                     case.start, case.heading_end)
+        elif case.number is None or case.number in seen:
             warn.add("LTW150", f"case number {case.number} is missing or repeated", case.start, case.heading_end)
         elif case.number != max(seen, default=0) + 1:
             warn.add("LTW150", f"case {case.number} where case {max(seen, default=0) + 1} was expected: "

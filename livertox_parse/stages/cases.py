@@ -8,7 +8,7 @@ from functools import cache
 
 from ..document import Cell, Document, Table, text_lines
 from ..rules import load_table
-from .normalize import parse_medication
+from .normalize import parse_medication, to_number
 from .sections import SectionSpan
 
 
@@ -174,14 +174,14 @@ def narrative_labs(text: str, offset: int) -> list[Lab]:
             unit = _shared_unit(text, matches, k)
         if unit is None and test != "INR":
             continue
-        value = float(m.group("value").replace(",", ""))
-        if test == "INR" and value > 20:
+        value = to_number(m.group("value"))
+        if value is None or (test == "INR" and value > 20):
             continue
-        uln = float(m.group("uln")) if m.group("uln") else None
+        uln = to_number(m.group("uln")) if m.group("uln") else None
         vend = m.end("unit") if m.group("unit") else m.end("value")
         out.append(Lab(test, value, unit, uln, None, None, offset + m.start("test"), offset + vend, "narrative"))
-        if m.group("direct"):
-            out.append(Lab("bilirubin_direct", float(m.group("direct")), unit, None, None, None,
+        if m.group("direct") and (direct := to_number(m.group("direct"))) is not None:
+            out.append(Lab("bilirubin_direct", direct, unit, None, None, None,
                            offset + m.start("direct"), offset + m.end("direct"), "narrative"))
     return out
 
@@ -234,7 +234,8 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
         if any(re.match(r"normal\s+values?", t, re.IGNORECASE) for t in texts):
             # the limits are given in the order of the test columns; the label may span any number of
             # columns, and copied text loses the spans, so they are paired by order, not by position
-            limits = [float(m.group(1)) for c in row if (m := _ULN_CELL.match(c.text))]
+            limits = [v for c in row
+                      if (m := _ULN_CELL.match(c.text)) and (v := to_number(m.group(1))) is not None]
             tests = [c[0] for c in columns if c[0] is not None]
             ulns.update(zip(tests, limits))
             continue
@@ -252,7 +253,9 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
     for index, _col, cell, test, unit, timepoint in values:
         raw = _NUMBER_CELL.match(cell.text)
         assert raw is not None
-        value = float(raw.group(1).replace(",", ""))
+        value = to_number(raw.group(1))
+        if value is None:
+            continue
         labs.append(Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index))
     return labs, ulns
 

@@ -241,7 +241,7 @@ class _NameFinder:
 
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """(start, end) of every name and stem-bearing word in ``text``."""
-        lower = text.lower()
+        lower = same_length_lower(text)
         for word in _WORD.finditer(lower):
             w, start = word.group(0), word.start()
             for name in self.by_first.get(w, ()):
@@ -252,6 +252,15 @@ class _NameFinder:
             else:
                 if w.endswith(self.endings) and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
                     yield start, word.end()
+
+
+def same_length_lower(text: str) -> str:
+    """``text.lower()`` with every character kept one character long, so offsets still index ``text``
+    ("İ".lower() is two characters; such characters are left as they are)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
 _WORD = re.compile(r"[^\W\d_]\w*")  # like spaCy, a hyphen ends a word: "anakinra-associated"
@@ -280,15 +289,31 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     windows = _windows(doc, spans, _names(monograph))
     if not windows.text:
         return []
-    sdoc = nlp.make_doc(windows.text)
-    sdoc.user_data["chapter_matcher"] = _chapter_matcher(nlp, monograph)
-    sdoc.user_data["hits"] = windows.hits
-    for _, proc in nlp.pipeline:
-        sdoc = proc(sdoc)
+    matcher = _chapter_matcher(nlp, monograph)
     out: list[Entity] = []
-    for ent in sdoc.ents:
-        start = windows.to_document(ent.start_char)
-        end = start + (ent.end_char - ent.start_char)
-        out.append(Entity(label=ent.label_, text=doc.text[start:end], start=start, end=end,
-                          section=_section_of(start, spans)))
+    for base, text in chunks(windows.text, nlp.max_length):
+        sdoc = nlp.make_doc(text)
+        sdoc.user_data["chapter_matcher"] = matcher
+        sdoc.user_data["hits"] = [(s - base, e - base, label) for s, e, label in windows.hits
+                                  if base <= s and e <= base + len(text)]
+        for _, proc in nlp.pipeline:
+            sdoc = proc(sdoc)
+        for ent in sdoc.ents:
+            start = windows.to_document(base + ent.start_char)
+            end = start + (ent.end_char - ent.start_char)
+            out.append(Entity(label=ent.label_, text=doc.text[start:end], start=start, end=end,
+                              section=_section_of(start, spans)))
     return out
+
+
+def chunks(text: str, size: int) -> Iterable[tuple[int, str]]:
+    """(offset, piece) of ``text`` in pieces of at most ``size`` characters (spaCy's ``max_length``), cut
+    after a newline between windows where there is one."""
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + size)
+        if end < len(text):
+            cut = text.rfind("\n", pos, end)
+            end = cut + 1 if cut > pos else end
+        yield pos, text[pos:end]
+        pos = end

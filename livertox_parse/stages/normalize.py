@@ -9,6 +9,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# No lab value, dose, age or duration in a chapter comes near these bounds: digit runs beyond them are not
+# measurements (and would overflow a float or an INT32 column). They stay in the text, never in a number field.
+MAX_NUMBER = 1e9
+MIN_NUMBER = 1e-6
+MAX_COUNT = 2**31 - 1  # models.MAX_INT
+
+
+def to_number(digits: str) -> float | None:
+    """The value of a decimal numeral (``1,234.5``), or None when it is beyond the bounds above."""
+    value = float(digits.replace(",", ""))
+    return value if value == 0 or MIN_NUMBER <= value <= MAX_NUMBER else None
+
+
+def to_count(digits: str) -> int | None:
+    """The value of a run of digits, or None when it does not fit ``MAX_COUNT`` (checked before ``int()``,
+    which refuses more than 4,300 digits)."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_COUNT)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_COUNT else None
+
+
 DAYS_PER_UNIT = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
 _UNIT_ALIASES = {
     "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
@@ -54,9 +77,11 @@ class DurationValue:
     context: str | None = None
 
 
-def _number(word: str, half: str | None) -> float:
+def _number(word: str, half: str | None) -> float | None:
     base = NUMBER_WORDS.get(word.lower())
-    value = float(base) if base is not None else float(word)
+    value = float(base) if base is not None else to_number(word)
+    if value is None:
+        return None
     return value + 0.5 if half and half.strip() else value
 
 
@@ -94,7 +119,8 @@ def find_durations(text: str) -> list[DurationValue]:
             hi = _number(m.group("hi"), m.group("hihalf")) if m.group("hi") else lo
             if m.group("lo").lower() in ("a", "an") and not m.group("hi") and m.group("unit").endswith("s"):
                 continue  # "a days" is not a duration
-            lo_days, hi_days = round(lo * factor, 4), round(hi * factor, 4)
+            lo_days = round(lo * factor, 4) if lo is not None else None
+            hi_days = round(hi * factor, 4) if hi is not None else None
             if prefix.startswith(("within", "up", "less", "fewer", "under", "<")):
                 lo_days = None
             elif prefix.startswith(("more", "over", ">")):
@@ -175,7 +201,10 @@ def parse_formula(text: str) -> Formula | None:
         multiplier = 1
         lead = re.match(r"^(\d+)(?=[A-Z])", component)
         if lead:
-            multiplier = int(lead.group(1))
+            count = to_count(lead.group(1))
+            if count is None:
+                return None  # a count no number field holds: the formula stays text (LTW142)
+            multiplier = count
             component = component[lead.end():]
         out = []
         for token in filter(None, re.split(r"-", component)):
@@ -187,7 +216,12 @@ def parse_formula(text: str) -> Formula | None:
             for symbol, count in pieces:
                 if symbol not in ELEMENTS:
                     return None
-                elements[symbol] = elements.get(symbol, 0) + (int(count) if count else 1) * multiplier
+                n = to_count(count) if count else 1
+                if n is None:
+                    return None
+                elements[symbol] = elements.get(symbol, 0) + n * multiplier
+                if elements[symbol] > MAX_COUNT:
+                    return None
             out.append(token)
         if not out:
             return None
@@ -223,7 +257,7 @@ def parse_pattern(text: str) -> tuple[str | None, float | None]:
     m = _PATTERN_WORD.search(text)
     kind = m.group(1).lower() if m else None
     r = _R_VALUE.search(text)
-    return kind, (float(r.group(1)) if r else None)
+    return kind, (to_number(r.group(1)) if r else None)
 
 
 def pattern_from_r(r: float) -> str:
@@ -249,10 +283,11 @@ def dose_amounts(text: str) -> list[float]:
     amounts: list[float] = []
     for m in DOSE_RE.finditer(text):
         for n in re.findall(r"\d+(?:\.\d+)?", m.group("amount").replace(",", "")):
-            amounts.append(float(n))
+            if (value := to_number(n)) is not None:
+                amounts.append(value)
         lead = re.search(r"from\s+(\d+(?:\.\d+)?)\s+to\s+$", text[max(0, m.start() - 20) : m.start()])
-        if lead:
-            amounts.append(float(lead.group(1)))
+        if lead and (value := to_number(lead.group(1))) is not None:
+            amounts.append(value)
     return amounts
 
 
@@ -307,7 +342,9 @@ def find_patient(text: str) -> PatientValue | None:
     m = PATIENT_RE.search(text)
     if not m:
         return None
-    age = float(m.group("age"))
+    age = to_number(m.group("age"))
+    if age is None:
+        return PatientValue(None, _SEX.get(m.group("who").lower()), m.start(), m.end())
     unit = m.group("unit").lower()
     years = age if unit == "year" else round(age / 12, 3) if unit == "month" else round(age / 52, 3)
     if years == int(years):

@@ -15,6 +15,7 @@ from functools import cache
 
 from ..document import Document, text_lines
 from ..rules import load_table
+from .normalize import to_count
 
 _QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 _SPACES = re.compile(r"\s+")
@@ -115,7 +116,7 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             while stack and stack[-1][1] >= rule.level:
                 stack.pop()
             parent = stack[-1][0] if stack and rule.parent is not None else None
-            number = int(m.group("number")) if m is not None else None
+            number = to_count(m.group("number")) if m is not None else None  # too large: None, text kept
             case_title = m.group("title").strip() if m is not None else None
             if case_title is not None and (wrapped := _title_continuation(text, lines, index, case_title)):
                 line, e, skip_to = f"{line} {wrapped[0]}", wrapped[1], index + 1

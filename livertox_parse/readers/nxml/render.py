@@ -32,7 +32,7 @@ def _date(year: str, month: str, day: str) -> datetime.date | None:
     """The calendar date these element texts name, or None when they do not name one."""
     try:
         return datetime.date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or a year no date holds (20 digits)
         return None
 
 

@@ -17,6 +17,7 @@ Characters are grouped into lines in :mod:`.page`, tables are read in :mod:`.tab
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from typing import Any
@@ -45,6 +46,7 @@ _SYMBOL = dict(
     zip("abgdezhqiklmnxprstufcywABGDEZHQIKLMNXPRSTUFCYW", "αβγδεζηθικλµνξπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΠΡΣΤΥΦΧΨΩ")
 )
 _WINANSI_BULLETS = frozenset({127, 129, 141, 143, 144, 157})  # unused WinAnsi codes print as bullets
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CID = re.compile(r"\(cid:(\d+)\)")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?$", re.IGNORECASE)
@@ -65,15 +67,13 @@ def normalise_char(raw: dict[str, Any]) -> Char | None:
     text = "".join(" " if ch in _SPACES else _LIGATURES.get(ch, ch) for ch in text if ch not in _DROP)
     if not text:
         return None
-    return Char(
-        text,
-        float(raw["x0"]),
-        float(raw["x1"]),
-        float(raw["top"]),
-        float(raw["bottom"]),
-        round(float(raw.get("size", 0.0)), 1),
-        bool(_BOLD.search(font)),
-    )
+    if _SURROGATE.search(text):  # a damaged ToUnicode map: no UTF-8 output can hold a lone surrogate
+        text = _SURROGATE.sub("\ufffd", text)
+    box = (float(raw["x0"]), float(raw["x1"]), float(raw["top"]), float(raw["bottom"]))
+    size = float(raw.get("size", 0.0))
+    if not all(math.isfinite(v) for v in (*box, size)):
+        return None  # a damaged text matrix (inf, NaN): the character has no place on the page
+    return Char(text, *box, round(size, 1), bool(_BOLD.search(font)))
 
 
 def drop_running_lines(pages: list[LaidOutPage]) -> list[str]:
