@@ -273,3 +273,27 @@ def test_check_html_in_the_browser(browser: Any, check_page: tuple[Path, int, st
     assert 0 <= box["top"] < box["bottom"] <= box["height"]
     assert page.errors == []
     tab.close()
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def test_show_writes_the_page_and_reports_a_bad_input(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["show", str(FIXTURES / "nxml" / "Metoprolol.nxml"), "-o", str(tmp_path / "v.html")], out, err) == 0
+    page = (tmp_path / "v.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<title>Metoprolol</title>" in page and out.getvalue() == ""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff not text")
+    assert main(["show", str(bad)], out, err) == 1
+    assert f"{bad}:1:1: LTX002" in err.getvalue() and out.getvalue() == ""
+
+
+def test_cli_start_up_does_not_load_the_view_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, livertox_parse.cli as c; c._build_parser(); "
+            "print(sorted(m for m in ('matplotlib', 'spacy', 'duckdb') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
