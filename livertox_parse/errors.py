@@ -33,6 +33,7 @@ WARNING_CODES: dict[str, str] = {
     "LTW111": "likelihood score letter outside A B C D E E* X",
     "LTW120": "Key Points field missing",
     "LTW121": "Key Points value could not be parsed",
+    "LTW122": "Key Points value is a description off the scale; kept as text",
     "LTW130": "R ratio in Key Points disagrees with R from the case's lab values",
     "LTW131": "R ratio disagrees with the stated pattern",
     "LTW132": "Key Points dose disagrees with the case narrative",
@@ -41,6 +42,7 @@ WARNING_CODES: dict[str, str] = {
     "LTW140": "CAS registry number has an invalid check digit",
     "LTW141": "the same CAS number is given for different drugs",
     "LTW142": "molecular formula could not be parsed",
+    "LTW143": "formula column holds a description outside the book's vocabulary",
     "LTW150": "case number missing or repeated",
     "LTW151": "number too large for the schema; kept as text only",
 }

@@ -19,7 +19,7 @@ MAX_INT = 2**31 - 1
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 LikelihoodLetter = Literal["A", "B", "C", "D", "E", "E*", "X"]
-PatternType = Literal["hepatocellular", "cholestatic", "mixed", "none"]
+PatternType = Literal["hepatocellular", "cholestatic", "mixed", "none", "unknown"]
 LabTest = Literal["ALT", "AST", "ALP", "GGT", "bilirubin", "bilirubin_direct", "INR", "albumin"]
 UlnSource = Literal["chapter", "default", "mixed", "none"]
 

@@ -118,6 +118,12 @@ FAILING = [  # fixture, mutation, every code expected, one expected line, exit s
     pytest.param(AN, replace("Pattern: Hepatocellular", "Pattern: Hepatitic"), {"LTW121"},
                  "anakinra.txt:99:10: LTW121 error: pattern 'Hepatitic (R=32)' is not hepatocellular, cholestatic, "
                  "mixed or none", 1, id="LTW121-unknown-pattern"),
+    pytest.param(AN, replace("Hepatocellular (R=32)", "Hepatocelular"), {"LTW121"},
+                 "anakinra.txt:99:10: LTW121 error: pattern 'Hepatocelular' is not hepatocellular, cholestatic, "
+                 "mixed or none", 1, id="LTW121-misspelt-pattern"),
+    pytest.param(AN, replace("Severity: 3+ (jaundice, hospitalization)", "Severity: Hospitalization"), {"LTW122"},
+                 "anakinra.txt:100:11: LTW122 warning: severity 'Hospitalization' names no grade 1+ to 5+: kept as text",
+                 0, id="LTW122-severity-description"),
     pytest.param(AN, replace("Hepatocellular (R=32)", "Hepatocellular (R=9)"), {"LTW130"},
                  "anakinra.txt:99:10: LTW130 warning: Key Points R=9 but the case's lab values give R=32.1 "
                  "(ALT 3346/40, ALP 300/115, ULN default)", 0, id="LTW130-R-far-from-labs"),
@@ -149,8 +155,15 @@ FAILING = [  # fixture, mutation, every code expected, one expected line, exit s
                  "arbs.txt:93:1: LTW141 error: CAS number 144701-48-4 is given for both Telmisartan and Valsartan",
                  1, id="LTW141-real-arbs"),
     pytest.param(AN, replace("C759-H1186-N208-0232-S10", "C759-H1186-N208-Q232-S10"), {"LTW142"},
-                 "anakinra.txt:137:1: LTW142 error: molecular formula 'C759-H1186-N208-Q232-S10' of Anakinra could "
-                 "not be parsed", 1, id="LTW142-formula"),
+                 "anakinra.txt:137:1: LTW142 error: molecular formula 'C759-H1186-N208-Q232-S10' of Anakinra cannot "
+                 "be read: 'Q' is not an element symbol", 1, id="LTW142-formula"),
+    pytest.param(AN, replace("C759-H1186-N208-0232-S10", "C759-H1186-12-N208-0232-S10"), {"LTW142"},
+                 "anakinra.txt:137:1: LTW142 error: molecular formula 'C759-H1186-12-N208-0232-S10' of Anakinra "
+                 "cannot be read: '12' is a number where an element belongs (I2 printed as 12?)", 1,
+                 id="LTW142-number-for-element"),
+    pytest.param(AN, replace("C759-H1186-N208-0232-S10", "Lyophilisate"), {"LTW143"},
+                 "anakinra.txt:137:1: LTW143 warning: formula column of Anakinra holds 'Lyophilisate', a description "
+                 "not in rules/formulas.json: kept as text", 0, id="LTW143-unknown-description"),
     pytest.param(AN, replace("Case 1. Acute", "Case 2. Acute"), {"LTW150"},
                  "anakinra.txt:74:1: LTW150 error: case 2 where case 1 was expected: cases are numbered 1, 2, 3 ... "
                  "without gaps", 1, id="LTW150-gap"),
@@ -186,6 +199,21 @@ PASSING = [  # fixture, mutation, the code that must not be reported
                  "LTW121", id="LTW121-severity-scale-name"),
     pytest.param(AN, replace("Hepatocellular (R=32)", "Hepatocellular (R=30)"), "LTW130",
                  id="LTW130-R-within-tolerance"),
+    pytest.param(AN, replace("Severity: 3+", "Severity: 3"), "LTW121", id="LTW121-severity-without-plus"),
+    pytest.param(AN, replace("Hepatocellular (R=32)", "Bland cholestasis"), "LTW121", id="LTW121-bland-cholestasis"),
+    pytest.param(AN, replace("Hepatocellular (R=32)", "Unknown (no ALT or alkaline phosphatase results)"), "LTW122",
+                 id="LTW122-pattern-unknown-is-read"),
+    pytest.param(AN, lambda t: t.replace("Hepatocellular (R=32)", "None").replace(
+        "Severity: 3+ (jaundice, hospitalization)", "Severity: Coma"), "LTW122", id="LTW122-no-grade-without-injury"),
+    pytest.param(AN, replace("Anakinra (100 mg daily)", "Anakinra (50 mg twice daily)"), "LTW132",
+                 id="LTW132-daily-total"),
+    pytest.param(AN, replace("Anakinra (100 mg daily)", "Anakinra (~10 g as a single overdose)"), "LTW132",
+                 id="LTW132-overdose-is-no-regimen"),
+    pytest.param(AN, replace("C759-H1186-N208-0232-S10", "Monoclonal Antibody"), "LTW142",
+                 id="LTW142-description-vocabulary"),
+    pytest.param(AN, replace("C759-H1186-N208-0232-S10", "Recombinant Protein"), "LTW143",
+                 id="LTW143-description-vocabulary"),
+    pytest.param(AN, replace("C759-H1186-N208-0232-S10", "(C14-H21-N-O12)n"), "LTW142", id="LTW142-polymer"),
     pytest.param("nxml/Metoprolol.nxml", replace("Metoprolol (200 mg daily)", "Metoprolol (50 mg daily)"), "LTW132",
                  id="LTW132-nxml-dose-fixed"),
 ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from livertox_parse.stages.doses import dose_amounts
+from livertox_parse.stages.formulas import parse_formula
 from livertox_parse.stages.normalize import (
     cas_check_digit_ok,
-    dose_amounts,
     find_durations,
     find_patient,
     parse_duration,
-    parse_formula,
     parse_medication,
     parse_pattern,
     parse_severity,

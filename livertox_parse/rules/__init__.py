@@ -20,6 +20,8 @@ _TABLE_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "drugs": (frozenset({"name"}), frozenset({"kind"})),
     "drug_stems": (frozenset({"stem", "min_length"}), frozenset()),
     "checks": (frozenset({"code", "level", "summary"}), frozenset()),
+    "formulas": (frozenset({"text", "kind"}), frozenset()),
+    "keypoint_values": (frozenset({"field", "phrase", "value"}), frozenset()),
 }
 
 

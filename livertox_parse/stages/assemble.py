@@ -33,14 +33,21 @@ from ..models import (
 )
 from . import cases as cr
 from . import chapter as ch
-from .consistency import Warnings, check_case, check_missing_score, check_required_sections
+from .consistency import (
+    Warnings,
+    check_case,
+    check_formula,
+    check_key_point_values,
+    check_missing_score,
+    check_required_sections,
+)
+from .formulas import read_formula_cell
 from .normalize import (
     find_patient,
     parse_duration,
-    parse_formula,
-    parse_pattern,
-    parse_severity,
     pattern_from_r,
+    read_pattern,
+    read_severity,
     split_medications,
 )
 from .sections import SectionSpan
@@ -90,14 +97,12 @@ def _key_points(doc: Document, sec: SectionSpan, warn: Warnings) -> KeyPoints | 
             warn.add("LTW120", f"Key Points has no {name.replace('_', ' ')!r} row", sec.start, sec.heading_end)
     med_name, dose = cr.medication(fields.get("medication"))
     pattern_f = fields.get("pattern")
-    kind, r = parse_pattern(pattern_f.value) if pattern_f else (None, None)
-    if pattern_f and kind is None:
-        warn.add("LTW121", f"pattern {pattern_f.value!r} is not hepatocellular, cholestatic, mixed or none",
-                 pattern_f.start, pattern_f.end)
+    pattern = read_pattern(pattern_f.value) if pattern_f else None
+    kind, r = (pattern.type, pattern.r_ratio) if pattern else (None, None)
     sev_f = fields.get("severity")
-    grade = parse_severity(sev_f.value) if sev_f else None
-    if sev_f and grade is None:
-        warn.add("LTW121", f"severity {sev_f.value!r} is not a grade 1+ to 5+", sev_f.start, sev_f.end)
+    severity = read_severity(sev_f.value) if sev_f else None
+    grade = severity.grade if severity else None
+    check_key_point_values(pattern_f, pattern, sev_f, severity, warn)
     other = fields.get("other_medications")
     start = min(f.label_start for f in fields.values())
     end = max(f.end for f in fields.values())
@@ -250,10 +255,10 @@ def _chemicals(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[
     out = []
     by_cas: dict[str, str] = {}
     for row in ch.chemical_rows(doc, spans):
-        formula = parse_formula(row.formula_text) if row.formula_text else None
-        if row.formula_text and formula is None:
-            warn.add("LTW142", f"molecular formula {row.formula_text!r} of {row.drug} could not be parsed",
-                     row.start, row.end)
+        cell = read_formula_cell(row.formula_text) if row.formula_text else None
+        formula = cell.first if cell else None
+        if cell:
+            check_formula(cell, row.formula_text, row.drug, row.start, row.end, warn)
         valid = ch.cas_valid(row.cas)
         if valid is False:
             warn.add("LTW140", f"CAS number {row.cas} of {row.drug} fails its check digit", row.start, row.end)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from ..document import Document, Table, text_lines
+from .formulas import descriptions
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sections import SectionSpan
 
@@ -38,9 +40,17 @@ _TRADE_MARKS = re.compile(r"[®™©]")
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
                     "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
 _CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
-_CHEM_ROW = re.compile(
-    r"^(?P<drug>[A-Za-z][^\t]*?)\s+(?P<cas>\d{2,7}-\d{2}-\d|Not Available)\s+(?P<formula>\S+)(?:\s+(?P<structure>.+))?$"
-)
+
+
+@cache
+def _chem_row() -> re.Pattern[str]:
+    """A chemical table row on one line; the formula is one token or one of the book's descriptions
+    ("Monoclonal Antibody", rules/formulas.json), which hold spaces."""
+    words = "|".join(re.escape(d).replace(r"\ ", r"\s+") for d in sorted(descriptions(), key=len, reverse=True))
+    return re.compile(
+        r"^(?P<drug>[A-Za-z][^\t]*?)\s+(?P<cas>\d{2,7}-\d{2}-\d|Not Available)\s+"
+        rf"(?P<formula>(?i:{words})(?=\s|$)|\S+)(?:\s+(?P<structure>.+))?$"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +287,7 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
         e = s + len(stripped)
         if not stripped or _CHEM_HEADER.match(stripped):
             continue
-        full = _CHEM_ROW.match(stripped)
+        full = _chem_row().match(stripped)
         if full:
             cas = full.group("cas")
             done.append(ChemicalRow(full.group("drug"), cas if CAS_RE.fullmatch(cas) else None,

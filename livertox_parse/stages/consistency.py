@@ -12,8 +12,10 @@ import re
 
 from ..document import Document
 from ..models import Computed, KeyPoints, LikelihoodScore, Warning
-from .cases import Lab
-from .normalize import dose_amounts, find_durations, pattern_from_r
+from .cases import Field, Lab
+from .doses import Dose, agree, find_doses
+from .formulas import FormulaCell
+from .normalize import PatternReading, SeverityReading, find_durations, pattern_from_r
 from .sections import SectionSpan
 
 R_BOUNDARY_SLACK = 0.05  # relative: 'Mixed (R=5)' or 'Hepatocellular (R=4.9)' are rounding, not conflict
@@ -39,6 +41,35 @@ class Warnings:
                                   column=where.column if where else None))
 
 
+def check_key_point_values(pattern_f: Field | None, pattern: PatternReading | None, sev_f: Field | None,
+                           severity: SeverityReading | None, warn: Warnings) -> None:
+    """LTW121 when a pattern or severity is meant but cannot be read ('Hepatitic (R=32)', '7+'); LTW122 when
+    the value describes the case in words off the scale ('Coma'), except a severity when the pattern says
+    the liver enzymes were not raised (no liver injury to grade)."""
+    if pattern_f and pattern and pattern.how == "unreadable":
+        warn.add("LTW121", f"pattern {pattern_f.value!r} is not hepatocellular, cholestatic, mixed or none",
+                 pattern_f.start, pattern_f.end)
+    elif pattern_f and pattern and pattern.how == "description" and pattern_f.value.strip():
+        warn.add("LTW122", f"pattern {pattern_f.value!r} is a description, not a pattern type: kept as text",
+                 pattern_f.start, pattern_f.end)
+    if sev_f and severity and severity.how == "off_scale":
+        warn.add("LTW121", f"severity {sev_f.value!r} is not a grade 1+ to 5+", sev_f.start, sev_f.end)
+    elif sev_f and severity and severity.how == "description" and sev_f.value.strip() \
+            and not (pattern and pattern.type == "none"):
+        warn.add("LTW122", f"severity {sev_f.value!r} names no grade 1+ to 5+: kept as text",
+                 sev_f.start, sev_f.end)
+
+
+def check_formula(cell: FormulaCell, text: str, drug: str, start: int, end: int, warn: Warnings) -> None:
+    """LTW142 when a formula cell holds a formula that cannot be read or a placeholder; LTW143 when it holds
+    words that are not in the book's vocabulary (rules/formulas.json)."""
+    if cell.kind in ("unreadable", "placeholder"):
+        warn.add("LTW142", f"molecular formula {text!r} of {drug} cannot be read: {cell.problem}", start, end)
+    elif cell.kind == "other_description":
+        warn.add("LTW143", f"formula column of {drug} holds {text!r}, a description not in "
+                 "rules/formulas.json: kept as text", start, end)
+
+
 def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: list[Lab],
                 case: SectionSpan, children: list[SectionSpan], warn: Warnings) -> None:
     if kp is None:
@@ -61,14 +92,34 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
     elif kp.pattern.r_ratio is not None and computed.r_ratio is None and labs:
         warn.add("LTW134", "R could not be recomputed: no ALT and ALP taken together in the lab values", *ref)
     narrative = _narrative_text(doc, case, children)  # read once, for the dose and the latency checks
-    name, dose = kp.medication.name, kp.medication.dose
-    if name and dose:
-        stated_amounts = set(dose_amounts(dose))
-        found = _doses_near(narrative, name)
-        if stated_amounts and found and not stated_amounts & found:
-            warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives "
-                     f"{', '.join(f'{a:g} mg' for a in sorted(found))}", kp.medication.start, kp.medication.end)
+    _check_dose(kp, narrative, warn)
     _check_latency(kp, narrative, warn)
+
+
+def _check_dose(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
+    """LTW132 when, in a dimension (mg, mg/kg, ...) both give, no Key Points amount or daily total agrees with
+    any amount or daily total the narrative gives for the drug. A Key Points dose that is no regimen (a total,
+    cumulative, single or overdose amount) is not compared: the narrative states the regimen behind it."""
+    name, dose = kp.medication.name, kp.medication.dose
+    if not name or not dose or _NOT_A_REGIMEN.search(dose):
+        return
+    stated = find_doses(dose)
+    found = _doses_near(narrative, name)
+    for dimension in sorted({d.dimension for d in stated}):
+        ours = set().union(*(d.values() for d in stated if d.dimension == dimension))
+        theirs = [d for d in found if d.dimension == dimension]
+        if theirs and not any(agree(a, b) for a in ours for d in theirs for b in d.values()):
+            said = ", ".join(dict.fromkeys(_said(d) for d in theirs))
+            warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives {said}",
+                     kp.medication.start, kp.medication.end)
+            return
+
+
+def _said(dose: Dose) -> str:
+    amounts = "-".join(f"{a:g}" for a in dose.amounts)
+    daily = [t for t in dose.totals if t not in dose.amounts]
+    return f"{amounts} {dose.dimension}" + (f" ({'/'.join(f'{t:g}' for t in daily)} {dose.dimension} in all)"
+                                            if daily else "")
 
 
 def _check_latency(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
@@ -101,20 +152,23 @@ def _narrative_text(doc: Document, case: SectionSpan, children: list[SectionSpan
     return " ".join(parts)
 
 
-# a rechallenge or a single dose is another exposure than the course the Key Points describe (Tizanidine:
-# 36 mg daily, later "rechallenged with a single 4 mg dose")
-_OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|single|test\s+dose)\b", re.IGNORECASE)
+# a rechallenge, a single or test dose, an overdose and an earlier course are other exposures than the course
+# the Key Points describe (Tizanidine: 36 mg daily, later "rechallenged with a single 4 mg dose"; Fluorouracil:
+# "treated in the previous year with ... fluorouracil (2 g/m2)")
+_OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|single|test\s+dose|overdose\w*|"
+                             r"ingest\w*|suicid\w*|previous(?:ly)?)\b", re.IGNORECASE)
+_NOT_A_REGIMEN = re.compile(r"\b(?:total|cumulative|single|overdose\w*|ingest\w*|suicid\w*)\b", re.IGNORECASE)
 
 
-def _doses_near(text: str, drug: str) -> set[float]:
-    """Dose amounts in the sentences (and table rows) that name ``drug`` or speak of its dose, leaving out
-    sentences about a rechallenge or a single dose."""
-    amounts: set[float] = set()
+def _doses_near(text: str, drug: str) -> list[Dose]:
+    """Doses in the sentences (and table rows) that name ``drug`` or speak of its dose, leaving out sentences
+    about another exposure (rechallenge, single dose, overdose, an earlier course)."""
+    found: list[Dose] = []
     mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.IGNORECASE)
     for sentence in re.split(r"(?<=[.;])\s+|\n", text):
         if mention.search(sentence) and not _OTHER_EXPOSURE.search(sentence):
-            amounts.update(dose_amounts(sentence))
-    return amounts
+            found.extend(find_doses(sentence))
+    return found
 
 
 def check_missing_score(kind: str, scores: list[LikelihoodScore], warn: Warnings) -> None:

@@ -6,8 +6,14 @@ Each function takes the text as written and returns the value only where the tex
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Literal, get_args
+
+from ..models import PatternType
+from ..rules import load_table
 
 # No lab value, dose, age or duration in a chapter comes near these bounds: digit runs beyond them are not
 # measurements (and would overflow a float or an INT32 column). They stay in the text, never in a number field.
@@ -160,7 +166,7 @@ def parse_duration(text: str) -> tuple[float | None, float | None, list[Duration
     return found[0].min_days, found[0].max_days, found
 
 
-# --- CAS registry numbers and molecular formulas -------------------------------------------------
+# --- CAS registry numbers (formulas: stages/formulas.py) -------------------------------------------------
 
 CAS_RE = re.compile(r"\b(\d{2,7})-(\d{2})-(\d)\b")
 
@@ -174,90 +180,111 @@ def cas_check_digit_ok(cas: str) -> bool:
     return sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(m.group(3))
 
 
-_ELEMENT_TOKEN = re.compile(r"([A-Z][a-z]?)(\d*)")
-ELEMENTS = frozenset(
-    ["H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th", "Pa", "U", "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr"]
-)
+# --- Key Points values ---------------------------------------------------------------------------
+
+ReadHow = Literal["grade", "word", "phrase", "r", "description", "off_scale", "unreadable"]
 
 
 @dataclass(frozen=True, slots=True)
-class Formula:
-    formula: str
-    elements: dict[str, int]
+class SeverityReading:
+    """A Key Points severity as read. ``how``: a digit ``grade``, a scale ``word``, a digit grade
+    ``off_scale`` (``written`` holds it), or a ``description`` that names no grade."""
+
+    grade: int | None
+    how: ReadHow
+    written: int | None = None
 
 
-def parse_formula(text: str) -> Formula | None:
-    """Read a LiverTox formula such as ``C759-H1186-N208-0232-S10`` or ``C22-H23-Cl-N6-O.K``.
+@dataclass(frozen=True, slots=True)
+class PatternReading:
+    """A Key Points pattern as read. ``how``: a pattern ``word``, a ``phrase`` of rules/keypoint_values.json,
+    only an ``r``, a ``description`` off the scale, or ``unreadable`` (a pattern is meant but none named)."""
 
-    Hyphens are dropped; a token written with the digit 0 where the letter O belongs (``0232``) is read as
-    oxygen; salts and hydrates after ``.`` are kept and counted. None when a token is not an element.
-    """
-    raw = text.strip().replace("–", "-").replace(" ", "")
-    if not raw:
-        return None
-    elements: dict[str, int] = {}
-    parts: list[str] = []
-    for component in raw.split("."):
-        multiplier = 1
-        lead = re.match(r"^(\d+)(?=[A-Z])", component)
-        if lead:
-            count = to_count(lead.group(1))
-            if count is None:
-                return None  # a count no number field holds: the formula stays text (LTW142)
-            multiplier = count
-            component = component[lead.end():]
-        out = []
-        for token in filter(None, re.split(r"-", component)):
-            if re.fullmatch(r"0\d*", token):
-                token = "O" + token[1:]  # PDF text prints oxygen as the digit 0
-            pieces = _ELEMENT_TOKEN.findall(token)
-            if not pieces or "".join(s + n for s, n in pieces) != token:
-                return None
-            for symbol, count in pieces:
-                if symbol not in ELEMENTS:
-                    return None
-                n = to_count(count) if count else 1
-                if n is None:
-                    return None
-                elements[symbol] = elements.get(symbol, 0) + n * multiplier
-                if elements[symbol] > MAX_COUNT:
-                    return None
-            out.append(token)
-        if not out:
-            return None
-        parts.append((str(multiplier) if multiplier != 1 else "") + "".join(out))
-    return Formula(".".join(parts), elements)
+    type: PatternType | None
+    r_ratio: float | None
+    how: ReadHow
 
 
-# --- Key Points values ---------------------------------------------------------------------------
+@cache
+def _phrases(field: str) -> tuple[tuple[re.Pattern[str], object], ...]:
+    out = []
+    for rule in load_table("keypoint_values").rules:
+        if rule["field"] != field:
+            continue
+        if field == "pattern" and rule["value"] not in get_args(PatternType):
+            raise ValueError(f"keypoint_values: {rule['value']!r} is not a pattern type")
+        out.append((re.compile(rf"(?<![\w-]){re.escape(rule['phrase'])}(?![\w-])", re.IGNORECASE), rule["value"]))
+    return tuple(out)
 
-_SEVERITY_GRADE = re.compile(r"^\s*([1-5])\s*\+")
-_SEVERITY_WORDS = (("moderate-severe", 3), ("moderately severe", 3), ("fatal", 5), ("severe", 4),
-                   ("moderate", 2), ("mild", 1))
+
+_SEVERITY_PLUS = re.compile(r"(?<![\d.])(\d+)\s*\+")  # '3+ (jaundice)', 'Moderate (3+; ...)', '7+'
+_SEVERITY_LEAD = re.compile(r"^\s*(\d+)(?=\s*(?:$|[(,;:]|\s+\())")  # '3 (jaundice, hospitalization)'
+
+
+def read_severity(text: str) -> SeverityReading:
+    """Grade 1..5 of a Key Points severity: a digit grade anywhere ('3+', 'Moderate (3+; ...)'), a bare leading
+    digit ('3 (jaundice, hospitalization)'), else a scale word at the start ('Mild (anicteric)'). A digit grade
+    outside 1..5 ('7+') is ``off_scale``; text with no grade at all ('Coma') is a ``description``."""
+    m = _SEVERITY_PLUS.search(text) or _SEVERITY_LEAD.match(text)
+    if m:
+        grade = to_count(m.group(1))
+        if grade is not None and 1 <= grade <= 5:
+            return SeverityReading(grade, "grade")
+        return SeverityReading(None, "off_scale", grade)
+    head = text.strip()
+    for phrase, grade_word in _phrases("severity"):
+        if phrase.match(head) and isinstance(grade_word, int):
+            return SeverityReading(grade_word, "word")
+    return SeverityReading(None, "description")
 
 
 def parse_severity(text: str) -> int | None:
     """1..5 from ``3+ (jaundice, hospitalization)``; the scale's names (mild .. fatal) when no digit."""
-    m = _SEVERITY_GRADE.match(text)
-    if m:
-        return int(m.group(1))
-    head = text.strip().lower()
-    for word, grade in _SEVERITY_WORDS:
-        if head.startswith(word):
-            return grade
-    return None
+    return read_severity(text).grade
 
 
 _PATTERN_WORD = re.compile(r"\b(hepatocellular|cholestatic|mixed|none)\b", re.IGNORECASE)
-_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:)\s*[~≈]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:|(?=[<>≥≤]))\s*[<>≥≤~≈]?\s*(\d+(?:\.\d+)?)",
+                      re.IGNORECASE)
+_PATTERN_NAMES = ("hepatocellular", "cholestatic", "mixed")
+
+
+def read_pattern(text: str) -> PatternReading:
+    """Pattern type and R of a Key Points pattern.
+
+    The first pattern word named ('Hepatocellular (R=32)', 'Probably hepatocellular'), else the earliest
+    phrase of rules/keypoint_values.json ('Bland cholestasis' -> cholestatic, 'Undefined (...)' -> unknown),
+    else the type R gives when the value is only an R ('(R=2.3)'). A value that states an R after a word that
+    is no pattern ('Hepatitic (R=32)'), or opens with a misspelt pattern word ('Hepatocelular'), is
+    ``unreadable``; other text is a ``description``.
+    """
+    r_match = _R_VALUE.search(text)
+    r = to_number(r_match.group(1)) if r_match else None
+    m = _PATTERN_WORD.search(text)
+    if m:
+        return PatternReading(_pattern_type(m.group(1).lower()), r, "word")
+    hits = [(hit.start(), value) for phrase, value in _phrases("pattern") if (hit := phrase.search(text))]
+    if hits:
+        return PatternReading(_pattern_type(str(min(hits, key=lambda h: h[0])[1])), r, "phrase")
+    lead = re.match(r"[\W_]*([A-Za-z]+)", text)
+    if r is not None and r_match and (lead is None or lead.start(1) >= r_match.start()):
+        return PatternReading(_pattern_type(pattern_from_r(r)), r, "r")
+    if r_match or (lead and difflib.get_close_matches(lead.group(1).lower(), _PATTERN_NAMES, n=1, cutoff=0.75)):
+        return PatternReading(None, r, "unreadable")
+    return PatternReading(None, r, "description")
+
+
+def _pattern_type(name: str) -> PatternType:
+    for t in get_args(PatternType):
+        if t == name:
+            return t  # type: ignore[no-any-return]
+    raise ValueError(f"{name!r} is not a pattern type")
 
 
 def parse_pattern(text: str) -> tuple[str | None, float | None]:
-    """Pattern type (the first one named) and R from ``Hepatocellular (R=32)``."""
-    m = _PATTERN_WORD.search(text)
-    kind = m.group(1).lower() if m else None
-    r = _R_VALUE.search(text)
-    return kind, (to_number(r.group(1)) if r else None)
+    """Pattern type and R from ``Hepatocellular (R=32)`` (see :func:`read_pattern`)."""
+    found = read_pattern(text)
+    return found.type, found.r_ratio
 
 
 def pattern_from_r(r: float) -> str:
@@ -269,6 +296,7 @@ def pattern_from_r(r: float) -> str:
     return "mixed"
 
 
+# the dose phrase of Key Points and of DOSE entities, frequency included; doses.py reads amounts and totals
 DOSE_RE = re.compile(
     r"(?<![\w.])(?P<amount>\d+(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
     r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b"
@@ -276,19 +304,6 @@ DOSE_RE = re.compile(
     r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
     re.IGNORECASE,
 )
-
-
-def dose_amounts(text: str) -> list[float]:
-    """Numeric amounts of every dose in ``text`` (``from 75 to 300 mg daily`` gives 75 and 300)."""
-    amounts: list[float] = []
-    for m in DOSE_RE.finditer(text):
-        for n in re.findall(r"\d+(?:\.\d+)?", m.group("amount").replace(",", "")):
-            if (value := to_number(n)) is not None:
-                amounts.append(value)
-        lead = re.search(r"from\s+(\d+(?:\.\d+)?)\s+to\s+$", text[max(0, m.start() - 20) : m.start()])
-        if lead and (value := to_number(lead.group(1))) is not None:
-            amounts.append(value)
-    return amounts
 
 
 _MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)|(?P<tail>\d.*))?\s*$")
