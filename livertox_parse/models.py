@@ -59,6 +59,20 @@ class Subclass(_Frozen):
     other_drugs: list[str]
 
 
+_GENERIC = "the drug dictionary's generic name (for a brand or synonym, the drug it names); null when unknown"
+_DRUGBANK = "DrugBank accession (DrugBank open data) from the drug dictionary; null when unknown"
+_UNII = "FDA Unique Ingredient Identifier from the drug dictionary; null when unknown"
+
+
+class DrugLink(_Frozen):
+    """A drug name as the chapter writes it, linked to the kept drug dictionary."""
+
+    name: str
+    generic: str | None = Field(default=None, description=_GENERIC)
+    drugbank_id: str | None = Field(default=None, description=_DRUGBANK)
+    unii: str | None = Field(default=None, description=_UNII)
+
+
 class Chemical(_Frozen):
     drug: str
     cas: str | None
@@ -70,6 +84,8 @@ class Chemical(_Frozen):
     start: int
     end: int
     page: int | None = None
+    drugbank_id: str | None = Field(default=None, description=_DRUGBANK)
+    unii: str | None = Field(default=None, description=_UNII)
 
 
 class Section(_Frozen):
@@ -186,6 +202,9 @@ class Entity(_Frozen):
     start: int
     end: int
     section: str | None
+    generic: str | None = Field(default=None, description=_GENERIC + " (DRUG and TRADE_NAME only)")
+    drugbank_id: str | None = Field(default=None, description=_DRUGBANK)
+    unii: str | None = Field(default=None, description=_UNII)
 
 
 class Warning(_Frozen):
@@ -207,6 +226,7 @@ class Monograph(_Frozen):
     last_update: str | None = Field(description="ISO date")
     kind: Literal["drug", "class"]
     agents: list[str]
+    agent_links: list[DrugLink] = Field(default_factory=list, description="one per agent, in order")
     likelihood_scores: list[LikelihoodScore]
     drug_class: str | None
     subclass: Subclass | None
@@ -262,6 +282,16 @@ class Monograph(_Frozen):
     def score_rows(self) -> list[dict[str, Any]]:
         """One flat dict per likelihood score: the columns of the ``likelihood_scores`` table."""
         return self.rows()["likelihood_scores"]
+
+    def entity_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per entity: the columns of the ``entities`` table; DRUG and TRADE_NAME rows carry
+        ``generic``, ``drugbank_id`` and ``unii``."""
+        return self.rows()["entities"]
+
+    def agent_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per agent: the columns of the ``agents`` table (``agent``, ``generic``, ``drugbank_id``,
+        ``unii``)."""
+        return self.rows()["agents"]
 
 
 Duration.model_rebuild()

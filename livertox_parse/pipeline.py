@@ -18,6 +18,7 @@ def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
 
     ``with_text`` keeps the Document's text as ``Monograph.text`` (and in its JSON): what every span indexes.
     """
+    from .stages.drug_lexicon import link_monograph
     from .stages.entities import extract_entities
 
     spans = sectionize(doc)
@@ -29,7 +30,7 @@ def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
         )
     monograph, warnings = build(doc, spans)
     entities = extract_entities(doc, spans, monograph)
-    update: dict[str, object] = {"entities": entities, "warnings": warnings}
+    update: dict[str, object] = {"entities": entities, "warnings": warnings, **link_monograph(monograph)}
     if with_text:
         update["text"] = doc.text
     return monograph.model_copy(update=update)

@@ -42,7 +42,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("qualifier", "VARCHAR"), ("text", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
         ("page", "INTEGER"),
     ],
-    "agents": [("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("agent", "VARCHAR")],
+    "agents": [("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("agent", "VARCHAR"), ("generic", "VARCHAR"),
+               ("drugbank_id", "VARCHAR"), ("unii", "VARCHAR")],
     "trade_names": [
         ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("trade_name", "VARCHAR"), ("agent", "VARCHAR"),
     ],
@@ -50,6 +51,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("drug", "VARCHAR"), ("cas", "VARCHAR"),
         ("cas_valid", "BOOLEAN"), ("formula", "VARCHAR"), ("formula_text", "VARCHAR"), ("elements", "VARCHAR"),
         ("structure", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
+        ("drugbank_id", "VARCHAR"), ("unii", "VARCHAR"),
     ],
     "cases": [
         ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("number", "INTEGER"), ("title", "VARCHAR"),
@@ -69,6 +71,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "entities": [
         ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("label", "VARCHAR"), ("text", "VARCHAR"),
         ("section", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+        ("generic", "VARCHAR"), ("drugbank_id", "VARCHAR"), ("unii", "VARCHAR"),
     ],
     "warnings": [
         ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("code", "VARCHAR"), ("message", "VARCHAR"),
@@ -80,6 +83,11 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("location", "VARCHAR"), ("page", "INTEGER"), ("line", "INTEGER"), ("col", "INTEGER"),
     ],
 }
+
+
+def _link(d: dict[str, Any]) -> dict[str, Any]:
+    """The drug-dictionary columns of an entity or agent link (null when absent)."""
+    return {"generic": d.get("generic"), "drugbank_id": d.get("drugbank_id"), "unii": d.get("unii")}
 
 
 def _spans(d: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +130,7 @@ def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]
     spans = _spans
     cases, labs = _case_rows(mid, m["cases"])
     by_agent = {name: agent for agent, names in m["trade_names_by_agent"].items() for name in names}
+    links = m.get("agent_links") or []
     src, sub = m["source"], m["subclass"] or {}
     return {
         "monographs": [{
@@ -136,17 +145,19 @@ def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]
         "likelihood_scores": [{"monograph_id": mid, "ord": i, "agent": s["agent"], "score": s["score"],
                                "qualifier": s["qualifier"], "text": s["text"], **spans(s)}
                               for i, s in enumerate(m["likelihood_scores"])],
-        "agents": [{"monograph_id": mid, "ord": i, "agent": a} for i, a in enumerate(m["agents"])],
+        "agents": [{"monograph_id": mid, "ord": i, "agent": a, **_link(links[i] if i < len(links) else {})}
+                   for i, a in enumerate(m["agents"])],
         "trade_names": [{"monograph_id": mid, "ord": i, "trade_name": t, "agent": by_agent.get(t)}
                         for i, t in enumerate(m["trade_names"])],
         "chemicals": [{"monograph_id": mid, "ord": i, "drug": c["drug"], "cas": c["cas"], "cas_valid": c["cas_valid"],
                        "formula": c["formula"], "formula_text": c["formula_text"],
-                       "elements": orjson.dumps(c["elements"]).decode(), "structure": c["structure"], **spans(c)}
+                       "elements": orjson.dumps(c["elements"]).decode(), "structure": c["structure"], **spans(c),
+                       "drugbank_id": c.get("drugbank_id"), "unii": c.get("unii")}
                       for i, c in enumerate(m["chemicals"])],
         "cases": cases,
         "labs": labs,
         "entities": [{"monograph_id": mid, "ord": i, "label": e["label"], "text": e["text"],
-                      "section": e["section"], "span_start": e["start"], "span_end": e["end"]}
+                      "section": e["section"], "span_start": e["start"], "span_end": e["end"], **_link(e)}
                      for i, e in enumerate(m["entities"])],
         "warnings": [{"monograph_id": mid, "ord": i, "code": w["code"], "message": w["message"], **spans(w),
                       "line": w.get("line"), "col": w.get("column")} for i, w in enumerate(m["warnings"])],

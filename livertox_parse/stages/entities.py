@@ -5,12 +5,18 @@ The pipeline (built once, on first use; nothing is downloaded) is ``spacy.blank(
 * an ``entity_ruler`` holding the drug lexicon (``rules/drugs.json``) as case-insensitive phrases, and
   token patterns for drug-name stems the lexicon may lack (``rules/drug_stems.json``, '-sartan', '-mab'): DRUG;
 * ``livertox_chapter_terms``: a PhraseMatcher over the chapter's own names (title, agents, subclass,
-  Key Points medication: DRUG; trade names: TRADE_NAME), handed in per document;
+  Key Points medication: DRUG; trade names: TRADE_NAME) and over the names of the kept drug dictionary
+  (``stages/drug_lexicon.py``: generics and synonyms DRUG, brands TRADE_NAME) that the cheap pass found in
+  this chapter, handed in per document;
 * ``livertox_regex_entities``: the package's regular expressions (lab values, durations, doses, likelihood,
   severity, pattern, CAS, formula, patient) with character offsets snapped to token boundaries.
 
 A cheap pass picks the lines worth tokenising (a digit, or a word of a known name) outside the reference
-lists, so spaCy never runs over the bibliography or over lines with nothing to find.
+lists, so spaCy never runs over the bibliography or over lines with nothing to find; it looks every word up in
+the dictionary's first-word index, so only the dictionary names present reach the matcher.
+
+DRUG and TRADE_NAME entities carry the dictionary's generic name, DrugBank id and UNII (a chapter trade name
+the dictionary lacks points to its agent).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from ..models import Entity, Monograph
 from ..rules import load_table
 from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
+from .drug_lexicon import WORD, NameIndex, index, lookup
 from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
 
@@ -145,7 +152,8 @@ def get_nlp() -> Language:
     return nlp
 
 
-def _chapter_matcher(nlp: Language, monograph: Monograph) -> Any:
+def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> Any:
+    """The chapter's own names, and the dictionary names ``found`` in it by the cheap pass."""
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -158,6 +166,14 @@ def _chapter_matcher(nlp: Language, monograph: Monograph) -> Any:
         matcher.add("DRUG", [nlp.make_doc(d) for d in sorted(drugs)])
     if monograph.trade_names:
         matcher.add("TRADE_NAME", [nlp.make_doc(t) for t in monograph.trade_names])
+    own = {n.lower() for n in (*drugs, *monograph.trade_names, *_lexicon())}
+    by_label: dict[str, list[str]] = {"DRUG": [], "TRADE_NAME": []}
+    for name in sorted(found - own):
+        info = lookup(name)
+        by_label["TRADE_NAME" if info is not None and info.brand else "DRUG"].append(name)
+    for label, names in by_label.items():
+        if names:
+            matcher.add(label, [nlp.make_doc(n) for n in names])
     return matcher
 
 
@@ -224,34 +240,34 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
 
 
 class _NameFinder:
-    """Finds known names, and words carrying a drug-name stem, in one pass over the words.
+    """Finds known names, dictionary names and words carrying a drug-name stem, in one pass over the words.
 
     Each word is looked up in a dict of names by first word (a regex alternation of hundreds of names, or
-    of stems, is far slower) and tested against the stem endings.
+    of stems, is far slower): the chapter's own names, then the drug dictionary's (a shared, prebuilt index);
+    else it is tested against the stem endings. Dictionary names seen are kept in ``found``.
     """
 
     def __init__(self, names: Iterable[str], stems: Iterable[tuple[str, int]] = ()) -> None:
-        self.by_first: dict[str, list[str]] = {}
-        for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
-            first = _WORD.match(name)
-            if first is not None:
-                self.by_first.setdefault(first.group(0), []).append(name)
+        self.own = NameIndex(names)
+        self.dictionary = index()
+        self.found: set[str] = set()
         self.stems = dict(stems)
         self.endings = tuple(self.stems)
 
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """(start, end) of every name and stem-bearing word in ``text``."""
         lower = same_length_lower(text)
-        for word in _WORD.finditer(lower):
+        for word in WORD.finditer(lower):
             w, start = word.group(0), word.start()
-            for name in self.by_first.get(w, ()):
-                end = start + len(name)
-                if lower.startswith(name, start) and (end == len(lower) or not lower[end].isalnum()):
-                    yield start, end
-                    break
-            else:
-                if w.endswith(self.endings) and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
-                    yield start, word.end()
+            own = self.own.find(lower, word)
+            known = self.dictionary.find(lower, word)
+            if known is not None:
+                self.found.add(known)
+            name = max(own or "", known or "", key=len)
+            if name:
+                yield start, start + len(name)
+            elif w.endswith(self.endings) and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
+                yield start, word.end()
 
 
 def same_length_lower(text: str) -> str:
@@ -261,9 +277,6 @@ def same_length_lower(text: str) -> str:
     if len(lower) == len(text):
         return lower
     return "".join(low if len(low := c.lower()) == 1 else c for c in text)
-
-
-_WORD = re.compile(r"[^\W\d_]\w*")  # like spaCy, a hyphen ends a word: "anakinra-associated"
 
 
 def _names(monograph: Monograph) -> _NameFinder:
@@ -286,10 +299,11 @@ def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
 def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monograph) -> list[Entity]:
     """Entities of every label, spans indexing ``doc.text``, each with its innermost section id."""
     nlp = get_nlp()
-    windows = _windows(doc, spans, _names(monograph))
+    names = _names(monograph)
+    windows = _windows(doc, spans, names)
     if not windows.text:
         return []
-    matcher = _chapter_matcher(nlp, monograph)
+    matcher = _chapter_matcher(nlp, monograph, names.found)
     out: list[Entity] = []
     for base, text in chunks(windows.text, nlp.max_length):
         sdoc = nlp.make_doc(text)
@@ -301,9 +315,24 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
         for ent in sdoc.ents:
             start = windows.to_document(base + ent.start_char)
             end = start + (ent.end_char - ent.start_char)
-            out.append(Entity(label=ent.label_, text=doc.text[start:end], start=start, end=end,
-                              section=_section_of(start, spans)))
+            name = doc.text[start:end]
+            link = _link(name, monograph) if ent.label_ in ("DRUG", "TRADE_NAME") else {}
+            out.append(Entity(label=ent.label_, text=name, start=start, end=end,
+                              section=_section_of(start, spans), **link))
     return out
+
+
+def _link(name: str, monograph: Monograph) -> dict[str, str | None]:
+    """generic, drugbank_id and unii of a drug name; a chapter trade name the dictionary lacks gets its agent."""
+    info = lookup(name)
+    if info is not None:
+        return {"generic": info.generic, "drugbank_id": info.drugbank_id, "unii": info.unii}
+    for agent, brands in monograph.trade_names_by_agent.items():
+        if any(b.lower() == name.lower() for b in brands):
+            agent_info = lookup(agent)
+            return {"generic": agent, "drugbank_id": agent_info.drugbank_id if agent_info else None,
+                    "unii": agent_info.unii if agent_info else None}
+    return {}
 
 
 def chunks(text: str, size: int) -> Iterable[tuple[int, str]]:

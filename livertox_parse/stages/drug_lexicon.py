@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
+
+from ..models import DrugLink, Monograph
 
 WORD = re.compile(r"[^\W\d_]\w*")  # like spaCy, a hyphen ends a word: "anakinra-associated"
 
@@ -32,11 +35,17 @@ class DrugInfo:
 
 
 @cache
+def _rules() -> list[dict[str, Any]]:
+    text = resources.files("livertox_parse.rules").joinpath("drug_dictionary.json").read_text(encoding="utf-8")
+    rules: list[dict[str, Any]] = json.loads(text)["rules"]
+    return rules
+
+
+@cache
 def lexicon() -> dict[str, DrugInfo]:
     """Every name of the dictionary, lower-cased, with its generic name and identifiers."""
-    text = resources.files(__package__).joinpath("rules", "drug_dictionary.json").read_text(encoding="utf-8")
     out: dict[str, DrugInfo] = {}
-    for rule in json.loads(text)["rules"]:
+    for rule in _rules():
         generic = DrugInfo(rule["name"], rule.get("drugbank_id"), rule.get("unii"), brand=False)
         out.setdefault(rule["name"].lower(), generic)
         for name in rule.get("synonyms", ()):
@@ -71,16 +80,26 @@ class NameIndex:
                 return name
         return None
 
-    def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """(start, end, name) of every name in ``text``, longest first at each word."""
-        lower = text.lower()
-        for word in WORD.finditer(lower):
-            name = self.find(lower, word)
-            if name is not None:
-                yield word.start(), word.start() + len(name), name
-
 
 @cache
 def index() -> NameIndex:
-    """The index of every dictionary name (built once per process)."""
-    return NameIndex(lexicon())
+    """The index of every dictionary name matched in text (built once per process)."""
+    unmatched = {r["name"].lower() for r in _rules() if r.get("match_name") is False}
+    return NameIndex(n for n in lexicon() if n not in unmatched)
+
+
+def link(name: str) -> DrugLink:
+    """``name`` linked to the dictionary (all links null when the dictionary does not know it)."""
+    info = lookup(name)
+    if info is None:
+        return DrugLink(name=name)
+    return DrugLink(name=name, generic=info.generic, drugbank_id=info.drugbank_id, unii=info.unii)
+
+
+def link_monograph(monograph: Monograph) -> dict[str, Any]:
+    """Model updates that link the agents and the chemical rows of ``monograph`` to the dictionary."""
+    chemicals = []
+    for chemical in monograph.chemicals:
+        found = link(chemical.drug)
+        chemicals.append(chemical.model_copy(update={"drugbank_id": found.drugbank_id, "unii": found.unii}))
+    return {"agent_links": [link(a) for a in monograph.agents], "chemicals": chemicals}
