@@ -236,7 +236,8 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
 def _scores(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[LikelihoodScore]:
     refs = [(s.start, s.end) for s in spans if s.id in ("references", "annotated_bibliography")]
     out = []
-    for found in ch.find_scores(doc.text):
+    table_scores = [found for _, found in ch.find_table_scores(doc)]
+    for found in sorted(ch.find_scores(doc.text) + table_scores, key=lambda f: f.start):
         if any(s <= found.start < e for s, e in refs):
             continue
         if found.letter not in ch.VALID_SCORES:

@@ -21,14 +21,27 @@ _SCORE_TAIL = (
     r"(?P<letter>[A-Z])(?![A-Za-z])(?P<star>\s?\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?"
     r"(?:\s*\((?P<text>[^()]*(?:\([^()]*\)[^()]*)*)\))?"
 )
+# 'Likelihood score' and the spellings the book prints: Likehood, Liklihood, Likelhood, Likelihod
+SCORE_WORD = r"[Ll]ik(?:e|el|eli|li|ley|ely)?h(?:oo|o)d\s*[Ss]cores?"
+_NOT_AN_AGENT = {"the", "a", "its", "their", "overall", "final", "this"}
 LIKELIHOOD_RE = re.compile(
-    r"Likelihood\s+[Ss]cores?"
-    r"(?:\s*\((?P<agent_paren>[^)]{1,80})\)|\s+for\s+(?P<agent_for>[^:\n]{1,160}?))?"
+    r"(?:(?<![^\n])(?P<agent_pre>[A-Z][\w-]*(?:[ ][A-Za-z][\w-]*){0,2})[ ](?=[Ll]ik))?"
+    + SCORE_WORD +
+    r"(?:\s*\((?P<agent_paren>[^)]{1,80})\)|\s+for\s+(?P<agent_for>[^:\n]{1,160}?)"
+    r"|\s*,\s*(?P<agent_comma>[^:\n,]{1,80}?)|\s+(?P<use>(?:when|in|with|as|during)\b[^:\n]{1,120}?)"
+    r"|\s+(?!of\b)(?P<agent_bare>[a-z][\w-]*(?:[ ][a-z][\w-]*)?))?"
     r"\s*:\s*(?:[Cc]ategory\s+)?" + _SCORE_TAIL,
+)
+# in prose: 'have likelihood scores "C" (probable ...)'
+LIKELIHOOD_QUOTED_RE = re.compile(
+    SCORE_WORD + r"\s+(?:of\s+)?[\"“](?P<letter>[A-Z])(?P<star>\*)?(?P<q>)[\"”]"
+    r"(?:\s*\((?P<text>[^()]*(?:\([^()]*\)[^()]*)*)\))?"
 )
 # a second score in the same statement, for a second use of the product: '...: A (...) and C (...)'
 _SCORE_MORE = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*" + _SCORE_TAIL)
 VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
+_SCORE_HEADER = re.compile(SCORE_WORD)
+_TABLE_SCORE = re.compile(r"^(?P<letter>[A-Z])(?P<star>\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?$")
 _LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
 _DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
 _SUBCLASS = re.compile(
@@ -136,13 +149,47 @@ def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
     """Every likelihood score statement in ``text``; one entry per statement, naming its agents."""
     out = []
     for m in LIKELIHOOD_RE.finditer(text):
-        agents = _agents_from(m.group("agent_paren") or m.group("agent_for"))
-        out.append(_score(m, agents, offset + m.start(), offset))
+        agent = m.group("agent_paren") or m.group("agent_for") or m.group("agent_comma") or m.group("agent_bare")
+        pre = m.group("agent_pre")
+        if not agent and pre and pre.split()[0].lower() not in _NOT_AN_AGENT:
+            agent = pre
+        agents = _agents_from(agent)
+        start = m.start() if not pre or agent == pre else m.start() + len(pre) + 1
+        out.append(_score(m, agents, offset + start, offset))
         pos = m.end()
         while m.group("text") is not None and (more := _SCORE_MORE.match(text, pos)) and more.group("text"):
             out.append(_score(more, agents, offset + more.start("letter"), offset))
             pos = more.end()
             m = more
+    for m in LIKELIHOOD_QUOTED_RE.finditer(text):
+        out.append(_score(m, (None,), offset + m.start(), offset))
+    return sorted(out, key=lambda f: f.start)
+
+
+def find_table_scores(doc: Document) -> list[tuple[str | None, ScoreFound]]:
+    """Scores printed in a table column headed 'Likelihood Score' (class overviews list their agents so),
+    with the agent named in the row's first cell (without the brand name when the column holds both)."""
+    out: list[tuple[str | None, ScoreFound]] = []
+    for table in doc.tables:
+        header_at = next((n for n, row in enumerate(table.rows)
+                          if any(_SCORE_HEADER.search(c.text) for c in row)), None)
+        if header_at is None:
+            continue
+        header = table.rows[header_at]
+        col = next(n for n, c in enumerate(header) if _SCORE_HEADER.search(c.text))
+        with_brand = "brand" in header[0].text.lower()
+        for row in table.rows[header_at + 1:]:
+            if col >= len(row) or col == 0:
+                continue
+            m = _TABLE_SCORE.match(row[col].text)
+            if not m:
+                continue
+            words = row[0].text.split()
+            agent = " ".join(words[:-1] if with_brand and len(words) > 1 else words) or None
+            cell = row[col]
+            letter = m.group("letter") + ("*" if m.group("star") else "")
+            qualifier = m.group("q").strip().strip("[]").strip() if m.group("q") else None
+            out.append((agent, ScoreFound((agent,), letter, qualifier, "", cell.start, cell.end)))
     return out
 
 
