@@ -22,7 +22,7 @@ SCORE_STATEMENT = re.compile(
 SCORE_QUOTED = re.compile(r"\bli[a-z]{0,4}h?o{1,2}d\s+scores?\s+(?:of\s+)?[\"“]([A-EX])(\*?)[\"”]", re.I)
 CASE_TITLE = re.compile(r"^\s*Case\s+\d+\b")
 CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
-NOT_BRANDS = {"generic", "various", "generic (otc products)", "none", "not available"}
+NOT_BRANDS = {"generic", "various", "various generic", "none", "not available"}
 
 
 @dataclass
@@ -72,8 +72,12 @@ def read_plain(path: Path) -> Plain:
         sec_title = _text(title_el)
         if CASE_TITLE.match(sec_title):
             plain.cases.append(sec_title)
-        if sec_title.lower().startswith("key points"):
+        if sec_title.lower().startswith("key points") and "Medication" in _text(sec):
             plain.key_points += 1
+    for para in body.iter("p"):
+        bold = para.find("bold")
+        if bold is not None and CASE_TITLE.match(_text(bold)) and _text(para) == _text(bold):
+            plain.cases.append(_text(bold))
     paras = [_text(p) for p in body.iter("p")]
     for n, text in enumerate(paras):
         if text.lower().startswith("drug class:") and plain.drug_class is None:
@@ -135,13 +139,13 @@ def _trade_names(body: etree._Element, plain: Plain) -> None:
             if upper.startswith("DRUG CLASS") or upper.startswith("COMPLETE LABELING"):
                 on = False
                 continue
-            if not on or not text:
+            if not on or not text or text.startswith("("):
                 continue
             _, sep, names = text.partition(" \u2013 ")
             if not sep:
                 _, sep, names = text.partition(" - ")
-            for name in re.split(r",\s*", names if sep else text):
-                name = re.sub(r"\s*\([^)]*\)", "", name).replace("\u00ae", "").replace("\u2122", "").strip()
+            for name in re.findall(r"(?:[^,(]|\([^)]*\)?)+", names if sep else text):
+                name = re.sub(r"\s*\([^)]*\)?", "", name).replace("\u00ae", "").replace("\u2122", "").strip()
                 name = name.rstrip(".;")
                 if name and name.lower() not in NOT_BRANDS:
                     plain.trade_names.append(name)

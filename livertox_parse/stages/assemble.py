@@ -280,7 +280,7 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
     warn = Warnings(doc)
     title_f = ch.find_title(doc, spans)
     chemicals = _chemicals(doc, spans, warn)
-    trade = ch.find_trade_names(doc, spans)
+    trade = ch.find_trade_names(doc, spans, title_f)
     scores = _scores(doc, spans, warn)
     title = title_f.value if title_f else _title_from_body(doc, spans, chemicals)
     title_parts = [p.strip() for p in re.split(r",\s*", title or "") if p.strip()]

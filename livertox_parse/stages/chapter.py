@@ -48,8 +48,13 @@ _SUBCLASS = re.compile(
     r"^(?:Other\s+)?Drugs\s+in\s+the\s+(?:Sub-?)?class(?:,\s*(?P<name>[^:\n]+?))?\s*:\s*",
     re.MULTILINE | re.IGNORECASE
 )
-_TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—-]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
+_TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
+# a name, up to a comma outside parentheses; notes in parentheses (maker, form, 'currently discontinued')
+# are not part of the name
+_TRADE_ITEM = re.compile(r"(?:[^,(]|\([^)]*\)?)+")
+_TRADE_MARKED = re.compile(r"[®™]")
 _TRADE_MARKS = re.compile(r"[®™©]")
+_NOT_TRADE_NAMES = {"generic", "various", "various generic", "generics", "none", "not available"}
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
                     "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
 _CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
@@ -239,10 +244,14 @@ def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     return name, drugs
 
 
-def find_trade_names(doc: Document, sections: list[SectionSpan]) -> list[tuple[Found, list[Found]]]:
-    """(agent, [trade names]) per line of REPRESENTATIVE TRADE NAMES; 'Generic' is not a trade name.
+def find_trade_names(doc: Document, sections: list[SectionSpan],
+                     product: Found | None = None) -> list[tuple[Found, list[Found]]]:
+    """(agent, [trade names]) per line of REPRESENTATIVE TRADE NAMES.
 
-    A line that ends with a comma continues on the next (long lists wrap in text copied from a PDF).
+    'Generic' and 'Various' are not trade names, nor are notes in parentheses (the maker, 'currently
+    discontinued'). A line that ends with a comma continues on the next (long lists wrap in text copied from
+    a PDF), unless the next names an agent of its own. A line that names a marked product alone
+    ('Herbalife®') gives the trade names of ``product`` (the chapter's title).
     """
     out: list[tuple[Found, list[Found]]] = []
     for sec in sections:
@@ -253,21 +262,23 @@ def find_trade_names(doc: Document, sections: list[SectionSpan]) -> list[tuple[F
             stripped = line.strip()
             lead = pos + (line.index(stripped) if stripped else 0)
             m = _TRADE_LINE.match(stripped)
-            if continues and out and stripped:
-                out[-1][1].extend(_trade_names_in(stripped, lead))
-            elif m:
+            if m:
                 agent = Found(m.group("agent").strip(), lead, lead + len(m.group("agent").strip()))
                 out.append((agent, _trade_names_in(m.group("names"), lead + m.start("names"))))
+            elif continues and out and stripped:
+                out[-1][1].extend(_trade_names_in(stripped, lead))
+            elif product is not None and _TRADE_MARKED.search(stripped) and not stripped.startswith("("):
+                out.append((product, _trade_names_in(stripped, lead)))
             continues = stripped.endswith(",")
     return out
 
 
 def _trade_names_in(names: str, base: int) -> list[Found]:
     found = []
-    for nm in re.finditer(r"[^,]+", names):
-        raw = nm.group(0).strip()
+    for nm in _TRADE_ITEM.finditer(names):
+        raw = nm.group(0).split("(")[0].strip()
         clean = _TRADE_MARKS.sub("", raw).strip()
-        if clean and clean.lower() != "generic":
+        if clean and clean.lower() not in _NOT_TRADE_NAMES:
             s = base + nm.start() + nm.group(0).index(raw)
             found.append(Found(clean, s, s + len(clean)))
     return found

@@ -84,12 +84,12 @@ def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
         return None
     bare = _QUALIFIER.sub("", key)
     for rule in _rules():
+        if key in rule.aliases or bare in rule.aliases:
+            return rule, None
         if rule.pattern is not None:
             m = rule.pattern.match(line.strip())
             if m:
                 return rule, m
-        elif key in rule.aliases or bare in rule.aliases:
-            return rule, None
     return None
 
 
@@ -116,8 +116,10 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             while stack and stack[-1][1] >= rule.level:
                 stack.pop()
             parent = stack[-1][0] if stack and rule.parent is not None else None
-            number = to_count(m.group("number")) if m is not None else None  # too large: None, text kept
-            case_title = m.group("title").strip() if m is not None else None
+            groups = m.groupdict() if m is not None else {}
+            # too large a number: None, the text kept
+            number = to_count(groups["number"]) if groups.get("number") else None
+            case_title = groups["title"].strip() if groups.get("title") is not None else None
             if case_title is not None and (wrapped := _title_continuation(text, lines, index, case_title)):
                 line, e, skip_to = f"{line} {wrapped[0]}", wrapped[1], index + 1
                 case_title = f"{case_title} {wrapped[0]}"
