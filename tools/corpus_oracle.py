@@ -118,7 +118,7 @@ def _chemicals(body: etree._Element, plain: Plain) -> None:
             continue
         col = next(i for i, h in enumerate(head) if "CAS" in h)
         for row in rows[1:]:
-            cells = [_text(c) for c in row if c.tag in ("th", "td")]
+            cells = [" ".join(c.itertext()) for c in row if c.tag in ("th", "td")]
             if col < len(cells):
                 plain.cas.extend(CAS.findall(cells[col]))
 

@@ -57,6 +57,8 @@ _TRADE_MARKS = re.compile(r"[®™©]")
 _NOT_TRADE_NAMES = {"generic", "various", "various generic", "generics", "none", "not available"}
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
                     "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
+# a CAS number in a table cell, with the form it names: '17140-81-7 (Monohydrate)', '518-28-5 ID: JW05850000'
+_CAS_IN_CELL = re.compile(r"(?<![\d-])(?P<cas>\d{2,7}-\d{2}-\d)(?![\d-])(?:\s*\((?P<form>[^)]{1,40})\))?")
 _CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
 
 
@@ -312,12 +314,23 @@ def _rows_from_table(table: Table) -> list[ChemicalRow]:
             continue
         if not cells or not texts[0] or all(c.header for c in cells[1:] if c.text) and not header:
             continue
-        cas = _column(header, texts, "CAS", 1)
+        cas_cell = _column(header, texts, "CAS", 1)
+        formula = _column(header, texts, "FORMULA", 2)
+        structure = _column(header, texts, "STRUCTURE", 3) or None
+        numbers = list(_CAS_IN_CELL.finditer(cas_cell))
+        formulas = formula.split()
+        if len(numbers) > 1 and len(formulas) == len(numbers):
+            # one row per form of the drug, CAS numbers and formulas in the same order:
+            # '67-20-9 17140-81-7 (Monohydrate) 54-87-5 (Sodium)' / 'C8-H6-N4-O5 C8-H6-N4-O5.H2-O C8-H6-N4-O5.Na'
+            for m, f in zip(numbers, formulas, strict=True):
+                drug = f"{texts[0]} ({m.group('form')})" if m.group("form") else texts[0]
+                rows.append(ChemicalRow(drug, m.group("cas"), f, structure, cells[0].start, cells[-1].end))
+            continue
         rows.append(ChemicalRow(
             drug=texts[0],
-            cas=cas if CAS_RE.fullmatch(cas) else None,
-            formula_text=_column(header, texts, "FORMULA", 2),
-            structure=_column(header, texts, "STRUCTURE", 3) or None,
+            cas=numbers[0].group("cas") if numbers else None,
+            formula_text=formula,
+            structure=structure,
             start=cells[0].start,
             end=cells[-1].end,
         ))
