@@ -13,6 +13,7 @@ ERROR_CODES: dict[str, str] = {
     "LTX003": "empty input",
     "LTX004": "unsupported input format",
     "LTX005": "not a LiverTox monograph",
+    "LTX006": "not a monograph: the book's front matter or a method chapter (skipped, not a failure)",
     "LTX010": "PDF is corrupt or not a PDF",
     "LTX011": "PDF is encrypted",
     "LTX012": "PDF has no pages",
@@ -24,6 +25,9 @@ ERROR_CODES: dict[str, str] = {
     "LTX024": "archive is corrupt",
     "LTX099": "internal error while parsing",
 }
+
+# codes that mark an input as skipped, not failed: ingest counts it as skipped, the CLI exits 0 for it
+SKIP_CODES = frozenset({"LTX006"})
 
 WARNING_CODES: dict[str, str] = {
     "LTW101": "expected section is missing",
@@ -93,6 +97,11 @@ class LiverToxError(Exception):
         self.column = column
         self.start = start
         self.end = end
+
+    @property
+    def skipped(self) -> bool:
+        """True when the input is no monograph by design (front matter), not a failure."""
+        return self.code in SKIP_CODES
 
     def with_path(self, path: str) -> LiverToxError:
         """Return this error with ``path`` filled in when it was unknown where it was raised."""

@@ -224,7 +224,10 @@ class Monograph(_Frozen):
     source: SourceInfo
     title: str | None
     last_update: str | None = Field(description="ISO date")
-    kind: Literal["drug", "class"]
+    kind: Literal["drug", "class", "overview", "topic"] = Field(
+        description="drug: one agent; class: several agents with their own product information or scores; "
+        "overview: a class overview leaving products to its agents' chapters; topic: a chapter of case reports "
+        "on one kind of injury (Phenotypes). Front matter is no monograph (LTX006)")
     agents: list[str]
     agent_links: list[DrugLink] = Field(default_factory=list, description="one per agent, in order")
     likelihood_scores: list[LikelihoodScore]

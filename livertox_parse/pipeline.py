@@ -10,11 +10,13 @@ from .errors import LiverToxError
 from .models import Monograph
 from .readers import document_from_text, read_document, sha256_hex
 from .stages.assemble import build
+from .stages.chapter import mentions_liver
 from .stages.sections import sectionize
 
 
 def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
-    """Parse a Document into a Monograph; raises LiverToxError (LTX005) when it is no monograph.
+    """Parse a Document into a Monograph; raises LiverToxError: LTX005 when it is no LiverTox text,
+    LTX006 when it is the book's front matter (``exc.skipped``: not a failure).
 
     ``with_text`` keeps the Document's text as ``Monograph.text`` (and in its JSON): what every span indexes.
     """
@@ -22,7 +24,7 @@ def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
     from .stages.entities import extract_entities
 
     spans = sectionize(doc)
-    if not spans:
+    if not spans and not mentions_liver(doc):
         raise LiverToxError(
             "LTX005",
             "no LiverTox section heading found (expected OVERVIEW, Hepatotoxicity, CASE REPORT, ...)",

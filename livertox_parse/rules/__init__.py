@@ -22,6 +22,7 @@ _TABLE_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "checks": (frozenset({"code", "level", "summary"}), frozenset()),
     "formulas": (frozenset({"text", "kind"}), frozenset()),
     "keypoint_values": (frozenset({"field", "phrase", "value"}), frozenset()),
+    "kinds": (frozenset({"signal", "values"}), frozenset()),
 }
 
 

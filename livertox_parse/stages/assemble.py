@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ..document import Document
+from ..errors import LiverToxError
 from ..models import (
     MAX_INT,
     Case,
@@ -285,10 +286,18 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
     title = title_f.value if title_f else _title_from_body(doc, spans, chemicals)
     title_parts = [p.strip() for p in re.split(r",\s*", title or "") if p.strip()]
     chem_names = [c.drug for c in chemicals]
-    is_drug = bool(title_parts) and all(
+    own_agent = bool(title_parts) and all(
         any(p.lower() == n.lower() for n in chem_names + [a.value for a, _ in trade]) for p in title_parts
     ) or (len(chem_names) <= 1 and not any(s.agent for s in scores if s.agent and len(scores) > 2))
-    kind = "drug" if is_drug else "class"
+    sections = _sections(doc, spans, warn)
+    cases = _cases(doc, spans, warn)
+    kind = ch.chapter_kind(doc, {s.id for s in spans}, title, agents_named=len(chem_names), own_agent=own_agent,
+                           scores=len(scores), own_score=any(s.agent is None for s in scores),
+                           cases=len(cases))
+    if kind == "front_matter":
+        raise LiverToxError("LTX006", f"not a monograph: {title or 'this chapter'!r} has no drug or class "
+                            "sections, likelihood score or case report (front matter or a method chapter)",
+                            path=doc.source.path)
     agents: list[str] = []
     for name in (title_parts if kind == "drug" else []) + chem_names + [a.value for a, _ in trade] + [
             s.agent for s in scores if s.agent]:
@@ -303,8 +312,6 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
         for n in names:
             if n.value not in trade_flat:
                 trade_flat.append(n.value)
-    sections = _sections(doc, spans, warn)
-    cases = _cases(doc, spans, warn)
     monograph = Monograph(
         source=SourceInfo(path=doc.source.path, format=doc.source.format, sha256=doc.source.sha256,
                           pages=doc.source.pages),

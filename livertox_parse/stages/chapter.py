@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from functools import cache
+
 from ..document import Document, Table, text_lines
 from .formulas import descriptions
+from ..rules import load_table
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sections import SectionSpan
 
@@ -402,3 +405,42 @@ def cited_pmids(doc: Document, sections: list[SectionSpan]) -> dict[int, str]:
 def cas_valid(cas: str | None) -> bool | None:
     """Check digit verdict, None when there is no number."""
     return None if cas is None else cas_check_digit_ok(cas)
+
+
+@cache
+def _kind_signals() -> dict[str, frozenset[str]]:
+    return {str(r["signal"]): frozenset(str(v) for v in r["values"]) for r in load_table("kinds").rules}
+
+
+def chapter_kind(doc: Document, section_ids: set[str], title: str | None, *, agents_named: int,
+                 own_agent: bool, scores: int, own_score: bool, cases: int) -> str:
+    """What kind of chapter this is, from the signals in ``rules/kinds.json``.
+
+    ``drug``: one agent with its own product information; ``class``: several agents with product information
+    and likelihood scores (Barbiturates); ``overview``: a class overview without a score of its own, leaving
+    it (and often the product information) to its agents' chapters (ARBs, Statins, Anticonvulsants);
+    ``topic``: no monograph sections
+    but case reports (the Phenotypes chapters); ``front_matter``: none of these (Glossary, Causality).
+    """
+    signals = _kind_signals()
+    words = (title or "").lower().replace(",", " ").split()
+    class_title = bool(words) and words[-1] in signals["class_title_words"]
+    # one monograph heading alone is no proof: the Glossary defines 'Hepatotoxicity' on a line of its own
+    found = section_ids & signals["monograph_sections"]
+    monograph = "overview" in found or len(found) >= 2 or scores > 0 \
+        or _DRUG_CLASS_LINE.search(doc.text) is not None
+    if not monograph and not class_title:
+        return "topic" if cases else "front_matter"
+    if not section_ids & signals["agent_sections"]:
+        # a score of the chapter's own (not per agent) makes it a drug chapter whose product information
+        # was lost (text flattened by a copy)
+        return "drug" if own_score else "overview"
+    if own_agent or agents_named <= 1:
+        return "drug"
+    return "class" if scores else "overview"
+
+
+def mentions_liver(doc: Document) -> bool:
+    """Whether the text is about the liver at all (LiverTox front matter is; an unrelated text is not)."""
+    head = doc.text[:20000].lower()
+    return any(word in head for word in _kind_signals()["liver_words"])

@@ -172,16 +172,22 @@ def _doses_near(text: str, drug: str) -> list[Dose]:
 
 
 def check_missing_score(kind: str, scores: list[LikelihoodScore], warn: Warnings) -> None:
-    """Drug chapters state a likelihood score; class overviews (ARBs) may leave it to agent chapters."""
-    if kind == "drug" and not scores:
+    """Drug and class chapters state likelihood scores; overviews leave them to agent chapters, topics have
+    none."""
+    if kind in ("drug", "class") and not scores:
         warn.add("LTW110", "no likelihood score statement ('Likelihood score: X (...)') found")
+
+
+# the sections every chapter of a kind has (topic chapters, such as the Phenotypes, have no fixed layout)
+REQUIRED_SECTIONS = {
+    "drug": ("overview", "hepatotoxicity", "product_information"),
+    "class": ("overview", "product_information"),
+    "overview": ("overview",),
+}
 
 
 def check_required_sections(kind: str, spans: list[SectionSpan], warn: Warnings) -> None:
     ids = {s.id for s in spans}
-    required = ["overview", "product_information"] if kind == "drug" else ["overview"]
-    if kind == "drug":
-        required += ["hepatotoxicity"]
-    for sid in required:
+    for sid in REQUIRED_SECTIONS.get(kind, ()):
         if sid not in ids:
             warn.add("LTW101", f"expected section {sid!r} is missing")

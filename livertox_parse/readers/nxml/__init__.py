@@ -66,7 +66,12 @@ def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
     part = root if etree.QName(root).localname == "book-part" else root.find("book-part")
     body = part.find("body") if part is not None else None
     if part is None or body is None:
-        raise LiverToxError("LTX005", "no chapter body (front matter?)", path=name)
+        if root.get("from-where") in ("front", "back") or root.find("book-app") is not None:
+            title = " ".join("".join(root.find(".//title-group/title").itertext()).split()) \
+                if root.find(".//title-group/title") is not None else "untitled"
+            raise LiverToxError("LTX006", f"not a monograph: the book's front or back matter ({title[:80]!r})",
+                                path=name)
+        raise LiverToxError("LTX005", "no chapter body (expected a book-part with a body)", path=name)
     source = Source(path=name, format="nxml", sha256=hashlib.sha256(data).hexdigest(), pages=None)
     return ChapterRenderer(text, root).render(part, source)
 
