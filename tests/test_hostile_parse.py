@@ -40,7 +40,11 @@ def round_trip(m: Monograph) -> Monograph:
 
 def test_dotted_capital_i_lowers_to_two_characters() -> None:
     """`"İ".lower()` is two characters: entity offsets went past the end (IndexError in entities)."""
-    m = round_trip(livertox_parse.parse_text("Introduction\n" + "\u0130" * 8 + "oprolol"))
+    # the issue's reproduction is no monograph (one heading, no score): refused with a code, no IndexError
+    with pytest.raises(livertox_parse.LiverToxError) as refused:
+        livertox_parse.parse_text("Introduction\n" + "\u0130" * 8 + "oprolol")
+    assert refused.value.code == "LTX006"
+    m = round_trip(livertox_parse.parse_text("OVERVIEW\nIntroduction\n" + "\u0130" * 8 + "oprolol"))
     text = edited("Anakinra (an", "\u0130\u0130 Anakinra (an")
     m = round_trip(livertox_parse.parse_text(text))
     doc = read_document("x.txt", text.encode())

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from functools import cache
-
 from ..document import Document, Table, text_lines
-from .formulas import descriptions
 from ..rules import load_table
+from .formulas import descriptions
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sections import SectionSpan
 
