@@ -257,6 +257,8 @@ def test_check_html_lists_each_files_findings(check_page: tuple[Path, int, str])
     metoprolol = page.split("metoprolol.pdf</h2>")[1].split('<section class="file"')[0]
     assert re.search(r'<a href="#f1-s5120-5145">[^<]*metoprolol.pdf:page 2</a>.*LTW132.*lvl-error', metoprolol)
     assert "LTX002" in page.split("bad.txt</h2>")[1]
+    # the list of files leaves out the folder they all share (here none but the root: paths stay whole)
+    assert f'title="{FIXTURES / "text" / "anakinra.txt"}">{FIXTURES / "text" / "anakinra.txt"}</a>' in page
 
 
 def test_check_html_in_the_browser(browser: Any, check_page: tuple[Path, int, str]) -> None:
@@ -297,3 +299,12 @@ def test_cli_start_up_does_not_load_the_view_libraries() -> None:
             "print(sorted(m for m in ('matplotlib', 'spacy', 'duckdb') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_check_html_file_list_drops_the_shared_folder() -> None:
+    from livertox_parse.view.findings import FileFindings, render_check
+
+    page = render_check([FileFindings("chapters/a/x.txt", [("chapters/a/x.txt", "LTX001", "error", "no such file")],
+                                      None), FileFindings("chapters/b/y.txt", [], None)], {})
+    assert 'title="chapters/a/x.txt">a/x.txt</a>' in page and 'title="chapters/b/y.txt">b/y.txt</a>' in page
+    assert "checked 2 file(s): 1 error(s), 0 warning(s), 2 unreadable" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -53,6 +54,21 @@ def _file(n: int, item: FileFindings, levels: Mapping[str, str]) -> str:
     return (f'<section class="file" id="f{n}"><h2>{escape(item.path)}</h2>{table}{view}</section>')
 
 
+def _common_folder(files: Sequence[FileFindings]) -> str:
+    """The folder every file of the batch is in ('' when none is shared)."""
+    folders = [os.path.dirname(f.path.split("!")[0]) for f in files]
+    try:
+        common = os.path.commonpath(folders) if folders else ""
+    except ValueError:  # absolute and relative paths mixed
+        return ""
+    return "" if os.path.dirname(common) == common else common  # the root: keep paths absolute
+
+
+def _short(path: str, common: str) -> str:
+    """``path`` without the folder all files share (the list of files is narrow)."""
+    return path[len(common):].lstrip("/\\") if common and path.startswith(common) else path
+
+
 def render_check(files: Sequence[FileFindings], levels: Mapping[str, str]) -> str:
     """The page: a list of the files with their counts, then each file's findings and chapter view.
 
@@ -63,8 +79,9 @@ def render_check(files: Sequence[FileFindings], levels: Mapping[str, str]) -> st
     unreadable = sum(item.view is None for item in files)
     summary = (f"checked {len(files)} file(s): {errors} error(s), {total - errors} warning(s)"
                + (f", {unreadable} unreadable" if unreadable else ""))
+    common = _common_folder(files)
     nav = "".join(
-        f'<li><a href="#f{n}">{escape(item.path)}</a> <span class="pgno">'
+        f'<li><a href="#f{n}" title="{escape(item.path)}">{escape(_short(item.path, common))}</a> <span class="pgno">'
         f'{sum(f[2] == "error" for f in item.findings)}E {sum(f[2] != "error" for f in item.findings)}W'
         f"{'' if item.view else ' unreadable'}</span></li>" for n, item in enumerate(files))
     body = (f'<div class="layout"><nav class="outline"><h2>Files</h2><ul>{nav}</ul></nav>'
