@@ -11,6 +11,9 @@ from typing import TextIO
 
 from . import __version__
 from .errors import LiverToxError, one_line
+from .limits import DEFAULT_LIMITS, Limits
+from .limits import add_arguments as add_limit_arguments
+from .limits import from_args as limits_from_args
 from .readers.sources import iter_inputs
 
 # Further subcommands live in their own modules. Each exposes ``add_subcommand(subparsers)``, which adds its
@@ -28,6 +31,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     p.add_argument("--with-text", action="store_true",
                    help="add the extracted text as \"text\": every start/end in the JSON indexes it")
+    add_limit_arguments(p)
     p.set_defaults(func=cmd_parse)
     for module_name in SUBCOMMAND_MODULES:
         if importlib.util.find_spec(module_name) is not None:
@@ -35,13 +39,12 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_one(name: str, data: bytes | None, pretty: bool, with_text: bool = False) -> bytes:
+def _parse_one(name: str, data: bytes | None, pretty: bool, with_text: bool = False,
+               limits: Limits = DEFAULT_LIMITS) -> bytes:
     from .emit import to_bytes  # imported lazily to keep --version fast
-    from .pipeline import parse_document
-    from .readers import read_document
+    from .pipeline import parse_input
 
-    doc = read_document(name, data) if data is not None else read_document(name)
-    return to_bytes(parse_document(doc, with_text=with_text), pretty=pretty)
+    return to_bytes(parse_input(name, data, limits=limits, with_text=with_text), pretty=pretty)
 
 
 def _report(exc: LiverToxError, stderr: TextIO) -> None:
@@ -52,8 +55,9 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .emit import write_atomic
 
     failed = 0
+    limits = limits_from_args(args)
     for path in args.paths:
-        for item in iter_inputs(path):
+        for item in iter_inputs(path, limits):
             name, data = item.name, item.data
             if item.skipped:
                 print(f"{one_line(name)}: skipped: {one_line(item.skipped)}", file=stderr)
@@ -61,7 +65,7 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             try:
                 if item.error is not None:
                     raise item.error
-                out = _parse_one(name, data, args.pretty, args.with_text)
+                out = _parse_one(name, data, args.pretty, args.with_text, limits)
             except LiverToxError as exc:
                 failed += 1
                 _report(exc.with_path(name), stderr)

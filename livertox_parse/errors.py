@@ -23,6 +23,13 @@ ERROR_CODES: dict[str, str] = {
     "LTX022": "archive member is unsafe (absolute path, '..', link or device)",
     "LTX023": "archive member is larger than the limit",
     "LTX024": "archive is corrupt",
+    "LTX025": "archive is not a gzip-compressed tar",
+    "LTX026": "archive holds no chapter",
+    "LTX030": "input is larger than the limit (max_input_bytes)",
+    "LTX031": "PDF page has more characters or shapes than the limit (max_page_chars)",
+    "LTX032": "PDF text string is longer than the limit (max_string_chars)",
+    "LTX033": "PDF streams inflate beyond the limit (max_stream_bytes)",
+    "LTX034": "parsing took longer than the time limit (max_seconds)",
     "LTX099": "internal error while parsing",
 }
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from .document import Document, Source
 from .errors import LiverToxError
+from .limits import DEFAULT_LIMITS, Limits, enforced
 from .models import Monograph
 from .readers import document_from_text, read_document, sha256_hex
+from .readers.text import check_size
 from .stages.assemble import build
 from .stages.chapter import mentions_liver
 from .stages.sections import sectionize
@@ -38,42 +40,58 @@ def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
     return monograph.model_copy(update=update)
 
 
-def parse(path: str | Path, *, with_text: bool = False) -> Monograph:
-    """Parse one monograph file (text, PDF or NXML); ``with_text`` keeps the extracted text in ``.text``."""
+def parse_input(name: str | Path, data: bytes | None = None, *, limits: Limits = DEFAULT_LIMITS,
+                with_text: bool = False) -> Monograph:
+    """Parse one input: the file ``name``, or ``data`` read elsewhere (an archive member) under that name.
+
+    ``limits`` bound what it may cost (:mod:`livertox_parse.limits`): the time limit covers reading and
+    every stage. Raises LiverToxError, with ``path`` filled in.
+    """
     try:
-        return parse_document(read_document(path), with_text=with_text)
+        with enforced(limits, str(name)):
+            return parse_document(read_document(name, data, limits=limits), with_text=with_text)
     except LiverToxError as exc:
-        raise exc.with_path(str(path)) from None
+        raise exc.with_path(str(name)) from None
 
 
-def parse_text(text: str, *, source: str | None = None, with_text: bool = False) -> Monograph:
-    """Parse a monograph given as text (as copied out of a LiverTox PDF); ``with_text`` keeps the extracted
+def parse(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, with_text: bool = False) -> Monograph:
+    """Parse one monograph file (text, PDF or NXML) within ``limits``; ``with_text`` keeps the extracted
     text in ``.text``."""
+    return parse_input(path, limits=limits, with_text=with_text)
+
+
+def parse_text(text: str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS,
+               with_text: bool = False) -> Monograph:
+    """Parse a monograph given as text (as copied out of a LiverTox PDF) within ``limits`` (its length in
+    characters counts against ``max_input_bytes``); ``with_text`` keeps the extracted text in ``.text``."""
     if not isinstance(text, str):
         raise TypeError("parse_text expects str; use parse() for files and bytes")
+    check_size(len(text), limits.max_input_bytes, source)
     if not text.strip():
         raise LiverToxError("LTX003", "text is empty (expected a LiverTox monograph)", path=source)
-    data = text.encode("utf-8", "surrogatepass")
-    doc = document_from_text(text, Source(source, "text", sha256_hex(data), None))
-    return parse_document(doc, with_text=with_text)
+    with enforced(limits, source):
+        data = text.encode("utf-8", "surrogatepass")
+        doc = document_from_text(text, Source(source, "text", sha256_hex(data), None))
+        return parse_document(doc, with_text=with_text)
 
 
-def parse_many(paths: Iterable[str | Path], *, with_text: bool = False
+def parse_many(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS, with_text: bool = False
                ) -> Iterator[tuple[str, Monograph | LiverToxError]]:
-    """(name, Monograph or the error that stopped it) for every file and every chapter of every archive.
+    """(name, Monograph or the error that stopped it) for every file and every chapter of every archive,
+    each within ``limits``.
 
     Errors are yielded, not raised, so a notebook loop over a folder keeps going past a bad file.
     """
     from .readers.sources import iter_inputs
 
     for path in paths:
-        for item in iter_inputs(str(path)):
+        for item in iter_inputs(str(path), limits):
             if item.skipped:
                 continue
             if item.error is not None:
                 yield item.name, item.error
                 continue
             try:
-                yield item.name, parse_document(read_document(item.name, item.data), with_text=with_text)
+                yield item.name, parse_input(item.name, item.data, limits=limits, with_text=with_text)
             except LiverToxError as exc:
-                yield item.name, exc.with_path(item.name)
+                yield item.name, exc

@@ -45,3 +45,8 @@ def test_every_warning_code_is_a_documented_check_rule() -> None:
 def test_error_codes_are_stable_and_listed() -> None:
     assert all(code.startswith("LTX") and len(code) == 6 for code in ERROR_CODES)
     assert all(code.startswith("LTW") and len(code) == 6 for code in WARNING_CODES)
+
+
+def test_every_error_code_is_in_the_readme() -> None:
+    assert [code for code in ERROR_CODES if code not in README and code not in ("LTX031", "LTX032", "LTX033")] == []
+    assert "LTX030 to LTX034" in README

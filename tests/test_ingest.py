@@ -192,12 +192,12 @@ def test_worker_raising_or_dying_loses_only_that_file(corpus: Path, tmp_path: Pa
     real = livertox_parse.pipeline.parse_document
     main_pid = os.getpid()
 
-    def flaky(doc: Any) -> Any:
+    def flaky(doc: Any, **options: Any) -> Any:
         if doc.source.path.endswith("metoprolol.txt"):
             raise RuntimeError("boom")
         if doc.source.path.endswith("Barbiturates.nxml") and os.getpid() != main_pid:
             os._exit(3)  # the worker process dies
-        return real(doc)
+        return real(doc, **options)
 
     monkeypatch.setattr(livertox_parse.pipeline, "parse_document", flaky)  # workers are forked: they see it
     code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "2")

@@ -22,6 +22,9 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..errors import ERROR_CODES, LiverToxError, one_line
+from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import add_arguments as add_limit_arguments
+from ..limits import from_args as limits_from_args
 from ..readers.sources import iter_inputs
 from ..rules import RuleError, load_table
 
@@ -190,20 +193,21 @@ def error_finding(exc: LiverToxError, path: str) -> Finding:
     return Finding(exc.path or path, exc.code, "error", exc.message, exc.line, exc.column, exc.page)
 
 
-def check_path(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool]:
+def check_path(path: str, config: Config, data: bytes | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> tuple[list[Finding], bool]:
     """Findings for one file (or archive member given as ``data``) and whether it was read; an unreadable
-    input gives one LTX finding and False."""
-    findings, read, _ = check_view(path, config, data)
+    input (or one past the ``limits``) gives one LTX finding and False."""
+    findings, read, _ = check_view(path, config, data, limits)
     return findings, read
 
 
-def check_view(path: str, config: Config, data: bytes | None = None) -> tuple[list[Finding], bool,
-                                                                             ChapterView | None]:
+def check_view(path: str, config: Config, data: bytes | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> tuple[list[Finding], bool, ChapterView | None]:
     """As :func:`check_path`, with the parsed chapter and its text (for ``--format html``) when it was read."""
     from ..view import view_file  # the parser (spaCy, pdfplumber) loads only when a file is checked
 
     try:
-        view = view_file(path, data)
+        view = view_file(path, data, limits)
     except LiverToxError as exc:
         return [error_finding(exc.with_path(path), path)], False, None
     except Exception as exc:  # noqa: BLE001  # a parser bug is reported for this file; the batch goes on
@@ -327,6 +331,7 @@ def add_subcommand(subparsers: Any) -> None:
                    "configured select), e.g. LTW1,LTW140")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated code prefixes not to run (replaces the "
                    "configured ignore), e.g. LTW13")
+    add_limit_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -342,17 +347,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"livertox-parse check: error: {exc}", file=stderr)
         return 2
     findings: list[Finding] = []
+    limits = limits_from_args(args)
     files: list[tuple[str, list[Finding], ChapterView | None]] = []  # for --format html
     paths = expand_paths(args.paths)
     unreadable = 0
     checked = 0
     for path in paths:
-        for item in iter_inputs(path):  # an archive stands for its chapters
+        for item in iter_inputs(path, limits):  # an archive stands for its chapters
             if item.skipped:
                 continue
             checked += 1
             found, read, view = ([error_finding(item.error, item.name)], False, None) if item.error else \
-                check_view(item.name, config, item.data)
+                check_view(item.name, config, item.data, limits)
             findings.extend(found)
             if args.format == "html":
                 files.append((item.name, found, view))

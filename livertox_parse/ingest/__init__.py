@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TextIO
 
 from ..errors import LiverToxError, one_line
+from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import add_arguments as add_limit_arguments
+from ..limits import from_args as limits_from_args
 from ..rows import Rows, error_row, source_id, source_row
 
 if TYPE_CHECKING:
@@ -55,6 +58,7 @@ def add_subcommand(subparsers: Any) -> None:
                    help="worker processes (default: the CPU count; 1 parses in this process)")
     p.add_argument("--force", action="store_true", help="parse every source again, changed or not")
     p.add_argument("--parquet", action="store_true", help="also write DIR/parquet/<table>.parquet")
+    add_limit_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -84,6 +88,7 @@ class Discovery:
     paths: list[str]
     partial: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    limits: Limits = DEFAULT_LIMITS
 
     def __iter__(self) -> Iterator[SourceItem]:
         for raw in self.paths:
@@ -100,17 +105,18 @@ class Discovery:
         if name.lower().endswith(ARCHIVE_SUFFIXES):
             yield from self._archive(path, re.sub(r"\.(tar\.gz|tgz)$", "", key, flags=re.IGNORECASE))
             return
-        try:
-            yield SourceItem(source_id(key), name, data=path.read_bytes())
-        except OSError as exc:
-            reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
-            yield SourceItem(source_id(key), name, error=LiverToxError("LTX001", reason, path=name))
+        from ..readers import read_bytes
+
+        try:  # a file over the input limit is refused without reading it all (LTX030)
+            yield SourceItem(source_id(key), name, data=read_bytes(path, self.limits.max_input_bytes))
+        except LiverToxError as exc:
+            yield SourceItem(source_id(key), name, error=exc)
 
     def _archive(self, path: Path, key: str) -> Iterator[SourceItem]:
         from ..readers.archive import iter_archive
 
         try:
-            for member in iter_archive(path):
+            for member in iter_archive(path, max_member_bytes=self.limits.max_input_bytes):
                 name = f"{path}!{member.name}"
                 if member.skipped_reason:
                     self.notes.append(f"{one_line(name)}: skipped: {one_line(member.skipped_reason)}")
@@ -147,8 +153,8 @@ class Parsed:
     warnings: int = 0
 
 
-def parse_source(source_id: str, name: str, data: bytes) -> Parsed:
-    """Parse one source into its table rows and JSON; never raises for a bad input.
+def parse_source(source_id: str, name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Parse one source, within ``limits``, into its table rows and JSON; never raises for a bad input.
 
     Pure: no file, database or global state is touched (the spaCy pipeline is cached per process). An
     input that fails yields a ``sources`` row with status ``failed`` and one ``errors`` row; an unexpected
@@ -157,14 +163,14 @@ def parse_source(source_id: str, name: str, data: bytes) -> Parsed:
     import orjson
 
     from ..emit import to_bytes
-    from ..pipeline import parse_document
-    from ..readers import read_document, sniff_format
+    from ..pipeline import parse_input
+    from ..readers import sniff_format
     from .store import monograph_rows
 
     sha = hashlib.sha256(data).hexdigest()
     fmt = sniff_format(name.rsplit("!", 1)[-1], data[:64])
     try:
-        json = to_bytes(parse_document(read_document(name, data)))
+        json = to_bytes(parse_input(name, data, limits=limits))
     except LiverToxError as exc:
         return failed_source(source_id, name, exc.with_path(name), sha256=sha, fmt=fmt)
     except Exception as exc:  # noqa: BLE001  # a bug must not cost the rest of the batch
@@ -218,7 +224,8 @@ def start_pool(workers: int) -> Executor | None:
     return pool
 
 
-def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int) -> Iterator[Parsed]:
+def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int,
+                limits: Limits = DEFAULT_LIMITS) -> Iterator[Parsed]:
     """:func:`parse_source` over ``items`` (whose ``data`` is set), results in completion order.
 
     At most ``8 * workers`` sources are in flight (enough to keep the workers busy while a batch commits),
@@ -228,7 +235,7 @@ def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int
     """
     if pool is None:
         for item in items:
-            yield parse_source(item.source_id, item.name, item.data or b"")
+            yield parse_source(item.source_id, item.name, item.data or b"", limits)
         return
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -241,7 +248,8 @@ def map_sources(items: Iterable[SourceItem], pool: Executor | None, workers: int
 
     def submit(item: SourceItem, solo: bool) -> None:
         try:
-            pending[executor.submit(parse_source, item.source_id, item.name, item.data or b"")] = (item, solo)
+            future = executor.submit(parse_source, item.source_id, item.name, item.data or b"", limits)
+            pending[future] = (item, solo)
         except BrokenProcessPool:
             (alone if solo else unsent).appendleft(item)
             raise
@@ -290,7 +298,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Ingest ``args.sources`` into ``args.out``; 0 when every input parsed, 1 when any failed."""
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     ingest = Ingest(args.sources, args.out, workers=max(1, workers), force=args.force, parquet=args.parquet,
-                    stderr=stderr)
+                    stderr=stderr, limits=limits_from_args(args))
     import duckdb
 
     try:
@@ -306,8 +314,8 @@ class Ingest:
     """One ingest run over ``sources`` into the folder ``out`` (see the module docstring)."""
 
     def __init__(self, sources: list[str], out: Path, *, workers: int = 1, force: bool = False,
-                 parquet: bool = False, stderr: TextIO = sys.stderr) -> None:
-        self.sources, self.out, self.workers = sources, out, workers
+                 parquet: bool = False, stderr: TextIO = sys.stderr, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.sources, self.out, self.workers, self.limits = sources, out, workers, limits
         self.force, self.parquet, self.stderr = force, parquet, stderr
         self.counts = dict.fromkeys(("parsed", "unchanged", "failed", "removed", "warnings", "not_chapters"), 0)
         self.seconds = 0.0
@@ -318,7 +326,7 @@ class Ingest:
 
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
-        discovery = Discovery(list(self.sources))
+        discovery = Discovery(list(self.sources), limits=self.limits)
         pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
         try:
             store = Store(self.out / "livertox.duckdb")
@@ -334,7 +342,7 @@ class Ingest:
             with _Progress(self.stderr, self.counts) as progress:
                 self.progress = progress
                 try:
-                    for parsed in map_sources(self._todo(discovery, seen), pool, self.workers):
+                    for parsed in map_sources(self._todo(discovery, seen), pool, self.workers, self.limits):
                         self._write(parsed)
                 finally:
                     self.writer.close()

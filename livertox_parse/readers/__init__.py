@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import LiverToxError
-from .text import document_from_text, read_bytes, read_text, sha256_hex
+from ..limits import DEFAULT_LIMITS, Limits, enforced
+from .text import check_size, document_from_text, read_bytes, read_text, sha256_hex
 
 __all__ = ["document_from_text", "read_bytes", "read_document", "read_text", "sha256_hex", "sniff_format"]
 
@@ -28,20 +29,22 @@ def sniff_format(path: str | Path, head: bytes) -> str:
     return "text"
 
 
-def read_document(path: str | Path, data: bytes | None = None) -> Document:
-    """Read one monograph in any supported format into a Document."""
-    raw = read_bytes(path) if data is None else data
-    kind = sniff_format(path, raw[:64])
-    if kind == "pdf":
-        from .pdf import read_pdf
+def read_document(path: str | Path, data: bytes | None = None, *, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read one monograph in any supported format into a Document, within ``limits`` (LTX030 to LTX034)."""
+    with enforced(limits, str(path)):
+        raw = read_bytes(path, limits.max_input_bytes) if data is None else data
+        check_size(len(raw), limits.max_input_bytes, str(path))
+        kind = sniff_format(path, raw[:64])
+        if kind == "pdf":
+            from .pdf import read_pdf
 
-        return read_pdf(path, raw)
-    if kind == "nxml":
-        from .nxml import read_nxml
+            return read_pdf(path, raw, limits)
+        if kind == "nxml":
+            from .nxml import read_nxml
 
-        return read_nxml(path, raw)
-    if kind == "archive":
-        raise LiverToxError(
-            "LTX004", "is an archive: parse its members with iter_archive() or the CLI", path=str(path)
-        )
-    return read_text(path, raw)
+            return read_nxml(path, raw)
+        if kind == "archive":
+            raise LiverToxError(
+                "LTX004", "is an archive: parse its members with iter_archive() or the CLI", path=str(path)
+            )
+        return read_text(path, raw)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import LiverToxError
+from ..limits import DEFAULT_LIMITS, Limits
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 
@@ -22,15 +23,16 @@ class Input:
     skipped: str | None = None
 
 
-def iter_inputs(path: str) -> Iterator[Input]:
-    """The inputs a path stands for, in order; a corrupt archive ends with one error input."""
+def iter_inputs(path: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Input]:
+    """The inputs a path stands for, in order; a corrupt archive ends with one error input. An archive
+    member larger than ``limits.max_input_bytes`` is an error input (LTX023), read no further."""
     if not path.lower().endswith(ARCHIVE_SUFFIXES):
         yield Input(path)
         return
     from .archive import iter_archive
 
     try:
-        for member in iter_archive(path):
+        for member in iter_archive(path, max_member_bytes=limits.max_input_bytes):
             name = f"{path}!{member.name}"
             if member.error is not None:
                 yield Input(name, error=member.error.with_path(name))

@@ -312,13 +312,27 @@ def read_text(path: str | Path, data: bytes | None = None) -> Document:
     return document_from_text(text, Source(name, "text", sha256_hex(raw), None))
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The bytes of the file ``path``; LTX001 when it cannot be read."""
+def read_bytes(path: str | Path, max_bytes: int = 0) -> bytes:
+    """The bytes of the file ``path``; LTX001 when it cannot be read, LTX030 (without reading it all) when
+    it is larger than ``max_bytes`` (0: no limit)."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            if not max_bytes:
+                return fh.read()
+            data = fh.read(max_bytes + 1)  # not the size stat() claims: a device or FIFO has none
     except FileNotFoundError:
         raise LiverToxError("LTX001", "no such file", path=str(path)) from None
     except IsADirectoryError:
         raise LiverToxError("LTX001", "is a directory, expected a file", path=str(path)) from None
     except OSError as exc:
         raise LiverToxError("LTX001", f"cannot read: {exc.strerror}", path=str(path)) from None
+    check_size(len(data), max_bytes, str(path))
+    return data
+
+
+def check_size(size: int, max_bytes: int, path: str | None) -> None:
+    """LTX030 when an input of ``size`` bytes (or characters) is over ``max_bytes`` (0: no limit)."""
+    if max_bytes and size > max_bytes:
+        shown = f"more than {max_bytes}" if size == max_bytes + 1 else str(size)
+        raise LiverToxError("LTX030", f"input is {shown} bytes, over the limit of {max_bytes} "
+                            "(max_input_bytes)", path=path)

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..limits import DEFAULT_LIMITS, Limits, enforced
 from .assets import CSS, ENTITY_COLORS, SCRIPT
 
 if TYPE_CHECKING:
@@ -41,13 +42,15 @@ class ChapterView:
     page_starts: tuple[int, ...] = ()
 
 
-def view_file(path: str | Path, data: bytes | None = None) -> ChapterView:
-    """Read and parse one chapter (text, PDF or NXML); raises LiverToxError as ``parse`` does."""
+def view_file(path: str | Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> ChapterView:
+    """Read and parse one chapter (text, PDF or NXML) within ``limits``; raises LiverToxError as ``parse``
+    does."""
     from ..pipeline import parse_document
     from ..readers import read_document
 
-    doc = read_document(str(path), data) if data is not None else read_document(path)
-    return ChapterView(parse_document(doc), doc.text, tuple(doc.page_starts))
+    with enforced(limits, str(path)):
+        doc = read_document(str(path), data, limits=limits)
+        return ChapterView(parse_document(doc), doc.text, tuple(doc.page_starts))
 
 
 def span_anchor(prefix: str, start: int, end: int) -> str:

@@ -38,7 +38,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ...document import Document, Source, Table, TextBuilder
 from ...errors import LiverToxError
+from ...limits import DEFAULT_LIMITS, Limits, check_time, enforced
 from ..hyphenation import join_hyphen, vocabulary
+from ..text import read_bytes
+from .guard import LimitedPage, check_streams
 from .layout import (
     body_text_size,
     column_edges,
@@ -57,25 +60,26 @@ def _fail(code: str, message: str, path: str | None, page: int | None = None) ->
     return LiverToxError(code, message, path=path, page=page)
 
 
-def read_pdf(path: str | Path, data: bytes | None = None) -> Document:
+def read_pdf(path: str | Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a chapter PDF (from ``data`` when given, else from ``path``) into a Document.
 
     Raises LiverToxError: LTX001 unreadable file, LTX003 empty file, LTX010 not a PDF / truncated /
-    corrupt, LTX011 encrypted, LTX012 no pages, LTX013 no text layer. No pdfminer exception escapes.
+    corrupt, LTX011 encrypted, LTX012 no pages, LTX013 no text layer; LTX030 to LTX034 past one of the
+    ``limits``. No pdfminer exception escapes.
     """
-    where = str(path)
-    if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise _fail("LTX001", f"cannot read the PDF file: {exc.strerror or exc}", where) from exc
+    with enforced(limits, str(path)):
+        return _read_pdf(str(path), read_bytes(path, limits.max_input_bytes) if data is None else data, limits)
+
+
+def _read_pdf(where: str, data: bytes, limits: Limits) -> Document:
     if not data:
         raise _fail("LTX003", "the file is empty; expected a PDF", where)
     if b"%PDF-" not in data[:1024]:
         raise _fail("LTX010", "not a PDF: expected the file to start with '%PDF-'", where)
     if b"%%EOF" not in data[-2048:]:
         raise _fail("LTX010", "PDF is truncated: expected an '%%EOF' marker at the end of the file", where)
-    pages = _read_pages(data, where)
+    check_streams(data, limits.max_stream_bytes)
+    pages = _read_pages(data, where, limits)
     if not pages:
         raise _fail("LTX012", "PDF has no pages; expected at least one page of text", where)
     if not any(p.nonspace for p in pages):
@@ -90,7 +94,7 @@ def read_pdf(path: str | Path, data: bytes | None = None) -> Document:
     )
 
 
-def _read_pages(data: bytes, where: str) -> list[LaidOutPage]:
+def _read_pages(data: bytes, where: str, limits: Limits) -> list[LaidOutPage]:
     """Parse every page into lines and tables, releasing pdfplumber's per-page caches as it goes."""
     try:
         pdf = PDF(io.BytesIO(data))
@@ -107,7 +111,8 @@ def _read_pages(data: bytes, where: str) -> list[LaidOutPage]:
         raise _fail("LTX010", f"PDF is corrupt: {exc}", where) from None
     pages: list[LaidOutPage] = []
     try:
-        for page in _iter_pages(pdf):
+        for page in _iter_pages(pdf, limits):
+            check_time()
             try:
                 raw = _raw_page(page)
             finally:
@@ -146,10 +151,12 @@ def _declared_pages(pdf: PDF) -> int | None:
     return count if isinstance(count, int) and count >= 0 else None
 
 
-def _iter_pages(pdf: PDF) -> Iterator[Page]:
-    """Yield pdfplumber pages one at a time without building ``pdf.pages``."""
+def _iter_pages(pdf: PDF, limits: Limits) -> Iterator[Page]:
+    """Yield pdfplumber pages one at a time without building ``pdf.pages``, laid out under ``limits``."""
     for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-        yield Page(pdf, page_obj, page_number=number)
+        page = LimitedPage(pdf, page_obj, page_number=number)
+        page.limits = limits
+        yield page
 
 
 def _raw_page(page: Page) -> tuple[float, float, list[dict[str, Any]], list[RawTable]]:
