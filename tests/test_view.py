@@ -56,6 +56,8 @@ def test_every_entity_is_drawn_by_displacy(views: dict[str, ChapterView]) -> Non
         # displaCy drew each entity's own text (markers between the words aside)
         strip = re.compile(r"<[^>]+>")
         assert [html.unescape(strip.sub("", m)) for m in marks] == [e.text.replace("\t", " ") for e in ents], name
+    # a drug name's tooltip carries its dictionary ids (metoprolol is DrugBank DB00264)
+    assert 'title="DRUG · DrugBank DB00264' in render_chapter(views["pdf/metoprolol.pdf"])
 
 
 def test_warning_anchor_sits_at_its_span(views: dict[str, ChapterView]) -> None:

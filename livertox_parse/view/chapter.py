@@ -113,6 +113,22 @@ def _snap(offset: int, ents: Sequence[Entity], starts: Sequence[int], outward: s
     return offset
 
 
+def _tip(ent: Entity) -> str:
+    """The entity's tooltip: its label and, for drug names, the generic name and dictionary ids."""
+    bits = [ent.label]
+    if ent.generic and ent.generic.lower() != ent.text.lower():
+        bits.append(f"generic: {ent.generic}")
+    bits += [f"{k} {v}" for k, v in (("DrugBank", ent.drugbank_id), ("UNII", ent.unii)) if v]
+    return " · ".join(bits)
+
+
+def _template() -> str:
+    """displaCy's own entity template with a tooltip (``title``) on the mark."""
+    from spacy.displacy.templates import TPL_ENT
+
+    return TPL_ENT.replace('<mark class="entity"', '<mark class="entity" title="{tip}"', 1)
+
+
 def _text_html(view: ChapterView, anchors: _Anchors, ents: Sequence[Entity], prefix: str) -> str:
     """The chapter text through displaCy, with headings, page breaks and span anchors as markers."""
     from spacy import displacy
@@ -151,9 +167,10 @@ def _text_html(view: ChapterView, anchors: _Anchors, ents: Sequence[Entity], pre
     pieces.append(text[prev:])
     # markers at an entity's start go before it, markers at its end after it
     spans = [{"start": e.start + bisect.bisect_right(offsets, e.start),
-              "end": e.end + bisect.bisect_left(offsets, e.end), "label": e.label} for e in ents]
+              "end": e.end + bisect.bisect_left(offsets, e.end), "label": e.label,
+              "params": {"tip": escape(_tip(e))}} for e in ents]
     html = displacy.render({"text": "".join(pieces), "ents": spans, "title": None}, style="ent", manual=True,
-                           options={"colors": ENTITY_COLORS})
+                           options={"colors": ENTITY_COLORS, "template": _template()})
     return _MARK_CHARS.sub(lambda mt: markers[ord(mt.group()) - _MARK_BASE][2], html)
 
 
