@@ -25,7 +25,8 @@ from ..errors import ERROR_CODES, LiverToxError, one_line
 from ..limits import DEFAULT_LIMITS, Limits
 from ..limits import add_arguments as add_limit_arguments
 from ..limits import from_args as limits_from_args
-from ..readers.sources import iter_inputs
+from ..progress import Progress
+from ..readers.sources import expand, is_archive, iter_inputs
 from ..rules import RuleError, load_table
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "github", "sarif", "html")
 LEVELS = ("error", "warning")
-SUFFIXES = (".txt", ".nxml", ".pdf")
 CONFIG_TABLE = "livertox-parse"
 CONFIG_KEYS = frozenset({"select", "ignore", "levels"})
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -215,17 +215,6 @@ def check_view(path: str, config: Config, data: bytes | None = None,
     return findings_for(view.monograph, path, config), True, view
 
 
-def expand_paths(paths: Sequence[str]) -> list[str]:
-    """Files as given; a directory gives its ``.txt``, ``.nxml`` and ``.pdf`` files, recursively and sorted."""
-    out: list[str] = []
-    for p in paths:
-        if Path(p).is_dir():
-            out.extend(str(f) for f in sorted(Path(p).rglob("*")) if f.is_file() and f.suffix.lower() in SUFFIXES)
-        else:
-            out.append(p)
-    return out
-
-
 # --- output formats ------------------------------------------------------------------------------------
 
 
@@ -324,7 +313,9 @@ def add_subcommand(subparsers: Any) -> None:
         "check", help="check monographs for missing sections, bad values and contradictions (exit 1 on errors)",
         description="Check monographs; exit 0 when nothing at error level was found, 1 when something was, "
                     "2 when an input could not be read. Rules: docs/rules.md.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="text, NXML or PDF files, or folders of them")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a monograph file (.txt, .pdf, .nxml), a folder (searched recursively for .txt, .pdf, "
+                        ".nxml, .xml and .tar.gz), a .tar.gz archive of NXML chapters, or - for stdin")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="output format (default: text); html: one self-contained page for the batch")
     p.add_argument("--select", metavar="CODES", help="comma-separated code prefixes to run (replaces the "
@@ -349,20 +340,22 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     findings: list[Finding] = []
     limits = limits_from_args(args)
     files: list[tuple[str, list[Finding], ChapterView | None]] = []  # for --format html
-    paths = expand_paths(args.paths)
+    paths = expand(args.paths)
     unreadable = 0
     checked = 0
-    for path in paths:
-        for item in iter_inputs(path, limits):  # an archive stands for its chapters
-            if item.skipped:
-                continue
-            checked += 1
-            found, read, view = ([error_finding(item.error, item.name)], False, None) if item.error else \
-                check_view(item.name, config, item.data, limits)
-            findings.extend(found)
-            if args.format == "html":
-                files.append((item.name, found, view))
-            unreadable += not read
+    with Progress(stderr, None if any(is_archive(p) for p in paths) else len(paths), "check") as progress:
+        for path in paths:
+            for item in iter_inputs(path, limits):  # a folder or an archive stands for its chapters
+                if item.skipped:
+                    continue
+                checked += 1
+                found, read, view = ([error_finding(item.error, item.name)], False, None) if item.error else \
+                    check_view(item.name, config, item.data, limits)
+                findings.extend(found)
+                if args.format == "html":
+                    files.append((item.name, found, view))
+                unreadable += not read
+                progress.tick()
     if args.format == "sarif":
         lines = format_sarif(findings, config, read_all=not unreadable)
     elif args.format == "html":

@@ -25,6 +25,7 @@ from ..errors import LiverToxError, one_line
 from ..limits import DEFAULT_LIMITS, Limits
 from ..limits import add_arguments as add_limit_arguments
 from ..limits import from_args as limits_from_args
+from ..readers.sources import is_archive, walk
 from ..rows import Rows, error_row, source_id, source_row
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
     from .store import Known, Store
 
-SUFFIXES = (".txt", ".pdf", ".nxml", ".xml")
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 __all__ = ["Discovery", "Ingest", "Parsed", "SourceItem", "parse_source", "source_id"]
 
 
@@ -95,14 +94,14 @@ class Discovery:
             path = Path(raw)
             if path.is_dir():
                 base = path.resolve().name or "root"
-                for file in sorted(_walk(path)):
+                for file in walk(path):
                     yield from self._file(file, f"{base}/{file.relative_to(path).as_posix()}")
             else:
                 yield from self._file(path, f"{path.resolve().parent.name or 'root'}/{path.name}")
 
     def _file(self, path: Path, key: str) -> Iterator[SourceItem]:
         name = str(path)
-        if name.lower().endswith(ARCHIVE_SUFFIXES):
+        if is_archive(name):
             yield from self._archive(path, re.sub(r"\.(tar\.gz|tgz)$", "", key, flags=re.IGNORECASE))
             return
         from ..readers import read_bytes
@@ -127,15 +126,6 @@ class Discovery:
         except LiverToxError as exc:
             self.partial.add(source_id(key))
             yield SourceItem(source_id(key), str(path), error=exc.with_path(str(path)))
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    """Monograph files and archives below ``folder``, hidden names left out."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith(".") and name.lower().endswith(SUFFIXES + ARCHIVE_SUFFIXES):
-                yield Path(root) / name
 
 
 # --------------------------------------------------------------------------------- the pure function
