@@ -109,6 +109,9 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in REPORT_INPUTS:
         shutil.copy(FIXTURES / name, src / Path(name).name)
     (src / "bad.txt").write_bytes(b"\xff\xfe not text")
+    # the book's front matter: no monograph (LTX006), a skip rather than a failure
+    (src / "Disclaimer.nxml").write_text('<book-part-wrapper from-where="front"><title-group><title>Disclaimer'
+                                         "</title></title-group></book-part-wrapper>", encoding="utf-8")
     out = tmp_path_factory.mktemp("out")
     status = main(["ingest", str(src), "--out", str(out), "--workers", "1"], io.StringIO(), io.StringIO())
     assert status == 1  # bad.txt failed
@@ -118,9 +121,11 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_report_numbers(ingested: Path) -> None:
     data = read_report_data(ingested / "livertox.duckdb")
-    assert data.counts["parsed"] == 3 and data.counts["failed"] == 1 and data.counts["unchanged"] == 0
+    assert data.counts["parsed"] == 3 and data.counts["unchanged"] == 0
+    assert data.counts["failed"] == 1 and data.counts["skipped"] == 1
     assert data.monographs == 3
     assert [(name.split("/")[-1], code) for name, code, _ in data.failures] == [("bad.txt", "LTX002")]
+    assert [(name.split("/")[-1], code) for name, code, _ in data.skipped] == [("Disclaimer.nxml", "LTX006")]
     assert data.warnings_by_code == [("LTW132", 1, 1), ("LTW141", 1, 1)]  # Metoprolol's dose, ARBs' CAS
     from livertox_parse import parse
 
@@ -228,6 +233,7 @@ def test_report_in_the_browser(browser: Any, ingested: Path) -> None:
                          ".map(i => [i.complete, i.naturalWidth, i.getBoundingClientRect().width])")
     assert all(done and natural > 100 and shown > 100 for done, natural, shown in sizes), sizes
     assert tab.locator('[data-count="failed"] b').inner_text() == "1"
+    assert tab.locator('[data-count="skipped"] b').inner_text() == "1"
     assert page.not_blank() > 20
     assert page.errors == []
     tab.close()

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 LETTERS = ("A", "B", "C", "D", "E", "E*", "X")
 PATTERNS = ("hepatocellular", "mixed", "cholestatic", "none", None)
-COUNT_LABELS = (("parsed", "parsed"), ("unchanged", "unchanged (skipped)"),
-                ("not_chapters", "skipped: not chapters"), ("failed", "failed"), ("removed", "removed"))
+COUNT_LABELS = (("parsed", "parsed"), ("unchanged", "unchanged (not parsed again)"),
+                ("skipped", "skipped: front matter, not chapters"), ("failed", "failed"), ("removed", "removed"))
 
 _ACTIVE = "JOIN monographs m USING (monograph_id) WHERE m.removed_at IS NULL"
 
@@ -39,6 +39,7 @@ class ReportData:
     cases: int = 0
     seconds: float | None = None
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # source, code, message
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # not monographs (errors.SKIP_CODES)
     warnings_by_code: list[tuple[str, int, int]] = field(default_factory=list)  # code, warnings, chapters
     scores: list[tuple[str, int]] = field(default_factory=list)  # letter, count
     patterns: list[tuple[str, int, int]] = field(default_factory=list)  # pattern, Key Points, recomputed
@@ -49,15 +50,23 @@ def report_data(con: duckdb.DuckDBPyConnection, counts: Mapping[str, int] | None
     """The report's numbers from an ingest database; ``counts`` (the run's own) else the last run's row."""
     run = con.execute("SELECT parsed, unchanged, failed, removed, seconds FROM ingest_runs "
                       "ORDER BY run_id DESC LIMIT 1").fetchone()
+    from ..errors import SKIP_CODES
+
     if counts is None:
         counts = dict(zip(("parsed", "unchanged", "failed", "removed"), run[:4], strict=True)) if run else {}
     data = ReportData(counts={k: int(counts.get(k, 0) or 0) for k, _ in COUNT_LABELS})
     data.seconds = float(run[4]) if run and run[4] is not None else None
     data.monographs = _one(con, "SELECT count(*) FROM monographs WHERE removed_at IS NULL")
     data.cases = _one(con, f"SELECT count(*) FROM cases {_ACTIVE}")
-    data.failures = [(str(a), str(b), str(c)) for a, b, c in con.execute(
-        "SELECT e.source_name, e.code, e.message FROM errors e JOIN sources s USING (source_id) "
-        "WHERE s.removed_at IS NULL ORDER BY e.source_name").fetchall()]
+    for row in con.execute("SELECT e.source_name, e.code, e.message FROM errors e JOIN sources s USING "
+                           "(source_id) WHERE s.removed_at IS NULL ORDER BY e.source_name").fetchall():
+        (data.skipped if row[1] in SKIP_CODES else data.failures).append((str(row[0]), str(row[1]), str(row[2])))
+    # Front matter (an LTX006 'not a monograph') is a skip, not a failure, whether or not the run's counts
+    # already say so; archive members that are no chapter are skips too.
+    if "skipped" not in counts:
+        data.counts["skipped"] = len(data.skipped)
+        data.counts["failed"] = max(0, data.counts["failed"] - len(data.skipped))
+    data.counts["skipped"] += int(counts.get("not_chapters", 0) or 0)
     data.warnings_by_code = [(str(a), int(b), int(c)) for a, b, c in con.execute(
         f"SELECT code, count(*), count(DISTINCT monograph_id) FROM warnings {_ACTIVE} GROUP BY code "
         "ORDER BY code").fetchall()]
@@ -189,6 +198,9 @@ def render_report(data: ReportData, *, title: str = "Ingest report") -> str:
     seconds = f"{data.seconds:.1f} s" if data.seconds is not None else "unknown time"
     failures = (_table(("Source", "Code", "Message"), data.failures) if data.failures
                 else '<p class="ok">No failures.</p>')
+    if data.skipped:
+        failures += (f"<details><summary>Skipped as not monographs ({len(data.skipped)})</summary>"
+                     f'{_table(("Source", "Code", "Message"), data.skipped)}</details>')
     warn = data.warnings_by_code
     scores = [s for s in data.scores if s[1] or s[0] in LETTERS]
     charts = [
@@ -212,8 +224,8 @@ def render_report(data: ReportData, *, title: str = "Ingest report") -> str:
     ]
     far = [(t, n if n is not None else "", a, b) for t, n, a, b in data.r_pairs
            if max(a, b) > 1.5 * max(min(a, b), 1e-9)]
-    far_table = (f"<h3>Cases whose R differs by more than half ({len(far)})</h3>"
-                 + _table(("Chapter", "Case", "Key Points R", "Recomputed R"), far)) if far else ""
+    far_table = (f"<details><summary>Cases whose R differs by more than half ({len(far)})</summary>"
+                 + _table(("Chapter", "Case", "Key Points R", "Recomputed R"), far) + "</details>") if far else ""
     body = (f'<main class="report" style="max-width: 82rem"><p class="meta">Last run: {seconds}.</p><div class="cards">{cards}</div>'
             f'<h2 id="failures">Failures ({len(data.failures)})</h2>{failures}'
             f'<h2 id="charts">Monographs</h2><div class="charts">{"".join(f"<div>{c}</div>" for c in charts)}'
