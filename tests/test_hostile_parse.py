@@ -124,7 +124,8 @@ def test_nxml_year_with_twenty_digits_is_no_date() -> None:
     assert m.last_update is None and m.title == "Metoprolol"
 
 
-BODY = ["OVERVIEW", "Metoprolol is a beta blocker.", "Hepatotoxicity", "Liver injury is rare."]
+BODY = ["OVERVIEW", "Metoprolol is a beta blocker.", "Hepatotoxicity", "Liver injury is rare.",
+        "Likelihood score: C (probable cause of clinically apparent liver injury)."]
 
 
 @pytest.mark.parametrize("op", [

@@ -22,7 +22,8 @@ from livertox_parse.limits import DEFAULT_LIMITS, check_time, enforced, exceeded
 from .conftest import FIXTURES
 from .hostile import inflating_stream, make_pdf, text_ops
 
-CHAPTER = ["OVERVIEW", "Metoprolol is a beta blocker.", "Hepatotoxicity", "Liver injury is rare."]
+CHAPTER = ["OVERVIEW", "Metoprolol is a beta blocker.", "Hepatotoxicity", "Liver injury is rare.",
+           "Likelihood score: C (probable cause of clinically apparent liver injury)."]
 
 
 def code_of(data: bytes, limits: Limits, name: str = "x.pdf") -> str:
