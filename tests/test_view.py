@@ -316,3 +316,46 @@ def test_check_html_file_list_drops_the_shared_folder() -> None:
                                       None), FileFindings("chapters/b/y.txt", [], None)], {})
     assert 'title="chapters/a/x.txt">a/x.txt</a>' in page and 'title="chapters/b/y.txt">b/y.txt</a>' in page
     assert "checked 2 file(s): 1 error(s), 0 warning(s), 2 unreadable" in page
+
+
+def test_overlapping_entities_and_entities_across_a_heading_keep_the_markup_nested(
+        views: dict[str, ChapterView]) -> None:
+    from html.parser import HTMLParser
+
+    from livertox_parse.models import Entity
+
+    view = views["nxml/ARBs.nxml"]
+    heading = next(s for s in view.monograph.sections if s.title == "OVERVIEW")
+    end = heading.start + len(heading.title)
+    across = Entity(label="X", text=view.text[end - 3:end + 4], start=end - 3, end=end + 4, section=None)
+    first = view.monograph.entities[0]
+    overlap = Entity(label="Y", text=view.text[first.start:first.end + 1], start=first.start, end=first.end + 1,
+                     section=None)
+    crafted = ChapterView(view.monograph.model_copy(update={"entities": [*view.monograph.entities, across, overlap]}),
+                          view.text, view.page_starts)
+    page = render_chapter(crafted)
+    assert page.count('<mark class="entity"') == len(view.monograph.entities) + 1  # 2 added, 1 dropped
+    assert "1 entities overlap others and are not highlighted" in page
+
+    class Nesting(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.bad: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag not in ("meta", "br", "img"):
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.stack and self.stack[-1] == tag:
+                self.stack.pop()
+            else:
+                self.bad.append(tag)
+
+    checker = Nesting()
+    checker.feed(page)
+    assert checker.bad == [] and checker.stack == []
+    # the heading was widened to hold the entity that crosses its end
+    assert re.search(r'<span class="h h1" id="sec0">OVERV\s*<mark class="entity" title="X"[^>]*>\s*IEW\nThe\s*<span'
+                     r"[^>]*>X</span>\s*</mark>\s*</span>", page)
