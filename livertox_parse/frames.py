@@ -47,7 +47,7 @@ def to_frames(monographs: Iterable[Parsed], *, root: str | Path | None = None) -
     Every row carries ``monograph_id`` (``source_id`` in ``sources`` and ``errors``): the same id ``ingest``
     gives the source when run from ``root`` (default: the current folder), so the text, PDF and NXML copies of
     a chapter stay apart after a concat; ``monographs`` holds each one's ``source_name``, ``format`` and
-    ``chapter_key`` (if the store has it) to join on. Tables without rows are empty frames with their columns.
+    ``chapter_key`` to join on. Tables without rows are empty frames with their columns.
     """
     try:
         import pandas as pd

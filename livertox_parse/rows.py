@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 ARCHIVE_SUFFIX = re.compile(r"\.(tar\.gz|tgz)$", re.IGNORECASE)
 Rows = dict[str, list[dict[str, Any]]]
@@ -27,7 +26,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
     "monographs": [
         ("monograph_id", "VARCHAR"), ("source_name", "VARCHAR"), ("format", "VARCHAR"), ("sha256", "VARCHAR"),
-        ("pages", "INTEGER"), ("schema_version", "VARCHAR"), ("title", "VARCHAR"), ("last_update", "VARCHAR"),
+        ("pages", "INTEGER"), ("schema_version", "VARCHAR"), ("title", "VARCHAR"), ("chapter_key", "VARCHAR"),
+        ("last_update", "VARCHAR"),
         ("kind", "VARCHAR"), ("drug_class", "VARCHAR"), ("subclass", "VARCHAR"),
         ("subclass_other_drugs", "VARCHAR[]"), ("n_sections", "INTEGER"), ("n_cases", "INTEGER"),
         ("n_labs", "INTEGER"), ("n_entities", "INTEGER"), ("n_warnings", "INTEGER"), ("json_path", "VARCHAR"),
@@ -49,7 +49,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
     "chemicals": [
         ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("drug", "VARCHAR"), ("cas", "VARCHAR"),
-        ("cas_valid", "BOOLEAN"), ("formula", "VARCHAR"), ("formula_text", "VARCHAR"), ("elements", "VARCHAR"),
+        ("cas_valid", "BOOLEAN"), ("formula", "VARCHAR"), ("formula_text", "VARCHAR"),
+        ("elements", "MAP(VARCHAR, INTEGER)"),
         ("structure", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
         ("drugbank_id", "VARCHAR"), ("unii", "VARCHAR"),
     ],
@@ -65,8 +66,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "labs": [
         ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("case_number", "INTEGER"), ("ord", "INTEGER"),
         ("test", "VARCHAR"), ("value", "DOUBLE"), ("unit", "VARCHAR"), ("uln", "DOUBLE"), ("times_uln", "DOUBLE"),
-        ("timepoint", "VARCHAR"), ("source", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
-        ("page", "INTEGER"),
+        ("timepoint", "VARCHAR"), ("days_after_start", "DOUBLE"), ("days_after_stop", "DOUBLE"),
+        ("source", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"), ("page", "INTEGER"),
     ],
     "entities": [
         ("monograph_id", "VARCHAR"), ("ord", "INTEGER"), ("label", "VARCHAR"), ("text", "VARCHAR"),
@@ -117,7 +118,8 @@ def _case_rows(mid: str, cases: list[dict[str, Any]]) -> tuple[list[dict[str, An
             **_spans(c)})
         lab_rows.extend({"monograph_id": mid, "case_ord": ci, "case_number": c["number"], "ord": li,
                          "test": lab["test"], "value": lab["value"], "unit": lab["unit"], "uln": lab["uln"],
-                         "times_uln": lab["times_uln"], "timepoint": lab["timepoint"], "source": lab["source"],
+                         "times_uln": lab["times_uln"], "timepoint": lab["timepoint"],
+                         **lab_days(lab["timepoint"]), "source": lab["source"],
                          **_spans(lab)} for li, lab in enumerate(c["labs"]))
     return case_rows, lab_rows
 
@@ -136,6 +138,7 @@ def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]
         "monographs": [{
             "monograph_id": mid, "source_name": src["path"], "format": src["format"], "sha256": src["sha256"],
             "pages": src["pages"], "schema_version": m["schema_version"], "title": m["title"],
+            "chapter_key": chapter_key(m["title"]),
             "last_update": m["last_update"], "kind": m["kind"], "drug_class": m["drug_class"],
             "subclass": sub.get("name"), "subclass_other_drugs": sub.get("other_drugs"),
             "n_sections": len(m["sections"]), "n_cases": len(cases), "n_labs": len(labs),
@@ -151,7 +154,7 @@ def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]
                         for i, t in enumerate(m["trade_names"])],
         "chemicals": [{"monograph_id": mid, "ord": i, "drug": c["drug"], "cas": c["cas"], "cas_valid": c["cas_valid"],
                        "formula": c["formula"], "formula_text": c["formula_text"],
-                       "elements": orjson.dumps(c["elements"]).decode(), "structure": c["structure"], **spans(c),
+                       "elements": c["elements"], "structure": c["structure"], **spans(c),
                        "drugbank_id": c.get("drugbank_id"), "unii": c.get("unii")}
                       for i, c in enumerate(m["chemicals"])],
         "cases": cases,
@@ -162,6 +165,52 @@ def monograph_rows(mid: str, m: dict[str, Any]) -> dict[str, list[dict[str, Any]
         "warnings": [{"monograph_id": mid, "ord": i, "code": w["code"], "message": w["message"], **spans(w),
                       "line": w.get("line"), "col": w.get("column")} for i, w in enumerate(m["warnings"])],
     }
+
+
+def chapter_key(title: str | None) -> str | None:
+    """The key joining the text, PDF and NXML copies of one chapter: its title without accents, case and
+    punctuation ('Venlafaxine, Desvenlafaxine' -> 'venlafaxine-desvenlafaxine'). The title is what every
+    format prints; file names differ between them (arbs.txt, ARBs.nxml) and the NXML id is in no other."""
+    if not title:
+        return None
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().casefold()
+    return "-".join(re.findall(r"[a-z0-9]+", plain)) or None
+
+
+# Lab tables give times as 'Time After Starting: 3 weeks', 'Days After Stopping: 5', 'Time After Starting:
+# Week 4', 'Time After Starting: 15 [2] weeks' (the bracket: the other clock), 'Pre', '-1 month', '~1 year'.
+_TIME_UNITS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
+               "days": 1.0, "wk": 7.0, "wks": 7.0, "week": 7.0, "weeks": 7.0, "mo": 30.0, "mos": 30.0,
+               "month": 30.0, "months": 30.0, "yr": 365.0, "yrs": 365.0, "year": 365.0, "years": 365.0}
+_LAB_TIME = re.compile(
+    r"^~?\s*(?:(?P<pre_unit>day|week|month)\s+)?[\[(]?(?P<n>-?\d+(?:\.\d+)?)[\])]?\s*(?:[\[(][^\])]*[\])])?"
+    r"\s*(?P<unit>[a-z]+)?\s*\**$", re.IGNORECASE)
+_HEADER_UNIT = re.compile(r"^(?P<unit>days|weeks|months)\b", re.IGNORECASE)
+
+
+def lab_days(timepoint: str | None) -> dict[str, float | None]:
+    """``days_after_start`` and ``days_after_stop`` of a lab value, from its timepoint text, where the text
+    gives a number of a known unit (the value's own, or the column's: 'Days After Stopping'); None where
+    it does not ('Pre', 'Normal', 'Post-op day 1', '2 years after transplant', a bare number under 'Time
+    After Starting')."""
+    out: dict[str, float | None] = {"days_after_start": None, "days_after_stop": None}
+    for part in (timepoint or "").split("; "):
+        header, _, value = part.partition(": ")
+        low = header.casefold()
+        field = "days_after_stop" if "stop" in low else "days_after_start" if "start" in low else None
+        m = _LAB_TIME.match(value.strip())
+        if field is None or m is None:
+            continue
+        unit = (m["pre_unit"] or m["unit"] or "").casefold()
+        header_unit = _HEADER_UNIT.match(header.strip())
+        if not unit and header_unit:
+            unit = header_unit["unit"].casefold()
+        n = float(m["n"])
+        if unit in _TIME_UNITS:
+            out[field] = n * _TIME_UNITS[unit]
+        elif not unit and n == 0:
+            out[field] = 0.0  # zero needs no unit
+    return out
 
 
 def source_key(name: str, root: Path) -> str:

@@ -73,6 +73,12 @@ def assert_consistent(db: Path) -> None:
         assert failed == {r[0] for r in con.execute("SELECT source_id FROM errors").fetchall()}
 
 
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run starts in tmp_path, so ids are paths below it (the default root is the current folder)."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def expected() -> dict[str, int]:
     """Row counts the mixed corpus must give, counted from the parser's own output."""
@@ -154,7 +160,7 @@ def test_second_run_skips_unchanged_and_duplicates_nothing(corpus: Path, tmp_pat
         ("done", PARSED, 0), ("done", 0, PARSED)]
 
 
-def test_changed_file_replaces_its_rows_removed_file_is_marked(corpus: Path, tmp_path: Path) -> None:
+def test_changed_file_replaces_its_rows_removed_file_is_kept_until_pruned(corpus: Path, tmp_path: Path) -> None:
     out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
     ingest(corpus, "--out", out, "--workers", "1")
     before = counts(db)
@@ -165,7 +171,14 @@ def test_changed_file_replaces_its_rows_removed_file_is_marked(corpus: Path, tmp
     (corpus / "nxml" / "Nabumetone.nxml").unlink()
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")
     assert code == 1
-    assert f"1 parsed, {PARSED - 2} unchanged (skipped), 1 failed, 1 removed" in stdout
+    assert f"1 parsed, {PARSED - 2} unchanged (skipped), 1 failed, 0 removed" in stdout
+    assert "1 sources of earlier runs not among these inputs, kept (--prune deletes them)" in stdout
+    assert query(db, "SELECT count(*) FROM monographs WHERE monograph_id = ?", [gone]) == [(1,)]
+    with_gone = counts(db)
+    gone_rows = {t: query(db, f"SELECT count(*) FROM {t} WHERE {'source_id' if t in ('sources', 'errors') else 'monograph_id'}"
+                              " = ?", [gone])[0][0] for t in TABLES if t != "ingest_runs"}
+    code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1", "--prune")
+    assert f"0 parsed, {PARSED - 1} unchanged (skipped), 1 failed, 1 removed" in stdout
     venlafaxine = parse(FIXTURES / "text" / "venlafaxine.txt")
     new = {"sections": len(venlafaxine.sections), "cases": len(venlafaxine.cases),
            "labs": sum(len(c.labs) for c in venlafaxine.cases), "entities": len(venlafaxine.entities)}
@@ -173,9 +186,16 @@ def test_changed_file_replaces_its_rows_removed_file_is_marked(corpus: Path, tmp
         assert query(db, f"SELECT count(*) FROM {table} WHERE monograph_id = ?", [changed]) == [(n,)]
     after = counts(db)
     for table, n in new.items():
-        assert after[table] == before[table] - old[table] + n, table
+        assert after[table] == before[table] - old[table] + n - gone_rows[table], table
+    # nothing of the pruned source is left for a plain count of any table
+    assert all(after[t] == with_gone[t] - gone_rows[t] for t in gone_rows), (after, with_gone, gone_rows)
+    assert gone_rows["sections"] > 0 and gone_rows["likelihood_scores"] > 0
     assert query(db, "SELECT title FROM monographs WHERE monograph_id = ?", [changed]) == [(venlafaxine.title,)]
-    assert query(db, "SELECT removed_at IS NOT NULL FROM monographs WHERE monograph_id = ?", [gone]) == [(True,)]
+    assert query(db, "SELECT count(*) FROM sources WHERE source_id = ?", [gone]) == [(0,)]
+    current = [json.loads(x) for x in (out / "monographs.jsonl").read_text().splitlines()]
+    # the README's own query counts exactly the scores of the monographs still ingested
+    assert sum(n for _, n in query(db, "SELECT score, count(*) FROM likelihood_scores GROUP BY score")) == sum(
+        len(m["likelihood_scores"]) for m in current)
     assert not (out / "json" / f"{gone}.json").exists()
     titles = [json.loads(x)["title"] for x in (out / "monographs.jsonl").read_text().splitlines()]
     assert len(titles) == PARSED - 1 and "Nabumetone" not in titles
@@ -275,11 +295,47 @@ def test_missing_input_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
     assert query(tmp_path / "out" / "livertox.duckdb", "SELECT code FROM errors") == [("LTX001",)]
 
 
-def test_discovery_names_files_below_the_folder_given(corpus: Path) -> None:
-    ids = [item.source_id for item in Discovery([str(corpus)])]
+def test_discovery_names_files_below_the_root(corpus: Path, tmp_path: Path) -> None:
+    ids = [item.source_id for item in Discovery([str(corpus)], root=tmp_path)]
     assert source_id("corpus/nxml/deep/Metoprolol.nxml") in ids
     assert source_id("corpus/bulk/livertox/Barbiturates.nxml") in ids
     assert not any("hidden" in i or "figure" in i for i in ids)
+    # the same file has the same id whichever folder above it is named, or the file itself
+    for named in (corpus / "nxml", corpus / "nxml" / "deep", corpus / "nxml" / "deep" / "Metoprolol.nxml"):
+        assert source_id("corpus/nxml/deep/Metoprolol.nxml") in [i.source_id for i in Discovery([str(named)],
+                                                                                              root=tmp_path)]
+
+
+def test_naming_a_subfolder_later_keeps_ids_and_removes_nothing(tmp_path: Path) -> None:
+    """The issue's reproduction: `ingest fixtures` then `ingest fixtures/text` marked 11 sources removed."""
+    fixtures = tmp_path / "fixtures"
+    for kind in ("text", "nxml"):
+        (fixtures / kind).mkdir(parents=True)
+    for name in ("text/anakinra.txt", "text/metoprolol.txt", "nxml/Metoprolol.nxml"):
+        shutil.copyfile(FIXTURES / name, fixtures / name)
+    out = tmp_path / "out"
+    assert ingest("fixtures", "--out", out, "--workers", "1")[0] == 0
+    code, stdout, _ = ingest("fixtures/text", "--out", out, "--workers", "1")
+    assert code == 0 and "0 parsed, 2 unchanged (skipped), 0 failed, 0 removed" in stdout
+    assert "1 sources of earlier runs not among these inputs, kept" in stdout
+    assert sorted(os.listdir(out / "json")) == ["fixtures__nxml__Metoprolol.nxml.json",
+                                                "fixtures__text__anakinra.txt.json",
+                                                "fixtures__text__metoprolol.txt.json"]
+    assert counts(out / "livertox.duckdb")["monographs"] == 3
+
+
+def test_the_root_is_kept_in_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "lib" / "text").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "text" / "anakinra.txt", tmp_path / "lib" / "text" / "anakinra.txt")
+    out = tmp_path / "out"
+    assert ingest("lib", "--out", out, "--workers", "1", "--root", "lib")[0] == 0
+    monkeypatch.chdir(tmp_path / "lib" / "text")  # another folder: the stored root still applies
+    code, stdout, _ = ingest(".", "--out", out, "--workers", "1")
+    assert code == 0 and "0 parsed, 1 unchanged" in stdout
+    assert query(out / "livertox.duckdb", "SELECT source_id FROM sources") == [("text__anakinra.txt",)]
+    code, stdout, stderr = ingest(".", "--out", out, "--workers", "1", "--root", tmp_path)
+    assert code == 2 and stdout == ""
+    assert stderr.startswith("livertox-parse ingest: error: ") and "would change every id" in stderr
 
 
 def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Path,
@@ -309,13 +365,12 @@ def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Pat
 
 
 def test_two_inputs_with_the_same_id_fail_the_second(tmp_path: Path) -> None:
-    for folder in ("a", "b"):
-        (tmp_path / folder / "text").mkdir(parents=True)
-        shutil.copyfile(FIXTURES / "text" / "metoprolol.txt", tmp_path / folder / "text" / "metoprolol.txt")
-    code, stdout, stderr = ingest(tmp_path / "a" / "text", tmp_path / "b" / "text", "--out", tmp_path / "out",
-                                  "--workers", "1")
+    (tmp_path / "a" / "text").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "text" / "metoprolol.txt", tmp_path / "a" / "text" / "metoprolol.txt")
+    code, stdout, stderr = ingest(tmp_path / "a" / "text", tmp_path / "a" / "text" / "metoprolol.txt", "--out",
+                                  tmp_path / "out", "--workers", "1")
     assert code == 1 and "1 parsed" in stdout and "1 failed" in stdout
-    assert f"{tmp_path / 'b' / 'text' / 'metoprolol.txt'}: not ingested: same id" in stderr
+    assert f"{tmp_path / 'a' / 'text' / 'metoprolol.txt'}: not ingested: same id" in stderr
     assert counts(tmp_path / "out" / "livertox.duckdb")["monographs"] == 1
 
 
@@ -333,3 +388,40 @@ def test_a_second_run_on_a_locked_database_says_so(tmp_path: Path) -> None:
         holder.wait()
     assert code == 1 and stdout == ""
     assert "livertox.duckdb: cannot open the database" in stderr
+
+
+def test_chapter_key_elements_and_lab_days_are_typed_columns(tmp_path: Path) -> None:
+    copies = [FIXTURES / "text" / "metoprolol.txt", FIXTURES / "pdf" / "metoprolol.pdf",
+              FIXTURES / "nxml" / "Metoprolol.nxml", FIXTURES / "nxml" / "ARBs.nxml"]
+    out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
+    assert ingest(*copies, "--out", out, "--workers", "1")[0] == 0
+    assert query(db, "SELECT chapter_key, list(format ORDER BY format) FROM monographs GROUP BY 1 ORDER BY 1") == [
+        ("angiotensin-ii-receptor-antagonists", ["nxml"]), ("metoprolol", ["nxml", "pdf", "text"])]
+    assert query(db, "SELECT DISTINCT typeof(elements) FROM chemicals") == [("MAP(VARCHAR, INTEGER)",)]
+    # Metoprolol C15-H25-N-O3, in every format
+    assert query(db, "SELECT DISTINCT elements['C'], elements['N'], cardinality(elements) FROM chemicals c "
+                     "JOIN monographs m USING (monograph_id) WHERE m.chapter_key = 'metoprolol'") == [(15, 1, 4)]
+    # the NXML lab table's time columns, in days (the text kept beside them); checked by hand against the table
+    rows = query(db, "SELECT timepoint, days_after_start, days_after_stop FROM labs JOIN monographs m "
+                     "USING (monograph_id) WHERE m.format = 'nxml' AND test = 'ALT' ORDER BY case_ord, ord")
+    assert rows == [("Time After Starting: Pre", None, None),
+                    ("Time After Starting: 3 weeks; Weeks After Stopping: 0", 21.0, 0.0),
+                    ("Weeks After Stopping: 2 days", None, 2.0),
+                    ("Time After Starting: 4 weeks; Weeks After Stopping: 5 days", 28.0, 5.0),
+                    ("Time After Starting: 6 weeks; Weeks After Stopping: 3 weeks", 42.0, 21.0),
+                    ("Time After Starting: 5 days; Weeks After Stopping: 0", 5.0, 0.0),
+                    ("Time After Starting: 7 weeks; Weeks After Stopping: 6 weeks", 49.0, 42.0)]
+
+
+def test_a_database_of_another_layout_is_rebuilt(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with duckdb.connect(str(out / "livertox.duckdb")) as con:  # as 0.1 before this change made it
+        con.execute("CREATE TABLE sources (source_id VARCHAR, removed_at TIMESTAMP)")
+        con.execute("CREATE TABLE chemicals (monograph_id VARCHAR, elements VARCHAR)")
+        con.execute("INSERT INTO sources VALUES ('old', now())")
+    code, _, stderr = ingest(FIXTURES / "nxml" / "Metoprolol.nxml", "--out", out, "--workers", "1")
+    assert code == 0 and "made by another version of livertox-parse: tables made again" in stderr
+    assert query(out / "livertox.duckdb", "SELECT count(*), min(status) FROM sources") == [(1, "ok")]
+    code, _, stderr = ingest(FIXTURES / "nxml" / "Metoprolol.nxml", "--out", out, "--workers", "1")
+    assert code == 0 and stderr == ""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import sys
 import time
 from collections import deque
@@ -26,7 +25,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..limits import add_arguments as add_limit_arguments
 from ..limits import from_args as limits_from_args
 from ..readers.sources import is_archive, walk
-from ..rows import Rows, error_row, source_id, source_row
+from ..rows import ARCHIVE_SUFFIX, Rows, error_row, source_id, source_key, source_row
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -50,13 +49,25 @@ def add_subcommand(subparsers: Any) -> None:
         "ingest", help="ingest folders and .tar.gz archives of monographs into JSON, JSON Lines and DuckDB",
         description="Parse every monograph under SRC (recursively: .txt .pdf .nxml .xml .tar.gz) into "
         "DIR/json/<id>.json, DIR/monographs.jsonl, DIR/errors.jsonl and the DuckDB database "
-        "DIR/livertox.duckdb. Unchanged sources are skipped on a re-run.")
-    p.add_argument("sources", nargs="+", metavar="SRC", help="file, folder or .tar.gz archive")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+        "DIR/livertox.duckdb. Each source's id is its path below the root (--root), so naming a folder or "
+        "its parent gives the same ids. A re-run skips unchanged sources and keeps sources it was not given; "
+        "--prune deletes those.")
+    p.add_argument("sources", nargs="+", metavar="SRC",
+                   help="a monograph file (.txt, .pdf, .nxml), a folder (searched recursively) or a .tar.gz "
+                        "archive of NXML chapters")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="output folder (created if missing; holds the database between runs)")
+    p.add_argument("--root", type=Path, metavar="FOLDER",
+                   help="ids are paths below FOLDER (default: the current folder, on the first run into DIR; "
+                        "later runs keep the first run's root)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: the CPU count; 1 parses in this process)")
     p.add_argument("--force", action="store_true", help="parse every source again, changed or not")
-    p.add_argument("--parquet", action="store_true", help="also write DIR/parquet/<table>.parquet")
+    p.add_argument("--prune", action="store_true",
+                   help="delete from DIR every source earlier runs ingested that is not among this run's "
+                        "SRC (its rows in every table and its JSON file)")
+    p.add_argument("--parquet", action="store_true",
+                   help="also write DIR/parquet/<table>.parquet (read back with pandas + pyarrow)")
     add_limit_arguments(p)
     p.set_defaults(func=run)
 
@@ -78,8 +89,8 @@ class SourceItem:
 class Discovery:
     """The inputs under the given paths, in a stable order, read lazily one at a time.
 
-    Keys are ``<folder name>/<path below it>`` for files in a folder (and for a file named directly, its
-    parent folder's name and its own), ``<archive key without .tar.gz>/<member>`` for archive members.
+    Keys are paths below ``root`` (:func:`~livertox_parse.rows.source_key`: the same file has the same key
+    whichever folder above it was named), ``<archive key without .tar.gz>/<member>`` for archive members.
     ``partial`` collects id prefixes of archives that could not be read to the end: their missing members
     must not be taken as removed.
     """
@@ -88,21 +99,18 @@ class Discovery:
     partial: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     limits: Limits = DEFAULT_LIMITS
+    root: Path = field(default_factory=Path.cwd)
 
     def __iter__(self) -> Iterator[SourceItem]:
         for raw in self.paths:
             path = Path(raw)
-            if path.is_dir():
-                base = path.resolve().name or "root"
-                for file in walk(path):
-                    yield from self._file(file, f"{base}/{file.relative_to(path).as_posix()}")
-            else:
-                yield from self._file(path, f"{path.resolve().parent.name or 'root'}/{path.name}")
+            for file in walk(path) if path.is_dir() else [path]:
+                yield from self._file(file, source_key(str(file), self.root))
 
     def _file(self, path: Path, key: str) -> Iterator[SourceItem]:
         name = str(path)
         if is_archive(name):
-            yield from self._archive(path, re.sub(r"\.(tar\.gz|tgz)$", "", key, flags=re.IGNORECASE))
+            yield from self._archive(path, ARCHIVE_SUFFIX.sub("", key))
             return
         from ..readers import read_bytes
 
@@ -288,14 +296,19 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Ingest ``args.sources`` into ``args.out``; 0 when every input parsed, 1 when any failed."""
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     ingest = Ingest(args.sources, args.out, workers=max(1, workers), force=args.force, parquet=args.parquet,
-                    stderr=stderr, limits=limits_from_args(args))
+                    stderr=stderr, limits=limits_from_args(args), root=args.root, prune=args.prune)
     import duckdb
+
+    from .store import RootMismatch
 
     try:
         counts = ingest.run()
     except duckdb.IOException as exc:  # most often: another ingest run holds the database
         print(f"{args.out / 'livertox.duckdb'}: cannot open the database: {exc}", file=stderr)
         return 1
+    except RootMismatch as exc:
+        print(f"livertox-parse ingest: error: {exc}", file=stderr)
+        return 2
     print(ingest.summary(), file=stdout)
     return 1 if counts["failed"] else 0
 
@@ -304,10 +317,12 @@ class Ingest:
     """One ingest run over ``sources`` into the folder ``out`` (see the module docstring)."""
 
     def __init__(self, sources: list[str], out: Path, *, workers: int = 1, force: bool = False,
-                 parquet: bool = False, stderr: TextIO = sys.stderr, limits: Limits = DEFAULT_LIMITS) -> None:
+                 parquet: bool = False, stderr: TextIO = sys.stderr, limits: Limits = DEFAULT_LIMITS,
+                 root: Path | None = None, prune: bool = False) -> None:
         self.sources, self.out, self.workers, self.limits = sources, out, workers, limits
-        self.force, self.parquet, self.stderr = force, parquet, stderr
-        self.counts = dict.fromkeys(("parsed", "unchanged", "failed", "removed", "warnings", "not_chapters"), 0)
+        self.force, self.parquet, self.stderr, self.root, self.prune = force, parquet, stderr, root, prune
+        self.counts = dict.fromkeys(("parsed", "unchanged", "failed", "removed", "warnings", "not_chapters",
+                                     "not_given"), 0)
         self.seconds = 0.0
 
     def run(self) -> dict[str, int]:
@@ -316,7 +331,6 @@ class Ingest:
 
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
-        discovery = Discovery(list(self.sources), limits=self.limits)
         pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
         try:
             store = Store(self.out / "livertox.duckdb")
@@ -325,6 +339,10 @@ class Ingest:
                 pool.shutdown(wait=True, cancel_futures=True)
             raise
         try:
+            discovery = Discovery(list(self.sources), limits=self.limits, root=store.root(self.root))
+            if store.rebuilt:
+                print(f"{store.path}: made by another version of livertox-parse: tables made again, every "
+                      "source parsed again", file=self.stderr)
             self.store, self.run_id, self.known = store, 0, store.known()
             self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)
             seen: set[str] = set()
@@ -337,7 +355,7 @@ class Ingest:
                 finally:
                     self.writer.close()
             self.counts["not_chapters"] = len(discovery.notes)
-            self._mark_removed(seen, discovery.partial)
+            self._not_given(seen, discovery.partial)
             self._export()
             self.seconds = time.perf_counter() - started
             store.finish_run(self.run_id, self.counts, self.seconds)
@@ -390,11 +408,15 @@ class Ingest:
             self.counts["warnings"] += parsed.warnings
         self.progress.tick()
 
-    def _mark_removed(self, seen: set[str], partial: set[str]) -> None:
-        """Sources recorded before but not among this run's inputs are marked removed (rows kept)."""
-        gone = [sid for sid, known in self.known.items() if sid not in seen and not known.removed
+    def _not_given(self, seen: set[str], partial: set[str]) -> None:
+        """Sources recorded before but not among this run's inputs: kept and counted, or with ``prune``
+        deleted (every row, and the JSON file)."""
+        gone = [sid for sid in self.known if sid not in seen
                 and not any(sid.startswith(prefix + "__") for prefix in partial)]
-        self.counts["removed"] = self.store.mark_removed(gone)
+        if not self.prune:
+            self.counts["not_given"] = len(gone)
+            return
+        self.counts["removed"] = self.store.remove(gone)
         for sid in gone:
             self._json(sid).unlink(missing_ok=True)
 
@@ -404,12 +426,12 @@ class Ingest:
 
         from ..emit import atomic_stream
 
-        ids = self.store.active_monograph_ids()
+        ids = self.store.monograph_ids()
         with atomic_stream(self.out / "monographs.jsonl") as fh:
             for sid in ids:
                 fh.write(self._json(sid).read_bytes().rstrip(b"\n") + b"\n")
         with atomic_stream(self.out / "errors.jsonl") as fh:
-            for row in self.store.active_errors():
+            for row in self.store.error_rows():
                 fh.write(orjson.dumps(row) + b"\n")
         keep = {f"{sid}.json" for sid in ids}
         for path in (self.out / "json").glob("*.json"):
@@ -424,7 +446,9 @@ class Ingest:
         rate = c["parsed"] / self.seconds if self.seconds else 0.0
         return (f"ingest {self.out}: {c['parsed']} parsed, {c['unchanged']} unchanged (skipped), {c['failed']} "
                 f"failed, {c['removed']} removed, {c['warnings']} warnings, {c['not_chapters']} archive members "
-                f"not chapters; {self.seconds:.1f} s, {rate:.1f} monographs/s")
+                f"not chapters; {self.seconds:.1f} s, {rate:.1f} monographs/s"
+                + (f"; {c['not_given']} sources of earlier runs not among these inputs, kept (--prune deletes "
+                   "them)" if c["not_given"] else ""))
 
 
 class _Progress:
@@ -463,7 +487,7 @@ class _Progress:
 
 def is_unchanged(item: SourceItem, known: Known | None, json_file: Path, version: str) -> bool:
     """True when the item's bytes and the parser are those of its last successful parse, still on disk."""
-    if known is None or item.data is None or known.status != "ok" or known.removed:
+    if known is None or item.data is None or known.status != "ok":
         return False
     if known.parser_version != version or known.sha256 != hashlib.sha256(item.data).hexdigest():
         return False

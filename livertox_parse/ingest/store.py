@@ -8,6 +8,7 @@ fully old or fully new. ``duckdb`` is imported when a :class:`Store` is opened, 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -20,11 +21,10 @@ from ..rows import TABLES, monograph_rows
 
 __all__ = ["TABLES", "BatchWriter", "Known", "Store", "monograph_rows"]
 
-# Filled in by the writer, not by the pure per-document function: which run wrote the row, when, and
-# (sources, monographs) when the source disappeared from the inputs.
+# Filled in by the writer, not by the pure per-document function: which run wrote the row, and when.
 WRITER_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "sources": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP"), ("removed_at", "TIMESTAMP")],
-    "monographs": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP"), ("removed_at", "TIMESTAMP")],
+    "sources": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
+    "monographs": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
     "errors": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
 }
 MAX_BATCH = 64  # sources committed together at most (see BatchWriter) ...
@@ -36,6 +36,19 @@ RUNS_TABLE = [
     ("seconds", "DOUBLE"),
 ]
 ALL_TABLES = [*TABLES, "ingest_runs"]
+# settings of the database: 'root' (the folder ids are relative to, written relative to the database's
+# folder), 'layout' (fingerprint of the tables above: a database of another layout is rebuilt)
+META_TABLE = [("key", "VARCHAR"), ("value", "VARCHAR")]
+
+
+def layout_fingerprint() -> str:
+    """A hash of every table's columns and types: it changes when a release changes the layout."""
+    spec = [(t, TABLES[t] + WRITER_COLUMNS.get(t, [])) for t in TABLES] + [("ingest_runs", RUNS_TABLE)]
+    return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
+
+
+class RootMismatch(ValueError):
+    """The database's ids were made relative to another root than the one asked for."""
 
 
 def _key(table: str) -> str:
@@ -49,7 +62,6 @@ class Known:
     sha256: str | None
     parser_version: str
     status: str
-    removed: bool
 
 
 class Store:
@@ -60,15 +72,49 @@ class Store:
 
         self.path = path
         self.con = duckdb.connect(str(path))
+        self.rebuilt = False
+        self._create("meta", META_TABLE)
+        layout = self.setting("layout")
+        existing = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if layout != layout_fingerprint() and existing & set(ALL_TABLES):
+            # made by another version: its rows are derived data, so the tables are made again and every
+            # source is parsed again (the root, and so every id, stays)
+            self.rebuilt = True
+            for table in ALL_TABLES:
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
         for table, cols in TABLES.items():
             self._create(table, cols + WRITER_COLUMNS.get(table, []))
         self._create("ingest_runs", RUNS_TABLE)
+        self.set_setting("layout", layout_fingerprint())
 
     def _create(self, table: str, cols: list[tuple[str, str]]) -> None:
         body = ", ".join(f'"{name}" {kind}' for name, kind in cols)
         self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
-        for name, kind in cols:  # a database made by an older version gains the newer columns
-            self.con.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {kind}')
+
+    def setting(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._transaction():
+            self.con.execute("DELETE FROM meta WHERE key = ?", [key])
+            self.con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+
+    def root(self, asked: Path | None) -> Path:
+        """The folder source ids are relative to: fixed by the first run (``asked``, default the current
+        folder) and kept in the database, relative to its folder, so that moving the two together keeps the
+        ids. Raises RootMismatch when ``asked`` is another folder than the stored one."""
+        stored = self.setting("root")
+        here = self.path.resolve().parent
+        if stored is None:
+            root = (asked or Path.cwd()).resolve()
+            self.set_setting("root", os.path.relpath(root, here))
+            return root
+        root = (here / stored).resolve()
+        if asked is not None and asked.resolve() != root:
+            raise RootMismatch(f"{self.path} holds ids relative to {root}; --root {asked} would change every id "
+                               "(use another --out for another root)")
+        return root
 
     def close(self) -> None:
         """Checkpoint and close the connection."""
@@ -86,9 +132,8 @@ class Store:
 
     def known(self) -> dict[str, Known]:
         """Every source recorded so far, by id."""
-        rows = self.con.execute(
-            "SELECT source_id, sha256, parser_version, status, removed_at IS NOT NULL FROM sources").fetchall()
-        return {r[0]: Known(r[1], r[2], r[3], bool(r[4])) for r in rows}
+        rows = self.con.execute("SELECT source_id, sha256, parser_version, status FROM sources").fetchall()
+        return {r[0]: Known(r[1], r[2], r[3]) for r in rows}
 
     def begin_run(self, inputs: list[str], workers: int, force: bool) -> int:
         """Record a new run as ``running`` (earlier runs left ``running`` become ``interrupted``); its id."""
@@ -126,40 +171,42 @@ class Store:
 
     def _insert(self, table: str, rows: list[dict[str, Any]], run_id: int) -> None:
         """Insert rows column-wise (one statement, values passed as lists and unnested)."""
-        cols = [name for name, _ in TABLES[table]]
-        params = {f"p{i}": [row[name] for row in rows] for i, name in enumerate(cols)}
-        names = [f'"{c}"' for c in cols]
-        values = [f"unnest($p{i})" for i in range(len(cols))]
+        cols = TABLES[table]
+        params: dict[str, Any] = {}
+        values = []
+        for i, (name, kind) in enumerate(cols):
+            if kind.startswith("MAP("):  # passed as lists of (k, v) structs: a dict parameter would be a STRUCT
+                key_type, value_type = kind[4:-1].split(", ")
+                params[f"p{i}"] = [[{"k": k, "v": v} for k, v in (row[name] or {}).items()] for row in rows]
+                values.append(f"map_from_entries(CAST(unnest($p{i}) AS STRUCT(k {key_type}, v {value_type})[]))")
+            else:
+                params[f"p{i}"] = [row[name] for row in rows]
+                values.append(f"unnest($p{i})")
+        names = [f'"{c}"' for c, _ in cols]
         for name, _ in WRITER_COLUMNS.get(table, []):
             names.append(f'"{name}"')
-            values.append({"run_id": "$run_id", "ingested_at": "now()", "removed_at": "NULL"}[name])
+            values.append({"run_id": "$run_id", "ingested_at": "now()"}[name])
             if name == "run_id":
-                params["run_id"] = run_id  # type: ignore[assignment]
+                params["run_id"] = run_id
         self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}", params)
 
-    def mark_removed(self, source_ids: Iterable[str]) -> int:
-        """Set ``removed_at`` on these sources (and their monographs) where not set yet; how many were."""
+    def remove(self, source_ids: Iterable[str]) -> int:
+        """Delete every row of these sources from every table, in one transaction; how many there were."""
         ids = list(source_ids)
-        if not ids:
-            return 0
-        with self._transaction():
-            for table, key in (("sources", "source_id"), ("monographs", "monograph_id")):
-                self.con.execute(
-                    f"UPDATE {table} SET removed_at = now() WHERE removed_at IS NULL AND {key} IN "
-                    "(SELECT unnest($ids))", {"ids": ids})
+        if ids:
+            with self._transaction():
+                for table in TABLES:
+                    self.con.execute(f"DELETE FROM {table} WHERE {_key(table)} IN (SELECT unnest($ids))",
+                                     {"ids": ids})
         return len(ids)
 
-    def active_monograph_ids(self) -> list[str]:
-        """Ids of the monographs whose source is present and parsed, sorted."""
-        rows = self.con.execute(
-            "SELECT monograph_id FROM monographs WHERE removed_at IS NULL ORDER BY monograph_id").fetchall()
-        return [r[0] for r in rows]
+    def monograph_ids(self) -> list[str]:
+        """Ids of the monographs in the database, sorted."""
+        return [r[0] for r in self.con.execute("SELECT monograph_id FROM monographs ORDER BY 1").fetchall()]
 
-    def active_errors(self) -> list[dict[str, Any]]:
-        """The errors of sources still present, in source order."""
-        cur = self.con.execute(
-            "SELECT e.* EXCLUDE (ingested_at) FROM errors e JOIN sources s USING (source_id) "
-            "WHERE s.removed_at IS NULL ORDER BY source_id")
+    def error_rows(self) -> list[dict[str, Any]]:
+        """The errors of the sources in the database, in source order."""
+        cur = self.con.execute("SELECT * EXCLUDE (ingested_at) FROM errors ORDER BY source_id")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 

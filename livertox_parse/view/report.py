@@ -1,7 +1,7 @@
 """An ingest run at a glance (``out/report.html``): counts, failures, warnings by code, likelihood scores,
 injury patterns, and Key Points R against the recomputed R.
 
-:func:`report_data` reads the ingest database (only the current, not-removed rows); :func:`render_report`
+:func:`report_data` reads the ingest database (every row: pruned sources leave none); :func:`render_report`
 draws the page, charts by matplotlib as inline SVG data URIs. matplotlib is imported only here, and only
 when a report is drawn.
 """
@@ -27,7 +27,6 @@ PATTERNS = ("hepatocellular", "mixed", "cholestatic", "none", None)
 COUNT_LABELS = (("parsed", "parsed"), ("unchanged", "unchanged (not parsed again)"),
                 ("skipped", "skipped: front matter, not chapters"), ("failed", "failed"), ("removed", "removed"))
 
-_ACTIVE = "JOIN monographs m USING (monograph_id) WHERE m.removed_at IS NULL"
 
 
 @dataclass
@@ -56,10 +55,9 @@ def report_data(con: duckdb.DuckDBPyConnection, counts: Mapping[str, int] | None
         counts = dict(zip(("parsed", "unchanged", "failed", "removed"), run[:4], strict=True)) if run else {}
     data = ReportData(counts={k: int(counts.get(k, 0) or 0) for k, _ in COUNT_LABELS})
     data.seconds = float(run[4]) if run and run[4] is not None else None
-    data.monographs = _one(con, "SELECT count(*) FROM monographs WHERE removed_at IS NULL")
-    data.cases = _one(con, f"SELECT count(*) FROM cases {_ACTIVE}")
-    for row in con.execute("SELECT e.source_name, e.code, e.message FROM errors e JOIN sources s USING "
-                           "(source_id) WHERE s.removed_at IS NULL ORDER BY e.source_name").fetchall():
+    data.monographs = _one(con, "SELECT count(*) FROM monographs")
+    data.cases = _one(con, "SELECT count(*) FROM cases")
+    for row in con.execute("SELECT source_name, code, message FROM errors ORDER BY source_name").fetchall():
         (data.skipped if row[1] in SKIP_CODES else data.failures).append((str(row[0]), str(row[1]), str(row[2])))
     # Front matter (an LTX006 'not a monograph') is a skip, not a failure, whether or not the run's counts
     # already say so; archive members that are no chapter are skips too.
@@ -68,19 +66,20 @@ def report_data(con: duckdb.DuckDBPyConnection, counts: Mapping[str, int] | None
         data.counts["failed"] = max(0, data.counts["failed"] - len(data.skipped))
     data.counts["skipped"] += int(counts.get("not_chapters", 0) or 0)
     data.warnings_by_code = [(str(a), int(b), int(c)) for a, b, c in con.execute(
-        f"SELECT code, count(*), count(DISTINCT monograph_id) FROM warnings {_ACTIVE} GROUP BY code "
+        "SELECT code, count(*), count(DISTINCT monograph_id) FROM warnings GROUP BY code "
         "ORDER BY code").fetchall()]
-    by_letter = dict(con.execute(f"SELECT score, count(*) FROM likelihood_scores {_ACTIVE} GROUP BY score")
+    by_letter = dict(con.execute("SELECT score, count(*) FROM likelihood_scores GROUP BY score")
                      .fetchall())
     data.scores = [(k, int(by_letter.pop(k, 0))) for k in LETTERS] + sorted(
         (str(k), int(v)) for k, v in by_letter.items())
-    kp = dict(con.execute(f"SELECT pattern, count(*) FROM cases {_ACTIVE} GROUP BY pattern").fetchall())
-    rc = dict(con.execute(f"SELECT computed_pattern, count(*) FROM cases {_ACTIVE} GROUP BY computed_pattern")
+    kp = dict(con.execute("SELECT pattern, count(*) FROM cases GROUP BY pattern").fetchall())
+    rc = dict(con.execute("SELECT computed_pattern, count(*) FROM cases GROUP BY computed_pattern")
               .fetchall())
     data.patterns = [(p or "missing", int(kp.get(p, 0)), int(rc.get(p, 0))) for p in PATTERNS]
     data.r_pairs = [(str(t), n, float(a), float(b)) for t, n, a, b in con.execute(
-        f"SELECT m.title, c.number, c.r_ratio, c.computed_r_ratio FROM cases c {_ACTIVE} "
-        "AND c.r_ratio IS NOT NULL AND c.computed_r_ratio IS NOT NULL ORDER BY m.title, c.number").fetchall()]
+        "SELECT m.title, c.number, c.r_ratio, c.computed_r_ratio FROM cases c JOIN monographs m USING "
+        "(monograph_id) WHERE c.r_ratio IS NOT NULL AND c.computed_r_ratio IS NOT NULL "
+        "ORDER BY m.title, c.number").fetchall()]
     return data
 
 
