@@ -14,6 +14,8 @@ from livertox_parse.stages.normalize import (
     parse_medication,
     parse_pattern,
     parse_severity,
+    read_pattern,
+    read_severity,
     split_medications,
 )
 
@@ -152,3 +154,60 @@ PATIENTS = {"A 22 year old woman with": (22, "female"), "a 56-year-old man": (56
 def test_patient(text: str) -> None:
     found = find_patient(text)
     assert found is not None and (found.age_years, found.sex) == PATIENTS[text]
+
+
+# --- Key Points values as the book's authors write them (real values of the dev corpus, chapter in the id) ---
+
+BOOK_SEVERITIES = {
+    "Cimetidine-no-plus": ("3 (jaundice, hospitalization)", 3, "grade"),
+    "Disulfiram-no-plus": ("4 (jaundice, prothrombin time prolonged)", 4, "grade"),
+    "Hydralazine-grade-inside-words": ("Moderate (3+; jaundice and hospitalization)", 3, "grade"),
+    "Remdesivir-mild": ("Mild (anicteric)", 1, "word"),
+    "Remdesivir-moderate": ("Moderate", 2, "word"),
+    "Vancomycin-severe": ("Severe (INR >1.5)", 4, "word"),
+    "Sofosbuvir-fatal": ("Fatal", 5, "word"),
+    "Rifampin-mild-comma": ("Mild, asymptomatic", 1, "word"),
+    "Fluorouracil-coma": ("Coma", None, "description"),
+    "seeded-7-plus": ("7+ (jaundice, hospitalization)", None, "off_scale"),
+    "seeded-0-plus": ("0+", None, "off_scale"),
+    "seeded-6-no-plus": ("6 (death)", None, "off_scale"),
+}
+
+
+@pytest.mark.parametrize("case", BOOK_SEVERITIES)
+def test_book_severity(case: str) -> None:
+    text, grade, how = BOOK_SEVERITIES[case]
+    found = read_severity(text)
+    assert (found.grade, found.how) == (grade, how)
+
+
+BOOK_PATTERNS = {
+    "AndrogenicSteroids-bland": ("Bland cholestasis", "cholestatic", None, "phrase"),
+    "Phenotypes_tumor-alp-only": ("Alkaline phosphatase elevation only", "cholestatic", None, "phrase"),
+    "Senna-necrosis": ("Acute hepatic necrosis", "hepatocellular", None, "phrase"),
+    "Rifampin-bilirubin-only": ("Bilirubin elevations only", "none", None, "phrase"),
+    "Valproate-not-applicable": ("(R=not applicable)", "none", None, "phrase"),
+    "Methotrexate-undefined": ("Undefined (no serum enzyme elevation)", "unknown", None, "phrase"),
+    "Ritonavir-unclear": ("Unclear (no alkaline phosphatase levels)", "unknown", None, "phrase"),
+    "issue-unknown": ("Unknown (no ALT or alkaline phosphatase results)", "unknown", None, "phrase"),
+    "Sunitinib-minimal": ("Minimal enzyme elevations", "unknown", None, "phrase"),
+    "Didanosine-mild-ALT": ("Mild serum ALT elevations", "unknown", None, "phrase"),
+    "ObeticholicAcid-jaundice": ("Worsening jaundice", "unknown", None, "phrase"),
+    "Sofosbuvir-ACLF": ("Acute on chronic liver failure", "unknown", None, "phrase"),
+    "Didanosine-R-only": ("(R=2.3)", "mixed", 2.3, "r"),
+    "Nevirapine-R-greater": ("Hepatocellular (R>100)", "hepatocellular", 100.0, "word"),
+    "Sulfonylureas-R-less": ("Cholestatic (R=<1.0)", "cholestatic", 1.0, "word"),
+    "Probably-hepatocellular": ("Probably hepatocellular (alkaline phosphatase levels not provided)",
+                                "hepatocellular", None, "word"),
+    "Fluorouracil-none": ("None", "none", None, "word"),
+    "seeded-no-pattern-word-with-R": ("Hepatitic (R=32)", None, 32.0, "unreadable"),
+    "seeded-misspelt": ("Hepatocelular", None, None, "unreadable"),
+    "description": ("Sinusoidal obstruction syndrome", None, None, "description"),
+}
+
+
+@pytest.mark.parametrize("case", BOOK_PATTERNS)
+def test_book_pattern(case: str) -> None:
+    text, kind, r, how = BOOK_PATTERNS[case]
+    found = read_pattern(text)
+    assert (found.type, found.r_ratio, found.how) == (kind, r, how)

@@ -13,7 +13,7 @@ import re
 from ..document import Document
 from ..models import Computed, KeyPoints, LikelihoodScore, Warning
 from .cases import Field, Lab
-from .doses import Dose, agree, find_doses
+from .doses import Dose, disagreeing, find_doses
 from .formulas import FormulaCell
 from .normalize import PatternReading, SeverityReading, find_durations, pattern_from_r
 from .sections import SectionSpan
@@ -103,16 +103,11 @@ def _check_dose(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
     name, dose = kp.medication.name, kp.medication.dose
     if not name or not dose or _NOT_A_REGIMEN.search(dose):
         return
-    stated = find_doses(dose)
-    found = _doses_near(narrative, name)
-    for dimension in sorted({d.dimension for d in stated}):
-        ours = set().union(*(d.values() for d in stated if d.dimension == dimension))
-        theirs = [d for d in found if d.dimension == dimension]
-        if theirs and not any(agree(a, b) for a in ours for d in theirs for b in d.values()):
-            said = ", ".join(dict.fromkeys(_said(d) for d in theirs))
-            warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives {said}",
-                     kp.medication.start, kp.medication.end)
-            return
+    theirs = disagreeing(find_doses(dose), _doses_near(narrative, name))
+    if theirs:
+        said = ", ".join(dict.fromkeys(_said(d) for d in theirs))
+        warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives {said}",
+                 kp.medication.start, kp.medication.end)
 
 
 def _said(dose: Dose) -> str:

@@ -126,3 +126,14 @@ def dose_amounts(text: str) -> list[float]:
 def agree(a: float, b: float, tolerance: float = 0.05) -> bool:
     """Two amounts agree within ``tolerance`` relative ('1.8 grams' and '1.86 g' of one extract)."""
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+def disagreeing(stated: list[Dose], found: list[Dose]) -> list[Dose]:
+    """The doses of ``found`` in the first dimension (mg, mg/kg, ...) that both give where no amount or daily
+    total of ``stated`` agrees with any of theirs; empty when they agree or share no dimension."""
+    for dimension in sorted({d.dimension for d in stated}):
+        ours = set().union(*(d.values() for d in stated if d.dimension == dimension))
+        theirs = [d for d in found if d.dimension == dimension]
+        if theirs and not any(agree(a, b) for a in ours for d in theirs for b in d.values()):
+            return theirs
+    return []
