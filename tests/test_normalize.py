@@ -8,12 +8,14 @@ from livertox_parse.stages.doses import dose_amounts
 from livertox_parse.stages.formulas import parse_formula
 from livertox_parse.stages.normalize import (
     cas_check_digit_ok,
+    covered_case_numbers,
     find_durations,
     find_patient,
     parse_duration,
     parse_medication,
     parse_pattern,
     parse_severity,
+    patterns_named,
     read_pattern,
     read_severity,
     split_medications,
@@ -211,3 +213,31 @@ def test_book_pattern(case: str) -> None:
     text, kind, r, how = BOOK_PATTERNS[case]
     found = read_pattern(text)
     assert (found.type, found.r_ratio, found.how) == (kind, r, how)
+
+
+PATTERNS_NAMED = {
+    "Phenotypes_Fatty-or": ("Hepatocellular or mixed (R=~4.6)", ("hepatocellular", "mixed")),
+    "Cyclophosphamide-hyphen": ("Hepatocellular-mixed (R=5.2)", ("hepatocellular", "mixed")),
+    "Atorvastatin-later-after-R": ("Mixed (R=3), later cholestatic", ("mixed",)),
+    "Bland-cholestasis": ("Bland cholestasis", ("cholestatic",)),
+    "description": ("Sinusoidal obstruction syndrome", ()),
+}
+
+
+@pytest.mark.parametrize("case", PATTERNS_NAMED)
+def test_patterns_named_before_r(case: str) -> None:
+    text, named = PATTERNS_NAMED[case]
+    assert patterns_named(text) == named
+
+
+CASE_HEADINGS = {
+    "Phenotypes_enzy-two-patients": ("Case 1 and 2. Transient and persistent hepatocellular pattern", 1, [1, 2]),
+    "plain": ("Case 3. Mild anicteric hepatitis after telithromycin therapy.", 3, [3]),
+    "not-a-pair": ("Case 2. A 2 and 3 year course", 2, [2]),
+}
+
+
+@pytest.mark.parametrize("case", CASE_HEADINGS)
+def test_case_numbers_a_heading_covers(case: str) -> None:
+    title, number, covered = CASE_HEADINGS[case]
+    assert list(covered_case_numbers(title, number)) == covered

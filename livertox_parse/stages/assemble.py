@@ -44,6 +44,7 @@ from .consistency import (
 )
 from .formulas import read_formula_cell
 from .normalize import (
+    covered_case_numbers,
     find_patient,
     parse_duration,
     pattern_from_r,
@@ -196,7 +197,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
             warn.add("LTW150", f"case {case.number} where case {max(seen, default=0) + 1} was expected: "
                      "cases are numbered 1, 2, 3 ... without gaps", case.start, case.heading_end)
         if case.number is not None:
-            seen.add(case.number)
+            seen.update(covered_case_numbers(case.title, case.number))
         kp_sec = next((c for c in children if c.id == "key_points"), None)
         kp = _key_points(doc, kp_sec, warn) if kp_sec else None
         if kp_sec is None:

@@ -15,7 +15,7 @@ from ..models import Computed, KeyPoints, LikelihoodScore, Warning
 from .cases import Field, Lab
 from .doses import Dose, disagreeing, find_doses
 from .formulas import FormulaCell
-from .normalize import PatternReading, SeverityReading, find_durations, pattern_from_r
+from .normalize import PatternReading, SeverityReading, find_durations, pattern_from_r, patterns_named
 from .sections import SectionSpan
 
 R_BOUNDARY_SLACK = 0.05  # relative: 'Mixed (R=5)' or 'Hepatocellular (R=4.9)' are rounding, not conflict
@@ -80,7 +80,8 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
         expected = pattern_from_r(kp.pattern.r_ratio)
         # an R written at a boundary (2, 5) is rounded: either neighbouring pattern agrees with it
         allowed = {pattern_from_r(kp.pattern.r_ratio * f) for f in (1 - R_BOUNDARY_SLACK, 1, 1 + R_BOUNDARY_SLACK)}
-        if kp.pattern.type not in allowed:
+        # 'Hepatocellular or mixed (R=~4.6)', 'Hepatocellular-mixed (R=5.2)': any type named before the R agrees
+        if not allowed & set(patterns_named(kp.pattern.text)):
             warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
                      f"{kp.pattern.type}", *ref)
     if kp.pattern.r_ratio is not None and computed.r_ratio is not None:

@@ -274,6 +274,17 @@ def read_pattern(text: str) -> PatternReading:
     return PatternReading(None, r, "description")
 
 
+def patterns_named(text: str) -> tuple[str, ...]:
+    """Every pattern type named before the first R of a Key Points pattern ('Hepatocellular or mixed (R=~4.6)'
+    names hepatocellular and mixed); the type read when none is named ('Bland cholestasis')."""
+    r = _R_VALUE.search(text)
+    named = tuple(dict.fromkeys(m.group(1).lower() for m in _PATTERN_WORD.finditer(text[: r.start() if r else None])))
+    if named:
+        return named
+    found = read_pattern(text).type
+    return (found,) if found else ()
+
+
 def _pattern_type(name: str) -> PatternType:
     for t in get_args(PatternType):
         if t == name:
@@ -304,6 +315,18 @@ DOSE_RE = re.compile(
     r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
     re.IGNORECASE,
 )
+
+
+_CASE_PAIR = re.compile(r"^\s*Cases?\s+(\d{1,3})\s*(?:and|&|to|-|–)\s*(\d{1,3})\b", re.IGNORECASE)
+
+
+def covered_case_numbers(title: str, number: int) -> range:
+    """The case numbers a case heading covers: 'Case 1 and 2. Transient and persistent ...' (Phenotypes_enzy,
+    one report of two patients) covers 1 and 2; every other heading its own number."""
+    m = _CASE_PAIR.match(title)
+    if m and int(m.group(1)) == number and number < int(m.group(2)) <= number + 5:
+        return range(number, int(m.group(2)) + 1)
+    return range(number, number + 1)
 
 
 _MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)|(?P<tail>\d.*))?\s*$")
