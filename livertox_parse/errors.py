@@ -9,7 +9,7 @@ from __future__ import annotations
 
 ERROR_CODES: dict[str, str] = {
     "LTX001": "file not found or not readable",
-    "LTX002": "text is not valid UTF-8",
+    "LTX002": "text is not valid UTF-8 (nor UTF-16/UTF-32 with a byte-order mark)",
     "LTX003": "empty input",
     "LTX004": "unsupported input format",
     "LTX005": "not a LiverTox monograph",

@@ -412,7 +412,7 @@ def test_exit_0_for_a_clean_chapter() -> None:
 
 
 def test_exit_2_for_unreadable_inputs_even_beside_errors() -> None:
-    Path("bad.txt").write_bytes(b"\xff\xfe")
+    Path("bad.txt").write_bytes(b"\xff\xff")
     Path("recipe.txt").write_text("Pancakes\nMix flour and eggs.\n", encoding="utf-8")
     status, out, err = check(write(ME), "bad.txt", "missing.txt", "recipe.txt")
     assert status == 2

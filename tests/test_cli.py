@@ -30,7 +30,7 @@ def test_several_inputs_give_one_line_each_in_order() -> None:
 
 def test_bad_input_is_one_line_and_the_batch_goes_on(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe")
+    bad.write_bytes(b"\xff\xff")
     code, out, err = run("parse", str(bad), str(tmp_path / "missing.txt"), ANAKINRA)
     assert code == 1
     assert len(out.splitlines()) == 1 and json.loads(out)["title"] == "Anakinra"

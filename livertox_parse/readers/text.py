@@ -44,20 +44,40 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode_utf8(data: bytes, path: str | None) -> str:
-    """Decode UTF-8 (a BOM is allowed) or raise LTX002 naming the line and column of the first bad byte."""
+# byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8"))
+
+
+def decode_text(data: bytes, path: str | None) -> str:
+    """Decode a text file: UTF-8, or UTF-8, UTF-16 or UTF-32 with a byte-order mark. Anything else raises
+    LTX002 at the line and column of the first bad byte, with a hint when the file looks like UTF-16
+    without a mark or a legacy 8-bit encoding (Windows-1252, Latin-1), the usual way such files are made."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise LiverToxError("LTX002", f"bytes {exc.start + len(bom)}-{exc.end + len(bom)} are not valid "
+                                    f"{encoding.upper()}, which its byte-order mark promises", path=path) from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LiverToxError(
-            "LTX002",
-            f"byte 0x{data[exc.start]:02x} is not valid UTF-8 (expected UTF-8 text)",
-            path=path,
-            line=line,
-            column=column,
-        ) from None
+        raise LiverToxError("LTX002", f"byte 0x{data[exc.start]:02x} is not valid UTF-8 ({_encoding_hint(data)})",
+                            path=path, line=line, column=column) from None
+
+
+def _encoding_hint(data: bytes) -> str:
+    head = data[:4096]
+    if head.count(0) * 4 > len(head):  # every other byte NUL: UTF-16 text
+        return "it looks like UTF-16 without a byte-order mark: save it as UTF-8"
+    high = sum(b >= 0x80 for b in head)
+    if 0 < high * 10 < len(head):  # mostly ASCII with a few accented letters or curly quotes
+        return ("it looks like a legacy 8-bit encoding such as Windows-1252 or Latin-1: convert it to UTF-8, "
+                "e.g. iconv -f cp1252 -t utf-8")
+    return "expected UTF-8 text"
 
 
 def _normalise_line(line: str, src: int) -> tuple[str, list[int] | int]:
@@ -303,10 +323,11 @@ def document_from_text(text: str, source: Source) -> Document:
 
 
 def read_text(path: str | Path, data: bytes | None = None) -> Document:
-    """Read a UTF-8 text monograph from ``path`` (or from ``data`` when given)."""
+    """Read a text monograph (UTF-8; UTF-16 and UTF-32 with a byte-order mark) from ``path`` (or from
+    ``data`` when given)."""
     name = str(path)
     raw = read_bytes(path) if data is None else data
-    text = decode_utf8(raw, name)
+    text = decode_text(raw, name)
     if not text.strip():
         raise LiverToxError("LTX003", "file is empty (expected a LiverTox monograph)", path=name)
     return document_from_text(text, Source(name, "text", sha256_hex(raw), None))
