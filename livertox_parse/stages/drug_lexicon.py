@@ -62,23 +62,30 @@ def lookup(name: str) -> DrugInfo | None:
 
 
 class NameIndex:
-    """Names by their first word; finds every name of a set in a text in one pass over its words."""
+    """Names by their first word; finds every name of a set in a text in one pass over its words.
+
+    Candidates are kept by first word and the character after it ('' for a one-word name), so a word such
+    as the 's' of "patient's" or the 'n' of "N-acetylcysteine" is tried against a few names, not hundreds.
+    """
 
     def __init__(self, names: Iterable[str]) -> None:
         self.by_first: dict[str, list[str]] = {}
+        self.by_key: dict[tuple[str, str], list[str]] = {}
         for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
             first = WORD.match(name)
             if first is not None:
                 self.by_first.setdefault(first.group(0), []).append(name)
+                self.by_key.setdefault((first.group(0), name[first.end():first.end() + 1]), []).append(name)
 
     def find(self, lower: str, word: re.Match[str]) -> str | None:
         """The longest name starting at ``word`` (a WORD match in the lower-cased text ``lower``), or None."""
-        start = word.start()
-        for name in self.by_first.get(word.group(0), ()):
-            end = start + len(name)
-            if lower.startswith(name, start) and (end == len(lower) or not lower[end].isalnum()):
+        start, w, end = word.start(), word.group(0), word.end()
+        for name in self.by_key.get((w, lower[end:end + 1]), ()):
+            stop = start + len(name)
+            if lower.startswith(name, start) and (stop == len(lower) or not lower[stop].isalnum()):
                 return name
-        return None
+        single = self.by_key.get((w, ""))
+        return single[0] if single else None
 
 
 @cache

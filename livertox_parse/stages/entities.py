@@ -173,8 +173,18 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
         by_label["TRADE_NAME" if info is not None and info.brand else "DRUG"].append(name)
     for label, names in by_label.items():
         if names:
-            matcher.add(label, [nlp.make_doc(n) for n in names])
+            matcher.add(label, [_pattern(nlp, n) for n in names])
     return matcher
+
+
+_PATTERNS: dict[str, Doc] = {}  # dictionary name -> its tokenised pattern, shared by every document
+
+
+def _pattern(nlp: Language, name: str) -> Doc:
+    doc = _PATTERNS.get(name)
+    if doc is None:
+        doc = _PATTERNS[name] = nlp.make_doc(name)
+    return doc
 
 
 def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]]:
@@ -257,15 +267,16 @@ class _NameFinder:
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """(start, end) of every name and stem-bearing word in ``text``."""
         lower = same_length_lower(text)
+        own_first, known_first = self.own.by_first, self.dictionary.by_first
         for word in WORD.finditer(lower):
             w, start = word.group(0), word.start()
-            own = self.own.find(lower, word)
-            known = self.dictionary.find(lower, word)
+            # most words start no name: two dict probes, no call
+            own = self.own.find(lower, word) if w in own_first else None
+            known = self.dictionary.find(lower, word) if w in known_first else None
             if known is not None:
                 self.found.add(known)
-            name = max(own or "", known or "", key=len)
-            if name:
-                yield start, start + len(name)
+            if own or known:
+                yield start, start + max(len(own or ""), len(known or ""))
             elif w.endswith(self.endings) and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
                 yield start, word.end()
 
