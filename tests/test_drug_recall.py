@@ -20,7 +20,7 @@ GOLD = json.loads((ROOT / "tests" / "data" / "drug_names_gold.json").read_text(e
 CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus" / "livertox-2021",
                            ROOT.parent.parent / "shared" / "corpus" / "livertox-2021") if p.is_dir()), None)
 RECALL_FLOOR = 0.96  # reached: 124/128 = 0.969
-PRECISION_FLOOR = 0.98  # reached: 125/127 = 0.984
+PRECISION_FLOOR = 0.99  # reached: 125/126 = 0.992
 
 
 @dataclass

@@ -77,6 +77,7 @@ class Filters:
             by_kind.setdefault(rule["kind"], []).extend(rule["values"])
         self.sources = tuple(by_kind["require_source"])
         self.branches = tuple(by_kind["exclude_mesh_branch"])
+        self.class_branch = self.branches[0]  # D27, pharmacologic classes
         shape = dict(v.split("=", 1) for v in by_kind["variant_shape"])
         self.min_length = int(shape["min_length"])
         self.max_words = int(shape["max_words"])
@@ -94,6 +95,12 @@ class Filters:
             return False
         trees = data.get("mesh_tree") or []
         return not (trees and all(t.startswith(self.branches) for t in trees))
+
+    def is_class(self, name: str, data: dict[str, Any]) -> bool:
+        """An entry the rules keep out as a class or named non-drug (its names are never DRUG, not even when
+        a chapter's title or agent list carries them: 'Anticonvulsants')."""
+        trees = data.get("mesh_tree") or []
+        return name.lower() in self.names or bool(trees) and all(t.startswith(self.class_branch) for t in trees)
 
     def keep_variant(self, variant: str) -> bool:
         return (len(variant) >= self.min_length and len(variant.split()) <= self.max_words
@@ -114,10 +121,15 @@ def build() -> dict[str, Any]:
     variant_data = source["drug_variant_to_variant_data"]
     canonical = source["drug_canonical_to_data"]
     entries: dict[str, dict[str, Any]] = {}
+    not_drugs: set[str] = set(filters.names) | set(filters.words)
     for variant, keys in sorted(source["drug_variant_to_canonical"].items()):
         for key in keys:
             data = canonical.get(key)
-            if data is None or not filters.keep_entry(str(data["name"]), data):
+            if data is not None and not filters.keep_entry(str(data["name"]), data):
+                if filters.is_class(str(data["name"]), data):
+                    not_drugs |= {str(data["name"]).lower(), variant.lower().strip()}
+                continue
+            if data is None:
                 continue
             entry = entries.setdefault(key, {"name": data["name"], "drugbank_id": data.get("drugbank_id"),
                                              "unii": None, "synonyms": [], "brands": []})
@@ -144,7 +156,9 @@ def build() -> dict[str, Any]:
             if k in rule:
                 rule[k] = sorted(set(rule[k]))
         rules.append(rule)
+    kept = {n for r in rules for n in (r["name"].lower(), *r.get("synonyms", ()), *r.get("brands", ()))}
     return {
+        "not_drugs": sorted(not_drugs - kept),
         "source": (f"Built by tools/build_drug_dictionary.py from {NER[0]} {NER[1]} (MIT; DrugBank open data CC0, "
                    f"MeSH, MedlinePlus, NHS, Wikipedia) with brand names typed by the FDA UNII names list in "
                    f"{UNII[0]} {UNII[1]} (MIT; public domain data), filtered by rules/drug_filters.json. "
@@ -158,7 +172,8 @@ def main() -> None:
     out = RULES / "drug_dictionary.json"
     # one entry per line: a rebuild's diff reads entry by entry
     lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in doc["rules"])
-    out.write_text(f'{{"source":{json.dumps(doc["source"])},\n"rules":[\n{lines}\n]}}\n', encoding="utf-8")
+    out.write_text(f'{{"source":{json.dumps(doc["source"])},\n"not_drugs":{json.dumps(doc["not_drugs"])},\n'
+                   f'"rules":[\n{lines}\n]}}\n', encoding="utf-8")
     names = sum(1 + len(r.get("synonyms", ())) + len(r.get("brands", ())) for r in doc["rules"])
     print(f"{out.relative_to(ROOT)}: {len(doc['rules'])} drugs, {names} names, {out.stat().st_size // 1024} KiB")
 

@@ -35,10 +35,22 @@ class DrugInfo:
 
 
 @cache
-def _rules() -> list[dict[str, Any]]:
+def _data() -> dict[str, Any]:
     text = resources.files("livertox_parse.rules").joinpath("drug_dictionary.json").read_text(encoding="utf-8")
-    rules: list[dict[str, Any]] = json.loads(text)["rules"]
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _rules() -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = _data()["rules"]
     return rules
+
+
+@cache
+def not_drugs() -> frozenset[str]:
+    """Lower-cased names the curation rules keep out of DRUG: pharmacologic classes ('anticonvulsants',
+    'statins'), endogenous substances and analytes, words that collide; never labelled, whoever names them."""
+    return frozenset(_data()["not_drugs"])
 
 
 @cache

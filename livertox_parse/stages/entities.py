@@ -34,7 +34,7 @@ from ..models import Entity, Monograph
 from ..rules import load_table
 from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
-from .drug_lexicon import WORD, NameIndex, index, lookup
+from .drug_lexicon import WORD, NameIndex, index, lookup, not_drugs
 from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
 
@@ -162,6 +162,7 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
         drugs |= set(monograph.subclass.other_drugs)
     drugs |= {c.key_points.medication.name for c in monograph.cases if c.key_points and c.key_points.medication.name}
     drugs -= set(_lexicon())
+    drugs = {d for d in drugs if d.lower() not in not_drugs()}  # a class chapter's title names no drug
     if drugs:
         matcher.add("DRUG", [nlp.make_doc(d) for d in sorted(drugs)])
     if monograph.trade_names:
