@@ -87,11 +87,14 @@ class Filters:
         self.english = {w for path in by_kind["english_words"] for w in Path(path).read_text().split() if w.islower()}
         self.names = {v.lower() for v in by_kind["exclude_name"]}
         self.words = {v.lower() for v in by_kind["exclude_word"]}
+        self.genera = {v.lower() for v in by_kind["exclude_genus"]}
 
     def keep_entry(self, name: str, data: dict[str, Any]) -> bool:
         if name.lower() in self.keep:
             return True
         if not any(k in data for k in self.sources) or name.lower() in self.names:
+            return False
+        if name.lower().split(" ", 1)[0] in self.genera:
             return False
         trees = data.get("mesh_tree") or []
         return not (trees and all(t.startswith(self.branches) for t in trees))
@@ -100,7 +103,8 @@ class Filters:
         """An entry the rules keep out as a class or named non-drug (its names are never DRUG, not even when
         a chapter's title or agent list carries them: 'Anticonvulsants')."""
         trees = data.get("mesh_tree") or []
-        return name.lower() in self.names or bool(trees) and all(t.startswith(self.class_branch) for t in trees)
+        return (name.lower() in self.names or name.lower().split(" ", 1)[0] in self.genera
+                or bool(trees) and all(t.startswith(self.class_branch) for t in trees))
 
     def keep_variant(self, variant: str) -> bool:
         return (len(variant) >= self.min_length and len(variant.split()) <= self.max_words
