@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from textwrap import fill
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
@@ -50,6 +51,10 @@ class Rule:
     code: str
     level: str
     summary: str
+    title: str = ""
+    example: str = ""  # how a fixture chapter was changed to show the rule ...
+    output: str = ""  # ... and what check then prints
+    fix: str = ""
 
 
 @cache
@@ -61,7 +66,8 @@ def rules() -> dict[str, Rule]:
             raise RuleError(f"checks: rule {i} has a malformed or repeated code {r['code']!r}")
         if r["level"] not in LEVELS:
             raise RuleError(f"checks: rule {i} ({r['code']}) has level {r['level']!r}, not one of {LEVELS}")
-        out[r["code"]] = Rule(r["code"], r["level"], str(r["summary"]))
+        out[r["code"]] = Rule(r["code"], r["level"], str(r["summary"]), str(r.get("title", "")),
+                              str(r.get("example", "")), str(r.get("output", "")), str(r.get("fix", "")))
     return out
 
 
@@ -76,7 +82,7 @@ def _codes(value: object, where: str) -> tuple[str, ...]:
     out = tuple(x.strip().upper() for x in items if x.strip())
     for prefix in out:
         if not any(code.startswith(prefix) for code in rules()):
-            raise ConfigError(f"{where}: {prefix!r} matches no rule code (see docs/rules.md)")
+            raise ConfigError(f"{where}: {prefix!r} matches no rule code (livertox-parse check --explain lists them)")
     return out
 
 
@@ -311,9 +317,13 @@ def add_subcommand(subparsers: Any) -> None:
     """Add ``check PATH... [--format ...] [--select CODES] [--ignore CODES]`` with ``func=run``."""
     p = subparsers.add_parser(
         "check", help="check monographs for missing sections, bad values and contradictions (exit 1 on errors)",
-        description="Check monographs; exit 0 when nothing at error level was found, 1 when something was, "
-                    "2 when an input could not be read. Rules: docs/rules.md.")
-    p.add_argument("paths", nargs="+", metavar="PATH",
+        description="Check monographs the way a linter checks code: each finding has a code (LTWnnn), a level "
+                    "and a location (path:line:col, or path:page N for PDFs). Exit status 0 when nothing at "
+                    "error level was found, 1 when something was, 2 when an input could not be read. "
+                    "'check --explain CODE' tells what a rule means and how to fix what it finds; "
+                    "'check --explain all' lists the rules. Levels and rules to skip can be set in "
+                    "pyproject.toml under [tool.livertox-parse] (select, ignore, levels).")
+    p.add_argument("paths", nargs="*", metavar="PATH",
                    help="a monograph file (.txt, .pdf, .nxml), a folder (searched recursively for .txt, .pdf, "
                         ".nxml, .xml and .tar.gz), a .tar.gz archive of NXML chapters, or - for stdin")
     p.add_argument("--format", choices=FORMATS, default="text",
@@ -322,12 +332,51 @@ def add_subcommand(subparsers: Any) -> None:
                    "configured select), e.g. LTW1,LTW140")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated code prefixes not to run (replaces the "
                    "configured ignore), e.g. LTW13")
+    p.add_argument("--explain", metavar="CODE",
+                   help="print what rule CODE (LTWnnn, or an input error LTXnnn) checks, its level, an example "
+                        "and how to fix it, then exit; 'all' lists every rule")
     add_limit_arguments(p)
     p.set_defaults(func=run)
 
 
+def explain(code: str) -> str | None:
+    """The text ``check --explain CODE`` prints (None for an unknown code), from the rule table shipped in the
+    package: title, level, what it checks, an example finding and how to fix it."""
+    code = code.strip().upper()
+    if code == "ALL":
+        return "\n".join(f"{r.code}  {r.level:<7}  {r.title or r.summary}" for r in rules().values()) + "\n" + \
+            "\n".join(f"{c}  input    {text} (not a rule: cannot be ignored)" for c, text in ERROR_CODES.items())
+    if code in ERROR_CODES:
+        return (f"{code}: {ERROR_CODES[code]}\n\nAn input error, not a rule: the file could not be read as a "
+                "monograph, so it has no findings; check exits 2 and it cannot be ignored. The message after the "
+                "code says what was wrong and where.")
+    rule = rules().get(code)
+    if rule is None:
+        return None
+    other = "warning" if rule.level == "error" else "error"
+    parts = [f"{rule.code}: {rule.title} ({rule.level})", "", fill(rule.summary, 100)]
+    if rule.output:
+        parts += ["", fill(f"Example ({rule.example}):" if rule.example else "Example:", 100), f"  {rule.output}"]
+    if rule.fix:
+        parts += ["", fill(f"How to fix: {rule.fix}", 100)]
+    parts += ["", fill(f"To change its level or skip it, in pyproject.toml: [tool.livertox-parse] levels = "
+                       f'{{ {rule.code} = "{other}" }} or ignore = ["{rule.code}"].', 100)]
+    return "\n".join(parts)
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Check every path; write findings to ``stdout`` in ``args.format``; return the exit status (0, 1, 2)."""
+    if args.explain is not None:
+        text = explain(args.explain)
+        if text is None:
+            print(f"livertox-parse check: error: no rule {args.explain!r} (check --explain all lists them)",
+                  file=stderr)
+            return 2
+        stdout.write(text + "\n")
+        return 0
+    if not args.paths:
+        print("livertox-parse check: error: give a PATH to check (or --explain CODE)", file=stderr)
+        return 2
     try:
         config = load_config()
         if args.select is not None:

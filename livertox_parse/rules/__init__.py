@@ -19,7 +19,7 @@ _TABLE_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "labs": (frozenset({"test", "aliases", "default_uln", "units"}), frozenset()),
     "drugs": (frozenset({"name"}), frozenset({"kind"})),
     "drug_stems": (frozenset({"stem", "min_length"}), frozenset()),
-    "checks": (frozenset({"code", "level", "summary"}), frozenset()),
+    "checks": (frozenset({"code", "level", "summary"}), frozenset({"title", "example", "output", "fix"})),
     "formulas": (frozenset({"text", "kind"}), frozenset()),
     "keypoint_values": (frozenset({"field", "phrase", "value"}), frozenset()),
     "kinds": (frozenset({"signal", "values"}), frozenset()),
