@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test ingest schemas bench lint clean
+.PHONY: install test ingest schemas bench lint clean corpus
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,6 +18,9 @@ test: $(STAMP)
 
 ingest: $(STAMP)
 	$(BIN)/livertox-parse ingest fixtures/text fixtures/pdf fixtures/nxml --out out
+
+corpus: $(STAMP)
+	$(BIN)/python -m tools.corpus_report
 
 schemas: $(STAMP)
 	$(BIN)/python -m livertox_parse.schema_gen schemas

@@ -133,7 +133,7 @@ def cmd_parse(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                         raise item.error
                     out = _parse_one(name, data, args.pretty, args.with_text, limits)
                 except LiverToxError as exc:
-                    failed += 1
+                    failed += not exc.skipped  # front matter is reported, not failed
                     progress.print(_line(exc.with_path(name)))
                     continue
                 except Exception as exc:  # noqa: BLE001  # a bug must not cost the rest of the batch, nor show a traceback

@@ -116,7 +116,7 @@ def test_mixed_folder_fills_every_table(corpus: Path, tmp_path: Path, expected: 
     out = tmp_path / "out"
     code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "2", "--parquet")
     assert code == 1  # the corrupt file
-    assert f"{PARSED} parsed, 0 unchanged (skipped), 1 failed" in stdout
+    assert f"{PARSED} parsed, 0 unchanged, 0 skipped (not monographs: front matter), 1 failed" in stdout
     assert f"{corpus / CORRUPT}: LTX010:" in stderr
     got = counts(out / "livertox.duckdb")
     assert {t: got[t] for t in expected} == expected
@@ -150,7 +150,7 @@ def test_second_run_skips_unchanged_and_duplicates_nothing(corpus: Path, tmp_pat
     mtimes = {p.name: p.stat().st_mtime_ns for p in (out / "json").iterdir()}
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "2")
     assert code == 1  # the corrupt file is tried again, and still fails
-    assert f"0 parsed, {PARSED} unchanged (skipped), 1 failed, 0 removed" in stdout
+    assert f"0 parsed, {PARSED} unchanged, 0 skipped (not monographs: front matter), 1 failed, 0 removed" in stdout
     after = counts(out / "livertox.duckdb")
     assert after == {**before, "ingest_runs": 2}
     assert {p.name: p.stat().st_mtime_ns for p in (out / "json").iterdir()} == mtimes
@@ -171,14 +171,14 @@ def test_changed_file_replaces_its_rows_removed_file_is_kept_until_pruned(corpus
     (corpus / "nxml" / "Nabumetone.nxml").unlink()
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")
     assert code == 1
-    assert f"1 parsed, {PARSED - 2} unchanged (skipped), 1 failed, 0 removed" in stdout
+    assert f"1 parsed, {PARSED - 2} unchanged, 0 skipped (not monographs: front matter), 1 failed, 0 removed" in stdout
     assert "1 sources of earlier runs not among these inputs, kept (--prune deletes them)" in stdout
     assert query(db, "SELECT count(*) FROM monographs WHERE monograph_id = ?", [gone]) == [(1,)]
     with_gone = counts(db)
     gone_rows = {t: query(db, f"SELECT count(*) FROM {t} WHERE {'source_id' if t in ('sources', 'errors') else 'monograph_id'}"
                               " = ?", [gone])[0][0] for t in TABLES if t != "ingest_runs"}
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1", "--prune")
-    assert f"0 parsed, {PARSED - 1} unchanged (skipped), 1 failed, 1 removed" in stdout
+    assert f"0 parsed, {PARSED - 1} unchanged, 0 skipped (not monographs: front matter), 1 failed, 1 removed" in stdout
     venlafaxine = parse(FIXTURES / "text" / "venlafaxine.txt")
     new = {"sections": len(venlafaxine.sections), "cases": len(venlafaxine.cases),
            "labs": sum(len(c.labs) for c in venlafaxine.cases), "entities": len(venlafaxine.entities)}
@@ -202,7 +202,7 @@ def test_changed_file_replaces_its_rows_removed_file_is_kept_until_pruned(corpus
     assert_consistent(db)
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1", "--force")
     assert code == 1
-    assert f"{PARSED - 1} parsed, 0 unchanged (skipped), 1 failed, 0 removed" in stdout
+    assert f"{PARSED - 1} parsed, 0 unchanged, 0 skipped (not monographs: front matter), 1 failed, 0 removed" in stdout
     assert_consistent(db)
 
 
@@ -222,7 +222,7 @@ def test_worker_raising_or_dying_loses_only_that_file(corpus: Path, tmp_path: Pa
     monkeypatch.setattr(livertox_parse.pipeline, "parse_document", flaky)  # workers are forked: they see it
     code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "2")
     assert code == 1 and "RuntimeError: boom" in stderr
-    assert f"{PARSED - 2} parsed, 0 unchanged (skipped), 3 failed" in stdout
+    assert f"{PARSED - 2} parsed, 0 unchanged, 0 skipped (not monographs: front matter), 3 failed" in stdout
     errors = dict(query(db, "SELECT source_id, message FROM errors WHERE code = 'LTX099'"))
     assert errors == {source_id("corpus/text/metoprolol.txt"): "RuntimeError: boom",
                       source_id("corpus/bulk/livertox/Barbiturates.nxml"):
@@ -230,7 +230,7 @@ def test_worker_raising_or_dying_loses_only_that_file(corpus: Path, tmp_path: Pa
     assert_consistent(db)
     monkeypatch.setattr(livertox_parse.pipeline, "parse_document", real)
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "2")
-    assert f"2 parsed, {PARSED - 2} unchanged (skipped), 1 failed" in stdout
+    assert f"2 parsed, {PARSED - 2} unchanged, 0 skipped (not monographs: front matter), 1 failed" in stdout
     assert counts(db)["monographs"] == PARSED and counts(db)["errors"] == 1
     assert_consistent(db)
 
@@ -263,7 +263,7 @@ def test_run_killed_by_sigkill_leaves_a_consistent_db_and_the_next_run_finishes(
 
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "2")
     assert code == 0
-    assert f"{total - committed} parsed, {committed} unchanged (skipped), 0 failed" in stdout
+    assert f"{total - committed} parsed, {committed} unchanged, 0 skipped (not monographs: front matter), 0 failed" in stdout
     assert_consistent(db)
     by_fixture = {p.name: parse(p) for p in texts}
     want_entities = sum(len(by_fixture[texts[i % len(texts)].name].entities) for i in range(total))
@@ -316,7 +316,7 @@ def test_naming_a_subfolder_later_keeps_ids_and_removes_nothing(tmp_path: Path) 
     out = tmp_path / "out"
     assert ingest("fixtures", "--out", out, "--workers", "1")[0] == 0
     code, stdout, _ = ingest("fixtures/text", "--out", out, "--workers", "1")
-    assert code == 0 and "0 parsed, 2 unchanged (skipped), 0 failed, 0 removed" in stdout
+    assert code == 0 and "0 parsed, 2 unchanged, 0 skipped (not monographs: front matter), 0 failed, 0 removed" in stdout
     assert "1 sources of earlier runs not among these inputs, kept" in stdout
     assert sorted(os.listdir(out / "json")) == ["fixtures__nxml__Metoprolol.nxml.json",
                                                 "fixtures__text__anakinra.txt.json",
@@ -359,7 +359,7 @@ def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Pat
     monkeypatch.setattr(store.Store, "_insert", real)
     code, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")
     assert code == 1  # the corrupt PDF
-    assert f"{PARSED} parsed, 0 unchanged (skipped), 1 failed" in stdout
+    assert f"{PARSED} parsed, 0 unchanged, 0 skipped (not monographs: front matter), 1 failed" in stdout
     assert_consistent(db)
     assert query(db, "SELECT status FROM ingest_runs ORDER BY run_id") == [("interrupted",), ("done",)]
 

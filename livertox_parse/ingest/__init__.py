@@ -149,6 +149,7 @@ class Parsed:
     json: bytes | None
     error: str | None = None
     warnings: int = 0
+    skipped: str | None = None  # why the source is no monograph (front matter): counted skipped, not failed
 
 
 def parse_source(source_id: str, name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Parsed:
@@ -170,6 +171,9 @@ def parse_source(source_id: str, name: str, data: bytes, limits: Limits = DEFAUL
     try:
         json = to_bytes(parse_input(name, data, limits=limits))
     except LiverToxError as exc:
+        if exc.skipped:  # the book's front matter: recorded as a skipped source, no rows elsewhere
+            rows: Rows = {"sources": [_source_row(source_id, name, fmt, sha, "skipped")]}
+            return Parsed(source_id, name, rows, None, skipped=f"{exc.with_path(name)}")
         return failed_source(source_id, name, exc.with_path(name), sha256=sha, fmt=fmt)
     except Exception as exc:  # noqa: BLE001  # a bug must not cost the rest of the batch
         error = LiverToxError("LTX099", f"{type(exc).__name__}: {exc}", path=name)
@@ -321,8 +325,8 @@ class Ingest:
                  root: Path | None = None, prune: bool = False) -> None:
         self.sources, self.out, self.workers, self.limits = sources, out, workers, limits
         self.force, self.parquet, self.stderr, self.root, self.prune = force, parquet, stderr, root, prune
-        self.counts = dict.fromkeys(("parsed", "unchanged", "failed", "removed", "warnings", "not_chapters",
-                                     "not_given"), 0)
+        self.counts = dict.fromkeys(("parsed", "unchanged", "skipped", "failed", "removed", "warnings",
+                                     "not_chapters", "not_given"), 0)
         self.seconds = 0.0
 
     def run(self) -> dict[str, int]:
@@ -400,7 +404,10 @@ class Ingest:
     def _write(self, parsed: Parsed) -> None:
         """Hand one result to the writer and count it."""
         self.writer.add(parsed.source_id, parsed.rows, parsed.json)
-        if parsed.json is None:
+        if parsed.skipped is not None:
+            self.counts["skipped"] += 1
+            print(f"{one_line(parsed.skipped)} (skipped)", file=self.stderr)
+        elif parsed.json is None:
             self.counts["failed"] += 1
             print(parsed.error, file=self.stderr)
         else:
@@ -441,10 +448,11 @@ class Ingest:
             self.store.export_parquet(self.out / "parquet")
 
     def summary(self) -> str:
-        """One line: parsed, unchanged (skipped), failed, removed, warnings, seconds, monographs/s."""
+        """One line: parsed, unchanged, skipped (front matter), failed, removed, warnings, seconds, monographs/s."""
         c = self.counts
         rate = c["parsed"] / self.seconds if self.seconds else 0.0
-        return (f"ingest {self.out}: {c['parsed']} parsed, {c['unchanged']} unchanged (skipped), {c['failed']} "
+        return (f"ingest {self.out}: {c['parsed']} parsed, {c['unchanged']} unchanged, {c['skipped']} skipped "
+                f"(not monographs: front matter), {c['failed']} "
                 f"failed, {c['removed']} removed, {c['warnings']} warnings, {c['not_chapters']} archive members "
                 f"not chapters; {self.seconds:.1f} s, {rate:.1f} monographs/s"
                 + (f"; {c['not_given']} sources of earlier runs not among these inputs, kept (--prune deletes "
@@ -487,8 +495,8 @@ class _Progress:
 
 def is_unchanged(item: SourceItem, known: Known | None, json_file: Path, version: str) -> bool:
     """True when the item's bytes and the parser are those of its last successful parse, still on disk."""
-    if known is None or item.data is None or known.status != "ok":
+    if known is None or item.data is None or known.status not in ("ok", "skipped"):
         return False
     if known.parser_version != version or known.sha256 != hashlib.sha256(item.data).hexdigest():
         return False
-    return json_file.exists()
+    return known.status == "skipped" or json_file.exists()

@@ -421,8 +421,9 @@ def chapter_kind(doc: Document, section_ids: set[str], title: str | None, *, age
     but case reports (the Phenotypes chapters); ``front_matter``: none of these (Glossary, Causality).
     """
     signals = _kind_signals()
-    words = (title or "").lower().replace(",", " ").split()
-    class_title = bool(words) and words[-1] in signals["class_title_words"]
+    # 'Antithyroid Drugs', 'Cephalosporins, Parenteral': a part of the title ends with a class word
+    class_title = any(part.split()[-1] in signals["class_title_words"]
+                      for part in (title or "").lower().split(",") if part.split())
     # one monograph heading alone is no proof: the Glossary defines 'Hepatotoxicity' on a line of its own
     found = section_ids & signals["monograph_sections"]
     monograph = "overview" in found or len(found) >= 2 or scores > 0 \
@@ -433,7 +434,7 @@ def chapter_kind(doc: Document, section_ids: set[str], title: str | None, *, age
         # a score of the chapter's own (not per agent) makes it a drug chapter whose product information
         # was lost (text flattened by a copy)
         return "drug" if own_score else "overview"
-    if own_agent or agents_named <= 1:
+    if own_agent and not class_title or agents_named <= 1 and not class_title:
         return "drug"
     return "class" if scores else "overview"
 

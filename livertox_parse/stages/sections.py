@@ -19,6 +19,7 @@ from .normalize import to_count
 
 _QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 _SPACES = re.compile(r"\s+")
+_CAPS_PREFIX = re.compile(r"^([A-Z][A-Z ]{3,40}[A-Z])\s+[A-Z][a-z]")
 _CAPS_HEADING = re.compile(r"^[A-Z][A-Z &,/'-]{3,58}[A-Z]$")
 # level-1 sections inside which an upper-case line is table furniture, not an unknown heading
 _NO_CAPS_HEADINGS = {"chemical_formula_and_structure", "product_information", "references",
@@ -83,8 +84,15 @@ def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     if not key or len(key) > 200:
         return None
     bare = _QUALIFIER.sub("", key)
+    # 'Hepatotoxicity, Outcome and Management' (two sections under one heading: the first names it);
+    # 'OVERVIEW Oprelvekin [Interleukin-11]' (a capitals heading followed by the agent's name)
+    first = key.split(", ")[0]
+    caps = _CAPS_PREFIX.match(stripped)
+    lead = _key(caps.group(1)) if caps else None
     for rule in _rules():
         if key in rule.aliases or bare in rule.aliases:
+            return rule, None
+        if first != key and first in rule.aliases or lead is not None and lead in rule.aliases and rule.level == 1:
             return rule, None
         if rule.pattern is not None:
             m = rule.pattern.match(line.strip())
