@@ -32,7 +32,7 @@ bench: $(STAMP)
 	test ! -f benchmarks/bench_ingest.py || $(BIN)/python benchmarks/bench_ingest.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check livertox_parse tests benchmarks
+	$(BIN)/ruff check livertox_parse tests benchmarks tools
 	$(BIN)/mypy livertox_parse
 
 clean:

@@ -14,12 +14,12 @@ from pathlib import Path
 from lxml import etree
 
 # "Likelihood score", and the spellings the book prints: Likehood, Liklihood, Likelihod, Likelhood ...
-SCORE_WORD = re.compile(r"\bli[a-z]{0,4}h?o{1,2}d\s*scores?\b", re.I)
+SCORE_WORD = re.compile(r"\bli[a-z]{0,4}h?o{1,2}d\s*scores?\b", re.IGNORECASE)
 # a letter statement: the score word, an optional agent ("(x)", ", x", " for x"), a colon, the letter
 SCORE_STATEMENT = re.compile(
-    r"\bli[a-z]{0,4}h?o{1,2}d\s+scores?\b[^:.]{0,80}?:\s*[\"“]?([A-EX])(\*?)(?![A-Za-z])", re.I
+    r"\bli[a-z]{0,4}h?o{1,2}d\s+scores?\b[^:.]{0,80}?:\s*[\"“]?([A-EX])(\*?)(?![A-Za-z])", re.IGNORECASE
 )
-SCORE_QUOTED = re.compile(r"\bli[a-z]{0,4}h?o{1,2}d\s+scores?\s+(?:of\s+)?[\"“]([A-EX])(\*?)[\"”]", re.I)
+SCORE_QUOTED = re.compile(r"\bli[a-z]{0,4}h?o{1,2}d\s+scores?\s+(?:of\s+)?[\"“]([A-EX])(\*?)[\"”]", re.IGNORECASE)
 CASE_TITLE = re.compile(r"^\s*Case\s+\d+\b")
 CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 NOT_BRANDS = {"generic", "various", "various generic", "none", "not available"}
@@ -136,7 +136,7 @@ def _trade_names(body: etree._Element, plain: Plain) -> None:
             if upper.startswith("REPRESENTATIVE TRADE NAME"):
                 on = True
                 continue
-            if upper.startswith("DRUG CLASS") or upper.startswith("COMPLETE LABELING"):
+            if upper.startswith(("DRUG CLASS", "COMPLETE LABELING")):
                 on = False
                 continue
             if not on or not text or text.startswith("("):
