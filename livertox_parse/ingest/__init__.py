@@ -171,9 +171,10 @@ def parse_source(source_id: str, name: str, data: bytes, limits: Limits = DEFAUL
     try:
         json = to_bytes(parse_input(name, data, limits=limits))
     except LiverToxError as exc:
-        if exc.skipped:  # the book's front matter: recorded as a skipped source, no rows elsewhere
-            rows: Rows = {"sources": [_source_row(source_id, name, fmt, sha, "skipped")]}
-            return Parsed(source_id, name, rows, None, skipped=f"{exc.with_path(name)}")
+        if exc.skipped:  # the book's front matter: a skipped source, its reason in errors (code LTX006)
+            skip = failed_source(source_id, name, exc.with_path(name), sha256=sha, fmt=fmt)
+            skip.rows["sources"] = [_source_row(source_id, name, fmt, sha, "skipped")]
+            return Parsed(source_id, name, skip.rows, None, skipped=f"{exc}")
         return failed_source(source_id, name, exc.with_path(name), sha256=sha, fmt=fmt)
     except Exception as exc:  # noqa: BLE001  # a bug must not cost the rest of the batch
         error = LiverToxError("LTX099", f"{type(exc).__name__}: {exc}", path=name)

@@ -59,11 +59,11 @@ def report_data(con: duckdb.DuckDBPyConnection, counts: Mapping[str, int] | None
     data.cases = _one(con, "SELECT count(*) FROM cases")
     for row in con.execute("SELECT source_name, code, message FROM errors ORDER BY source_name").fetchall():
         (data.skipped if row[1] in SKIP_CODES else data.failures).append((str(row[0]), str(row[1]), str(row[2])))
-    # Front matter (an LTX006 'not a monograph') is a skip, not a failure, whether or not the run's counts
-    # already say so; archive members that are no chapter are skips too.
+    # Front matter (an LTX006 'not a monograph') is a skip, not a failure: ingest counts it skipped (the
+    # runs table keeps no column for it, so the errors rows give the number); archive members that are no
+    # chapter are skips too.
     if "skipped" not in counts:
         data.counts["skipped"] = len(data.skipped)
-        data.counts["failed"] = max(0, data.counts["failed"] - len(data.skipped))
     data.counts["skipped"] += int(counts.get("not_chapters", 0) or 0)
     data.warnings_by_code = [(str(a), int(b), int(c)) for a, b, c in con.execute(
         "SELECT code, count(*), count(DISTINCT monograph_id) FROM warnings GROUP BY code "
