@@ -115,9 +115,9 @@ FAILING = [  # fixture, mutation, every code expected, one expected line, exit s
     pytest.param(AN, replace("Severity: 3+", "Severity: 7+"), {"LTW121"},
                  "anakinra.txt:100:11: LTW121 error: severity '7+ (jaundice, hospitalization)' is not a grade 1+ to 5+",
                  1, id="LTW121-bogus-severity"),
-    pytest.param(AN, replace("Pattern: Hepatocellular", "Pattern: Hepatitic"), {"LTW121"},
-                 "anakinra.txt:99:10: LTW121 error: pattern 'Hepatitic (R=32)' is not hepatocellular, cholestatic, "
-                 "mixed or none", 1, id="LTW121-unknown-pattern"),
+    pytest.param(AN, replace("Pattern: Hepatocellular", "Pattern: Hepatitic"), {"LTW122"},
+                 "anakinra.txt:99:10: LTW122 warning: pattern 'Hepatitic (R=32)' names no pattern type: read from its "
+                 "R as hepatocellular", 0, id="LTW122-pattern-words-with-R"),
     pytest.param(AN, replace("Hepatocellular (R=32)", "Hepatocelular"), {"LTW121"},
                  "anakinra.txt:99:10: LTW121 error: pattern 'Hepatocelular' is not hepatocellular, cholestatic, "
                  "mixed or none", 1, id="LTW121-misspelt-pattern"),
@@ -209,6 +209,9 @@ PASSING = [  # fixture, mutation, the code that must not be reported
                  id="LTW132-daily-total"),
     pytest.param(AN, replace("Anakinra (100 mg daily)", "Anakinra (~10 g as a single overdose)"), "LTW132",
                  id="LTW132-overdose-is-no-regimen"),
+    pytest.param(AN, lambda t: t.replace("Anakinra (100 mg daily)", "Anakinra (dose not given)").replace(
+        "Anakinra was started in a subcutaneous dose of 100 mg daily,",
+        "Prednisone was given in a dose of 40 mg daily,"), "LTW132", id="LTW132-dose-of-another-medication"),
     pytest.param(AN, replace("C759-H1186-N208-0232-S10", "Monoclonal Antibody"), "LTW142",
                  id="LTW142-description-vocabulary"),
     pytest.param(AN, replace("C759-H1186-N208-0232-S10", "Recombinant Protein"), "LTW143",

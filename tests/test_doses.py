@@ -19,6 +19,7 @@ SAME_REGIMEN = {  # id (chapter): (Key Points dose, narrative sentence)
                                                                      "extract daily)")),
     "every-8-hours": ("1200 mg daily", "acetaminophen 400 mg every 8 hours"),
     "q6h": ("2 g daily", "500 mg q6h"),
+    "every-6-to-8-hours": ("1500 mg daily", "500 mg every 6 to 8 hours"),
     "bid": ("40 mg daily", "20 mg bid"),
     "mcg-vs-mg": ("0.1 mg daily", "levothyroxine 100 mcg daily"),
     "loading-and-maintenance": ("300 mg daily", "a loading dose of 600 mg followed by 300 mg daily"),

@@ -202,7 +202,10 @@ BOOK_PATTERNS = {
     "Probably-hepatocellular": ("Probably hepatocellular (alkaline phosphatase levels not provided)",
                                 "hepatocellular", None, "word"),
     "Fluorouracil-none": ("None", "none", None, "word"),
-    "seeded-no-pattern-word-with-R": ("Hepatitic (R=32)", None, 32.0, "unreadable"),
+    "words-with-R-typed-by-R": ("Hepatitic (R=32)", "hepatocellular", 32.0, "description"),
+    "phrase-with-R-typed-by-R": ("Bland cholestasis (R=3.1)", "mixed", 3.1, "phrase"),
+    "cholestasis-noun-is-no-misspelling": ("Cholestasis", "cholestatic", None, "phrase"),
+    "seeded-misspelt-with-R": ("Cholestatc (R=0.5)", None, 0.5, "unreadable"),
     "seeded-misspelt": ("Hepatocelular", None, None, "unreadable"),
     "description": ("Sinusoidal obstruction syndrome", None, None, "description"),
 }
@@ -219,7 +222,7 @@ PATTERNS_NAMED = {
     "Phenotypes_Fatty-or": ("Hepatocellular or mixed (R=~4.6)", ("hepatocellular", "mixed")),
     "Cyclophosphamide-hyphen": ("Hepatocellular-mixed (R=5.2)", ("hepatocellular", "mixed")),
     "Atorvastatin-later-after-R": ("Mixed (R=3), later cholestatic", ("mixed",)),
-    "Bland-cholestasis": ("Bland cholestasis", ("cholestatic",)),
+    "Bland-cholestasis-names-none": ("Bland cholestasis", ()),
     "description": ("Sinusoidal obstruction syndrome", ()),
 }
 

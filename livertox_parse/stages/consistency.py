@@ -50,7 +50,8 @@ def check_key_point_values(pattern_f: Field | None, pattern: PatternReading | No
         warn.add("LTW121", f"pattern {pattern_f.value!r} is not hepatocellular, cholestatic, mixed or none",
                  pattern_f.start, pattern_f.end)
     elif pattern_f and pattern and pattern.how == "description" and pattern_f.value.strip():
-        warn.add("LTW122", f"pattern {pattern_f.value!r} is a description, not a pattern type: kept as text",
+        read = f"read from its R as {pattern.type}" if pattern.type else "kept as text"
+        warn.add("LTW122", f"pattern {pattern_f.value!r} names no pattern type: {read}",
                  pattern_f.start, pattern_f.end)
     if sev_f and severity and severity.how == "off_scale":
         warn.add("LTW121", f"severity {sev_f.value!r} is not a grade 1+ to 5+", sev_f.start, sev_f.end)
@@ -80,8 +81,10 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
         expected = pattern_from_r(kp.pattern.r_ratio)
         # an R written at a boundary (2, 5) is rounded: either neighbouring pattern agrees with it
         allowed = {pattern_from_r(kp.pattern.r_ratio * f) for f in (1 - R_BOUNDARY_SLACK, 1, 1 + R_BOUNDARY_SLACK)}
-        # 'Hepatocellular or mixed (R=~4.6)', 'Hepatocellular-mixed (R=5.2)': any type named before the R agrees
-        if not allowed & set(patterns_named(kp.pattern.text)):
+        # 'Hepatocellular or mixed (R=~4.6)', 'Hepatocellular-mixed (R=5.2)': any type named before the R agrees;
+        # a pattern typed by its R (a phrase or words with an R) names none and cannot contradict it
+        named = set(patterns_named(kp.pattern.text))
+        if named and not allowed & named:
             warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
                      f"{kp.pattern.type}", *ref)
     if kp.pattern.r_ratio is not None and computed.r_ratio is not None:
@@ -104,7 +107,7 @@ def _check_dose(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
     name, dose = kp.medication.name, kp.medication.dose
     if not name or not dose or _NOT_A_REGIMEN.search(dose):
         return
-    theirs = disagreeing(find_doses(dose), _doses_near(narrative, name))
+    theirs = disagreeing(find_doses(dose), _doses_near(narrative, name, kp.other_medications))
     if theirs:
         said = ", ".join(dict.fromkeys(_said(d) for d in theirs))
         warn.add("LTW132", f"Key Points give {name} {dose}, but the case narrative gives {said}",
@@ -156,13 +159,19 @@ _OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|singl
 _NOT_A_REGIMEN = re.compile(r"\b(?:total|cumulative|single|overdose\w*|ingest\w*|suicid\w*)\b", re.IGNORECASE)
 
 
-def _doses_near(text: str, drug: str) -> list[Dose]:
-    """Doses in the sentences (and table rows) that name ``drug`` or speak of its dose, leaving out sentences
-    about another exposure (rechallenge, single dose, overdose, an earlier course)."""
+def _doses_near(text: str, drug: str, others: list[str]) -> list[Dose]:
+    """Doses in the sentences (and table rows) that name ``drug``, or speak of a dose without naming one of the
+    case's other medications (``others``, from Key Points), leaving out sentences about another exposure
+    (rechallenge, single dose, overdose, an earlier course)."""
     found: list[Dose] = []
-    mention = re.compile(rf"\b(?:{re.escape(drug)}|dose|dosage)\b", re.IGNORECASE)
+    named = re.compile(rf"\b{re.escape(drug)}\b", re.IGNORECASE)
+    dose_word = re.compile(r"\b(?:dose|dosage)\b", re.IGNORECASE)
+    words = [w for o in others if len(w := (o.split() or [""])[0].strip("()[],.;:")) >= 4]
+    other = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.IGNORECASE) if words else None
     for sentence in re.split(r"(?<=[.;])\s+|\n", text):
-        if mention.search(sentence) and not _OTHER_EXPOSURE.search(sentence):
+        if _OTHER_EXPOSURE.search(sentence):
+            continue
+        if named.search(sentence) or (dose_word.search(sentence) and not (other and other.search(sentence))):
             found.extend(find_doses(sentence))
     return found
 

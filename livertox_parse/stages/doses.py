@@ -28,7 +28,8 @@ _TIMES = {"once": 1, "twice": 2, "thrice": 3, "bid": 2, "b.i.d.": 2, "tid": 3, "
 FREQUENCY_RE = re.compile(
     r"(?P<word>once|twice|thrice|one\s+time|two\s+times|three\s+times|four\s+times|five\s+times|six\s+times|"
     r"(?P<n>\d)\s*(?:times|x))\s+(?:a\s+|per\s+|each\s+|every\s+)?(?:day|daily)\b"
-    r"|\b(?:every|q)\s*(?P<h>\d+|" + _WORD_NUMBER + r")\s*(?:-\s*)?(?:hours?|hrs?|h)\b"
+    r"|\b(?:every|q)\s*(?P<h>\d+|" + _WORD_NUMBER + r")(?:\s*(?:-|to)\s*(?P<h2>\d+|" + _WORD_NUMBER + r"))?"
+    r"\s*(?:-\s*)?(?:hours?|hrs?|h)\b"
     r"|\b(?P<abbr>b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?)(?!\w)"
     r"|[x×]\s*(?P<x>\d)\s*(?:daily|/day|a\s+day|per\s+day)",
     re.IGNORECASE,
@@ -62,9 +63,14 @@ def _num(text: str) -> float:
     return float(word) if word is not None else (to_number(text) or 0.0)
 
 
-def _per_day(m: re.Match[str]) -> float:
+def _per_day(m: re.Match[str]) -> list[float]:
+    """Administrations per day of a frequency ('every 6 to 8 hours' gives 4 and 3)."""
     if m.group("h"):
-        return 24.0 / _num(m.group("h")) if _num(m.group("h")) else 1.0
+        return [24.0 / _num(g) for g in (m.group("h"), m.group("h2")) if g and _num(g)] or [1.0]
+    return [_times(m)]
+
+
+def _times(m: re.Match[str]) -> float:
     if m.group("x"):
         return float(m.group("x"))
     if m.group("n"):
@@ -102,7 +108,7 @@ def find_doses(text: str) -> list[Dose]:
         clause_end = min(stop, matches[i + 1].start() if i + 1 < len(matches) else stop, m.end() + 60)
         own = FREQUENCY_RE.search(text, m.end(), clause_end)
         freqs = [own] if own else list(FREQUENCY_RE.finditer(text, m.end(), stop))
-        totals = {round(a * _per_day(f), 6) for a in amounts for f in freqs}
+        totals = {round(a * k, 6) for a in amounts for f in freqs for k in _per_day(f)}
         for c in counts:  # '3 to 5 crushed tablets of buprenorphine (8 mg' / 'two 500 mg tablets'
             if c.start() <= m.start() <= c.end() + 40 or m.end() <= c.start() <= m.end() + 20:
                 n = [_num(g) for g in (c.group("n"), c.group("m")) if g]

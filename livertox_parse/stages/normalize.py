@@ -254,35 +254,34 @@ def read_pattern(text: str) -> PatternReading:
 
     The first pattern word named ('Hepatocellular (R=32)', 'Probably hepatocellular'), else the earliest
     phrase of rules/keypoint_values.json ('Bland cholestasis' -> cholestatic, 'Undefined (...)' -> unknown),
-    else the type R gives when the value is only an R ('(R=2.3)'). A value that states an R after a word that
-    is no pattern ('Hepatitic (R=32)'), or opens with a misspelt pattern word ('Hepatocelular'), is
-    ``unreadable``; other text is a ``description``.
+    the type R gives when the value is only an R ('(R=2.3)'). A value that opens with a misspelt pattern
+    word ('Hepatocelular') is ``unreadable``; other words are a ``description`` (typed by its R when it gives
+    one: 'Hepatitic (R=32)' is hepatocellular). A phrase with an R is typed by the R.
     """
     r_match = _R_VALUE.search(text)
     r = to_number(r_match.group(1)) if r_match else None
+    by_r = _pattern_type(pattern_from_r(r)) if r is not None else None
     m = _PATTERN_WORD.search(text)
     if m:
         return PatternReading(_pattern_type(m.group(1).lower()), r, "word")
     hits = [(hit.start(), value) for phrase, value in _phrases("pattern") if (hit := phrase.search(text))]
-    if hits:
-        return PatternReading(_pattern_type(str(min(hits, key=lambda h: h[0])[1])), r, "phrase")
+    if hits:  # the R, where one is given, is what the phrase means ('Bland cholestasis (R=0.4)')
+        return PatternReading(by_r or _pattern_type(str(min(hits, key=lambda h: h[0])[1])), r, "phrase")
     lead = re.match(r"[\W_]*([A-Za-z]+)", text)
-    if r is not None and r_match and (lead is None or lead.start(1) >= r_match.start()):
-        return PatternReading(_pattern_type(pattern_from_r(r)), r, "r")
-    if r_match or (lead and difflib.get_close_matches(lead.group(1).lower(), _PATTERN_NAMES, n=1, cutoff=0.75)):
-        return PatternReading(None, r, "unreadable")
-    return PatternReading(None, r, "description")
+    if lead and difflib.get_close_matches(lead.group(1).lower(), _PATTERN_NAMES, n=1, cutoff=0.75):
+        return PatternReading(None, r, "unreadable")  # 'Hepatocelular', 'Cholestatc': a pattern is meant
+    if r_match and (lead is None or lead.start(1) >= r_match.start()):
+        return PatternReading(by_r, r, "r")
+    if r_match and r is None:
+        return PatternReading(None, r, "unreadable")  # an R beyond any real value
+    return PatternReading(by_r, r, "description")  # words off the scale; with an R, the type R gives
 
 
 def patterns_named(text: str) -> tuple[str, ...]:
-    """Every pattern type named before the first R of a Key Points pattern ('Hepatocellular or mixed (R=~4.6)'
-    names hepatocellular and mixed); the type read when none is named ('Bland cholestasis')."""
+    """Every pattern type named (as a word) before the first R of a Key Points pattern ('Hepatocellular or
+    mixed (R=~4.6)' names hepatocellular and mixed)."""
     r = _R_VALUE.search(text)
-    named = tuple(dict.fromkeys(m.group(1).lower() for m in _PATTERN_WORD.finditer(text[: r.start() if r else None])))
-    if named:
-        return named
-    found = read_pattern(text).type
-    return (found,) if found else ()
+    return tuple(dict.fromkeys(m.group(1).lower() for m in _PATTERN_WORD.finditer(text[: r.start() if r else None])))
 
 
 def _pattern_type(name: str) -> PatternType:
