@@ -30,6 +30,7 @@ the bulk .tar.gz archive of them.
   parse   one JSON object per monograph, on stdout or as files
   ingest  a folder or archive into JSON Lines and a DuckDB database, incrementally
   check   report problems in chapters, with codes, for CI (exit 1 on errors)
+  show    one chapter as an HTML page (text, entities, Key Points, labs, warnings)
 
 Run 'livertox-parse COMMAND --help' for the options of each command."""
 
