@@ -268,12 +268,13 @@ class _NameFinder:
     def spans(self, text: str) -> Iterable[tuple[int, int]]:
         """(start, end) of every name and stem-bearing word in ``text``."""
         lower = same_length_lower(text)
-        own_first, known_first = self.own.by_first, self.dictionary.by_first
+        own_first, known_key = self.own.by_first, self.dictionary.by_key
         for word in WORD.finditer(lower):
-            w, start = word.group(0), word.start()
-            # most words start no name: two dict probes, no call
+            w, start, end = word.group(0), word.start(), word.end()
+            # most words start no name: dict probes (first word, and the character after it), no call
             own = self.own.find(lower, word) if w in own_first else None
-            known = self.dictionary.find(lower, word) if w in known_first else None
+            known = (self.dictionary.find(lower, word)
+                     if (w, lower[end:end + 1]) in known_key or (w, "") in known_key else None)
             if known is not None:
                 self.found.add(known)
             if own or known:
