@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import importlib.util
 import sys
@@ -88,6 +89,9 @@ class OutputNames:
     def claim(self, name: str) -> tuple[Path, str | None]:
         """The path for input ``name`` and, when it is not the plain ``<stem>.json``, why."""
         base = Path(name.rsplit("!", 1)[-1]).name
+        if len(base.encode("utf-8", "surrogateescape")) > 200:  # a file name holds 255 bytes (ENAMETOOLONG)
+            digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+            base = base.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore") + f"~{digest}"
         stem = base.split(".")[0] or "stdin"
         candidates = [f"{stem}.json", f"{base}.json"] + [f"{base}~{n}.json" for n in range(2, 10_000)]
         chosen = next(c for c in candidates if c not in self.taken)

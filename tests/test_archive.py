@@ -60,10 +60,20 @@ def archive(tmp_path: Path) -> Path:
         add_special(tar, "livertox/hard.nxml", tarfile.LNKTYPE, "livertox/Metoprolol.nxml")
         add_special(tar, "livertox/dev.nxml", tarfile.CHRTYPE)
         add_special(tar, "livertox/fifo.nxml", tarfile.FIFOTYPE)
-        add_bytes(tar, "livertox/huge.nxml", b"<book-part-wrapper>" + b" " * (LIMIT + 1))
         for name in CHAPTERS[3:]:
             add_bytes(tar, f"livertox/{name}.nxml", (NXML / f"{name}.nxml").read_bytes())
+        add_bytes(tar, "livertox/huge.nxml", b"<book-part-wrapper>" + b" " * (LIMIT + 1))  # last: nothing after it is read
     return path
+
+
+def members_of(path: Path, **limit: int) -> list[ArchiveMember]:
+    """The members yielded before iteration ends; at LIMIT it ends at huge.nxml with LTX023."""
+    out: list[ArchiveMember] = []
+    try:
+        out.extend(iter_archive(path, **limit))
+    except LiverToxError as exc:
+        assert exc.code == "LTX023" and "huge.nxml" in exc.message
+    return out
 
 
 def by_name(members: list[ArchiveMember]) -> dict[str, ArchiveMember]:
@@ -71,7 +81,7 @@ def by_name(members: list[ArchiveMember]) -> dict[str, ArchiveMember]:
 
 
 def test_chapters_come_out_with_their_bytes_in_archive_order(archive: Path) -> None:
-    members = list(iter_archive(archive, max_member_bytes=LIMIT))
+    members = members_of(archive, max_member_bytes=LIMIT)
     chapters = [m for m in members if m.data is not None]
     assert [m.name for m in chapters] == [f"livertox/{n}.nxml" for n in CHAPTERS]
     for member in chapters:
@@ -82,14 +92,14 @@ def test_chapters_come_out_with_their_bytes_in_archive_order(archive: Path) -> N
 
 
 def test_every_member_yields_exactly_one_outcome(archive: Path) -> None:
-    members = list(iter_archive(archive, max_member_bytes=LIMIT))
+    members = members_of(archive, max_member_bytes=LIMIT)
     assert len(members) == 18
     for m in members:
         assert sum(x is not None for x in (m.data, m.error, m.skipped_reason)) == 1, m.name
 
 
 def test_non_chapters_are_skipped_with_a_reason(archive: Path) -> None:
-    members = by_name(list(iter_archive(archive, max_member_bytes=LIMIT)))
+    members = by_name(members_of(archive, max_member_bytes=LIMIT))
     assert members["livertox"].skipped_reason == "directory"
     assert "not an .nxml file" in str(members["livertox/Metoprolol_Structure.jpg"].skipped_reason)
     assert "not an .nxml file" in str(members["livertox/LiverTox_master_list.xlsx"].skipped_reason)
@@ -108,18 +118,18 @@ def test_non_chapters_are_skipped_with_a_reason(archive: Path) -> None:
     ("livertox/fifo.nxml", "FIFO"),
 ])
 def test_unsafe_members_are_refused(archive: Path, name: str, why: str) -> None:
-    member = by_name(list(iter_archive(archive, max_member_bytes=LIMIT)))[name]
+    member = by_name(members_of(archive, max_member_bytes=LIMIT))[name]
     assert member.data is None and member.error is not None
     assert member.error.code == "LTX022"
     assert why in member.error.message
 
 
 def test_oversized_member_is_refused(archive: Path) -> None:
-    member = by_name(list(iter_archive(archive, max_member_bytes=LIMIT)))["livertox/huge.nxml"]
+    member = by_name(members_of(archive, max_member_bytes=LIMIT))["livertox/huge.nxml"]
     assert member.error is not None and member.error.code == "LTX023"
     assert str(LIMIT) in member.error.message
     # with the default limit (20 MB) the same member is read, and judged not to be a chapter
-    default = by_name(list(iter_archive(archive)))["livertox/huge.nxml"]
+    default = by_name(members_of(archive))["livertox/huge.nxml"]
     assert default.error is None and default.skipped_reason is not None
 
 
@@ -128,7 +138,7 @@ def test_nothing_is_written(archive: Path, tmp_path: Path, monkeypatch: pytest.M
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    list(iter_archive(archive, max_member_bytes=LIMIT))
+    members_of(archive, max_member_bytes=LIMIT)
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert not (tmp_path / "evil.nxml").exists() and not (tmp_path / "work" / "evil.nxml").exists()
 
@@ -146,12 +156,13 @@ def test_truncated_archive_raises_ltx024(archive: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("payload", [b"this is not gzip at all" * 20, gzip.compress(b"not a tar" * 100)])
-def test_garbage_raises_ltx024(tmp_path: Path, payload: bytes) -> None:
+def test_garbage_raises_ltx025(tmp_path: Path, payload: bytes) -> None:
     path = tmp_path / "x.tar.gz"
     path.write_bytes(payload)
     with pytest.raises(LiverToxError) as info:
         list(iter_archive(path))
-    assert info.value.code == "LTX024"
+    assert info.value.code == "LTX025"
+    assert "not a gzip-compressed tar archive" in info.value.message
 
 
 def test_missing_archive_raises_ltx001(tmp_path: Path) -> None:
@@ -169,7 +180,7 @@ def test_archive_is_read_as_a_stream(archive: Path, monkeypatch: pytest.MonkeyPa
         return real_open(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(tarfile, "open", spy)
-    assert sum(1 for m in iter_archive(archive, max_member_bytes=LIMIT) if m.data) == 5
+    assert sum(1 for m in members_of(archive, max_member_bytes=LIMIT) if m.data) == 5
     assert modes == ["r|gz"]
 
 

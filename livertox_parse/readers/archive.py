@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ..errors import LiverToxError
+from ..limits import over
 
 DEFAULT_MAX_MEMBER_BYTES = 20 * 1024 * 1024
 _READ_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error)
@@ -44,32 +45,52 @@ def iter_archive(path: str | Path, *, max_member_bytes: int = DEFAULT_MAX_MEMBER
 
     Chapters (``.nxml`` files whose root is a ``book-part-wrapper`` with a chapter ``book-part`` whose body
     has sections) come with ``data``. Refused members carry an ``error``: LTX022 for absolute names, ``..``
-    components, symbolic or hard links, devices and FIFOs; LTX023 for members larger than
-    ``max_member_bytes``. Raises LiverToxError LTX001 when the archive cannot be opened and LTX024 when it
-    is corrupt (possibly after some members were already yielded).
+    components, symbolic or hard links, devices and FIFOs. Member names are as stored, with bytes that are
+    not UTF-8 written as ``\\xff``.
+
+    Raises LiverToxError (possibly after some members were yielded): LTX001 when the archive cannot be
+    opened, LTX025 when it is no gzip-compressed tar, LTX024 when it is corrupt, LTX026 when it holds no
+    chapter, and LTX023 after yielding (as an error) a member larger than ``max_member_bytes`` (0: no
+    limit): its bytes, and the members after it, are not read (skipping it would inflate all of it).
     """
     name = str(path)
+    chapters = 0
     try:
         with open(path, "rb") as fileobj:
-            yield from _stream(fileobj, max_member_bytes, name)
+            for member in _stream(fileobj, max_member_bytes, name):
+                chapters += member.data is not None or member.error is not None
+                yield member
     except OSError as exc:  # _stream turns its own read errors into LTX024: this is the open failing
         raise LiverToxError("LTX001", f"cannot read archive: {exc.strerror or exc}", path=name) from exc
+    if not chapters:
+        raise LiverToxError("LTX026", "the archive holds no chapter (expected LiverTox .nxml chapters)", path=name)
 
 
 def _stream(fileobj: BinaryIO, limit: int, name: str) -> Iterator[ArchiveMember]:
     """Members of the gzip-compressed tar stream read from ``fileobj``, in order."""
+    not_tar = "not a gzip-compressed tar archive (expected a .tar.gz such as livertox_NBK547852.tar.gz)"
     try:
         tar = tarfile.open(fileobj=fileobj, mode="r|gz")  # noqa: SIM115 - closed by the with below
     except _READ_ERRORS as exc:
-        raise LiverToxError("LTX024", f"archive is corrupt: {exc}", path=name) from exc
+        raise LiverToxError("LTX025", f"{not_tar}: {exc}", path=name) from exc
     with tar:
+        first = True
         while True:
             try:
                 info = tar.next()
             except _READ_ERRORS as exc:
+                if first:
+                    raise LiverToxError("LTX025", f"{not_tar}: {exc}", path=name) from exc
                 raise LiverToxError("LTX024", f"archive is corrupt: {exc}", path=name) from exc
+            first = False
             if info is None:
                 return
+            info.name = _display_name(info.name)
+            if over(limit, info.size) and _unsafe_reason(info) is None and not info.isdir():
+                message = f"member {info.name!r} is {info.size} bytes, over the limit of {limit} (max_input_bytes)"
+                yield ArchiveMember(info.name, error=LiverToxError("LTX023", message, path=info.name))
+                raise LiverToxError("LTX023", f"not read past the oversized member {info.name!r}: reaching the "
+                                    "members after it would inflate all of it", path=name)
             yield _member(tar, info, limit, name)
 
 
@@ -81,22 +102,27 @@ def _member(tar: tarfile.TarFile, info: tarfile.TarInfo, limit: int, archive: st
         return ArchiveMember(name, error=LiverToxError("LTX022", f"unsafe member {name!r}: {unsafe}", path=name))
     if info.isdir():
         return ArchiveMember(name, skipped_reason="directory")
-    if info.size > limit:
-        return ArchiveMember(name, error=LiverToxError(
-            "LTX023", f"member {name!r} is {info.size} bytes, over the limit of {limit}", path=name))
     if not name.lower().endswith(".nxml"):
         return ArchiveMember(name, skipped_reason="not an .nxml file")
     try:
         handle = tar.extractfile(info)
-        data = handle.read(limit + 1) if handle is not None else b""
+        data = (handle.read(limit + 1) if limit else handle.read()) if handle is not None else b""
     except _READ_ERRORS as exc:
         raise LiverToxError("LTX024", f"archive is corrupt while reading {name!r}: {exc}", path=archive) from exc
-    if len(data) > limit:
+    if over(limit, len(data)):
         return ArchiveMember(name, error=LiverToxError("LTX023", f"member {name!r} is over the limit", path=name))
     reason = not_a_chapter(data)
     if reason:
         return ArchiveMember(name, skipped_reason=reason)
     return ArchiveMember(name, data=data)
+
+
+def _display_name(name: str) -> str:
+    """A member name as text: tarfile keeps bytes that are not UTF-8 as lone surrogates, which no UTF-8
+    output (the database, JSON) can hold; they are written as ``\\xff`` instead."""
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _unsafe_reason(info: tarfile.TarInfo) -> str | None:
