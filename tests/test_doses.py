@@ -68,6 +68,7 @@ def test_dimensions_are_compared_apart() -> None:  # Fluorouracil: 2.4 g/m2 is n
     assert disagreeing(find_doses("2.4 g/m2 daily"), find_doses("2 g of acetaminophen")) == []
     (per_kg,) = find_doses("prednisone (1 mg/kg)")
     assert per_kg.dimension == "mg/kg"
+    assert [d.dimension for d in find_doses("heparin 100 units/kg, then 7000 units")] == ["IU/kg", "IU"]
 
 
 def test_dose_amounts_read_ranges_and_units() -> None:

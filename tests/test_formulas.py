@@ -21,6 +21,10 @@ READ = {  # id: (cell as printed, first formula, some element counts)
     "issue-deuterium": ("C19-H21-D6-N-O3", "C19H21D6NO3", {"D": 6, "H": 21}),
     "issue-polymer": ("(C14-H21-N-O12)n", "(C14H21NO12)n", {}),
     "charge": ("C9-H13-N+", "C9H13N+", {"N": 1}),
+    "middle-dot-hydrate": ("C17-H19-N-O3·H2-O", "C17H19NO3.H2O", {"H": 21}),
+    "x-between-formulas": ("C20-H25-N-O x H2-O", "C20H25NO.H2O", {"O": 2}),
+    "subscript-digits": ("C₁₅H₂₅NO₃", "C15H25NO3", {"C": 15}),
+    "trailing-note": ("C20-H25-N3-O.C4-H4-O4 (1:1)", "C20H25N3O.C4H4O4", {"C": 24}),
 }
 
 

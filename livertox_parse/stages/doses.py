@@ -92,13 +92,13 @@ def find_doses(text: str) -> list[Dose]:
     out: list[Dose] = []
     for i, m in enumerate(matches):
         unit = m.group("unit").lower()
+        per = (m.group("per") or "").lower()
         if unit.startswith(("iu", "international", "unit")):
-            dimension, factor = "IU", 1.0
+            dimension, factor = ("IU/kg" if "kg" in per else "IU/m2" if per else "IU"), 1.0
         elif unit == "ml":
             dimension, factor = "mL", 1.0
         else:
             factor = _TO_MG[unit.rstrip("s")]
-            per = (m.group("per") or "").lower()
             dimension = "mg/kg" if "kg" in per else "mg/m2" if per else "mg"
         amounts = tuple(round(_num(g) * factor, 6) for g in (m.group("lo"), m.group("hi")) if g and _num(g))
         if not amounts:

@@ -32,6 +32,9 @@ _PIECE = re.compile(r"([A-Z][a-z]?)(\d*)")
 _MULTIPLIER = re.compile(r"^(?P<m>\d+/\d+|\d+|x|n)-?(?=[A-Z(])")
 _GROUP = re.compile(r"^\((?P<inner>[^()]+)\)(?P<rep>\d+|n|x)?-?$")
 _CHARGE = re.compile(r"(?<=[A-Za-z\d)])(?P<q>\^\d*[+-]|\+|\(\d*[+-]\))$")  # 'N+', '^2+', '(2-)'
+_NORMALISE = str.maketrans({"–": "-", "−": "-", "·": ".", "•": ".", "∙": ".", "⋅": ".",
+                            **{chr(0x2080 + d): str(d) for d in range(10)}})  # subscript digits: C₁₅H₂₅NO₃
+_NOTE = re.compile(r"\s*\([^()]*(?:[a-z]{3}|:)[^()]*\)\s*$")  # a trailing note in brackets: '(1:1)', '(free base)'
 _WORD = re.compile(r"[a-z]{3}")  # element symbols have at most one small letter: a run of three is a word
 
 
@@ -136,7 +139,9 @@ def _formula(text: str, symbols: frozenset[str]) -> Formula | None:
 
 def read_formula_cell(text: str) -> FormulaCell:
     """Classify and read the text of a MOLECULAR FORMULA cell (see the module docstring)."""
-    cell = " ".join(text.replace("–", "-").replace("−", "-").split())
+    cell = " ".join(text.translate(_NORMALISE).split())
+    cell = _NOTE.sub("", cell) or cell  # 'C20-H25-N3-O.C4-H4-O4 (1:1)': a note after the formula
+    cell = re.sub(r"\s+[x×]\s+(?=\d*[A-Z(])", ".", cell)  # 'C20-H25-N-O x H2-O': a hydrate written with x
     vocab = _vocabulary()
     kind = vocab.get(cell.casefold())
     if kind == "description":
