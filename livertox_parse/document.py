@@ -21,6 +21,8 @@ from __future__ import annotations
 import bisect
 from array import array
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import ne, sub
 from typing import Literal
 
 Format = Literal["text", "pdf", "nxml"]
@@ -111,6 +113,14 @@ class OffsetMap:
         self._step.append(step)
         self._length = out + length
 
+    def add_runs(self, outs: list[int], srcs: list[int], end: int) -> None:
+        """Append runs of step 1 starting at ``outs`` (output) and ``srcs`` (source), the last ending at
+        ``end``; the caller guarantees that none continues the one before it."""
+        self._out.extend(outs)
+        self._src.extend(srcs)
+        self._step.extend(repeat(1, len(outs)))
+        self._length = end
+
     def __len__(self) -> int:
         return self._length + 1
 
@@ -192,12 +202,13 @@ class TextBuilder:
             raise ValueError("origins must map every character")
         start = self._length
         if text:
-            run = 0  # one run per stretch of consecutive source offsets, not one per character
-            for k in range(1, len(origins)):
-                if origins[k] != origins[k - 1] + 1:
-                    self._origin.append_run(start + run, origins[run], 1, k - run)
-                    run = k
-            self._origin.append_run(start + run, origins[run], 1, len(origins) - run)
+            # one run per stretch of consecutive source offsets, not one per character; the breaks are
+            # found by C-level iteration (map/compress), which is what makes this cheap on long lines
+            breaks = list(compress(range(1, len(origins)), map(ne, map(sub, origins[1:], origins), repeat(1))))
+            # only the first run can continue the map's last one; the others start new runs
+            self._origin.append_run(start, origins[0], 1, breaks[0] if breaks else len(origins))
+            if breaks:
+                self._origin.add_runs([start + k for k in breaks], [origins[k] for k in breaks], start + len(origins))
             self._last_src = origins[-1] + 1
             self._parts.append(text)
             self._length += len(text)

@@ -20,7 +20,7 @@ Spans = tuple[int, int, int, int, int]  # tag offset, text start, text end, tail
 _MARKUP = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
     r"|<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*'|\[.*?\])*>"
-    r"|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    r"|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>",  # a tag; quoted values may hold '>'
     re.DOTALL,
 )
 _REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);|<!\[CDATA\[(.*?)\]\]>|\r\n?", re.DOTALL)
@@ -127,6 +127,9 @@ class LineBuilder:
 
     def text(self, text: str, origins: Origins) -> None:
         """Append source text, collapsing XML whitespace runs to one space."""
+        if isinstance(origins, int) and text and text[0] != " " != text[-1] and _WS_RUN.search(text) is None:
+            self._put(text, range(origins, origins + len(text)))  # the common case: nothing to collapse
+            return
         end = len(text.rstrip(" \t\r\n"))
         pos = len(text) - len(text.lstrip(" \t\r\n"))
         if pos:
