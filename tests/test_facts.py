@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from livertox_parse import parse_text
 from livertox_parse.stages.cases import narrative_labs
 from livertox_parse.stages.chapter import find_scores
 
@@ -20,6 +21,18 @@ SCORES = {
     "category_word_and_capital": ("Likelihood Score: Category B (likely cause).", [("B", None, "likely cause")]),
     "not_a_letter": ("Likelihood score: Despite wide use, none.", []),
     "outside_the_scale_is_still_read": ("Likelihood score: F (bad letter).", [("F", None, "bad letter")]),
+    # spellings the 2021 book prints (Abatacept, Codeine, Elvitegravir, ...)
+    "likehood": ("Likehood score: D (possible but rare cause).", [("D", None, "possible but rare cause")]),
+    "liklihood": ("Liklihood score: E (unlikely cause).", [("E", None, "unlikely cause")]),
+    "likelhood": ("Likelhood score: E* (unproven).", [("E*", None, "unproven")]),
+    "a_use_is_no_agent": ("Likelihood score when used for emergency contraception: E (unlikely).",
+                          [("E", None, "unlikely")]),
+    "qualifier_h": ("Likelihood score, intravenous terbutaline: C[H] (high doses).", [("C", "H", "high doses")]),
+    "quoted_in_prose": ('agents in this class have likelihood scores "C" (probable cause).',
+                        [("C", None, "probable cause")]),
+    # a mention that is no score stays none
+    "mention_is_no_score": ("These drugs have a likelihood score of causing liver injury as a class.", []),
+    "mention_with_colon_later": ("the likelihood score of each agent is given below: see the table.", []),
 }
 
 
@@ -37,6 +50,39 @@ def test_score_agents() -> None:
     assert one.agents == ("amobarbital", "pentobarbital", "secobarbital")
     (two,) = find_scores("Likelihood score (desvenlafaxine): E* (suspected).")
     assert two.agents == ("desvenlafaxine",)
+
+
+AGENTS = {  # how the 2021 book names the agent of a score (chapters in parentheses)
+    "after_a_comma": ("Likelihood score, Hydromorphone: E (unlikely).", ("Hydromorphone",)),  # HydromorphoneOxymorp
+    "after_a_comma_lower": ("Likelihood score, acitretin: B (likely).", ("acitretin",)),
+    "bare_after": ("Likelihood score irinotecan: B (likely).", ("irinotecan",)),  # IrinotecanTopotecan
+    "before_the_word": ("Canagliflozin likelihood score: E* (unproven).", ("Canagliflozin",)),  # SGLT-2
+    "before_misspelt": ("Empagliflozin likelhood score: E* (unproven).", ("Empagliflozin",)),
+    "sentence_start_is_no_agent": ("The likelihood score: C (probable).", (None,)),
+}
+
+
+@pytest.mark.parametrize("case", AGENTS)
+def test_score_agent_forms(case: str) -> None:
+    text, agents = AGENTS[case]
+    (found,) = find_scores(text)
+    assert found.agents == agents
+    span = text[found.start : found.end]
+    assert (agents[0] or "") in span and "score" in span.lower() and span.endswith(")")
+
+
+def test_scores_from_a_table_column() -> None:
+    """Class overviews list agents with a 'Likelihood Score' column (Anticonvulsants, Monoclonal Antibodies);
+    the first column names the generic and its brands."""
+    m = parse_text(
+        "Anticonvulsants\nOVERVIEW\nThe agents are listed below.\n"
+        "Generic Name Brand Name\tLikelihood Score\tApproval\n"
+        "Brivaracetam Briviact\tE\t2016\n"
+        "Interferon beta-1a Avonex, Rebif\tC\t1996\n"
+        "Cannabidiol Epidiolex\tE*\t2018\n")
+    assert [(s.agent, s.score) for s in m.likelihood_scores] == [
+        ("Brivaracetam", "E"), ("Interferon beta-1a", "C"), ("Cannabidiol", "E*")]
+    assert m.kind == "overview"
 
 
 LABS = {

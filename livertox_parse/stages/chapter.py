@@ -193,7 +193,13 @@ def find_table_scores(doc: Document) -> list[tuple[str | None, ScoreFound]]:
             if not m:
                 continue
             words = row[0].text.split()
-            agent = " ".join(words[:-1] if with_brand and len(words) > 1 else words) or None
+            if with_brand and len(words) > 1:
+                # 'Interferon beta-1a Avonex, Rebif': the brands are the last word and those before it
+                # that end a list item
+                words.pop()
+                while len(words) > 1 and words[-1].endswith(","):
+                    words.pop()
+            agent = " ".join(words) or None
             cell = row[col]
             letter = m.group("letter") + ("*" if m.group("star") else "")
             qualifier = m.group("q").strip().strip("[]").strip() if m.group("q") else None
