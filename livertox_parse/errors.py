@@ -30,6 +30,8 @@ ERROR_CODES: dict[str, str] = {
     "LTX032": "PDF text string is longer than the limit (max_string_chars)",
     "LTX033": "PDF streams inflate beyond the limit (max_stream_bytes)",
     "LTX034": "parsing took longer than the time limit (max_seconds)",
+    "LTX040": "ingest: the source's JSON file cannot be written",
+    "LTX041": "ingest: the database refused one of the source's rows",
     "LTX099": "internal error while parsing",
 }
 

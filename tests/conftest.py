@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,14 @@ GOLDEN = FIXTURES / "golden"
 TEXTS = sorted((FIXTURES / "text").glob("*.txt"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--fuzz-long", default=False):
+        os.environ["LIVERTOX_FUZZ_LONG"] = "1"  # read by tests/test_fuzz.py when it is imported
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="tests/test_fuzz.py: 20 times as many examples, a new random sample each run")
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite fixtures/golden/*.json (read every diff by hand before committing)")
 

@@ -10,6 +10,7 @@ the JSON file is written atomically, then the source's rows replace its old ones
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import sys
@@ -201,14 +202,38 @@ def _source_row(source_id: str, name: str, fmt: str | None, sha: str | None, sta
 # ------------------------------------------------------------------------------------------- workers
 
 
-def _warm_worker() -> None:
-    """Worker initializer: leave Ctrl-C to the main process, build the spaCy pipeline once."""
+def _warm_worker(parent: int) -> None:
+    """Worker initializer: leave Ctrl-C to the main process, end with it, build the spaCy pipeline once."""
     import signal
 
     from ..stages.entities import get_nlp
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     get_nlp()
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` ends, even by SIGKILL (which leaves no chance to stop the pool):
+    on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere, and should the parent already
+    be gone, a thread notices that this process was handed to another parent."""
+    import threading
+
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def start_pool(workers: int) -> Executor | None:
@@ -222,7 +247,8 @@ def start_pool(workers: int) -> Executor | None:
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform == "linux" else None
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_warm_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_warm_worker,
+                               initargs=(os.getpid(),))
     pool.submit(int)  # starts the workers now
     return pool
 
@@ -351,7 +377,8 @@ class Ingest:
             self.store, self.run_id, self.known = store, 0, store.known()
             self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)
             seen: set[str] = set()
-            self.writer = BatchWriter(store, self.out / "json", self.run_id, set(self.known))
+            self.writer = BatchWriter(store, self.out / "json", self.run_id, set(self.known),
+                                      on_refused=self._refused)
             with _Progress(self.stderr, self.counts) as progress:
                 self.progress = progress
                 try:
@@ -365,11 +392,22 @@ class Ingest:
             self.seconds = time.perf_counter() - started
             store.finish_run(self.run_id, self.counts, self.seconds)
             self._report(store)
+        except BaseException as exc:  # the run is never left 'running'
+            if getattr(self, "run_id", 0):
+                with contextlib.suppress(Exception):
+                    store.fail_run(self.run_id, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
+            raise
         finally:
             store.close()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         return self.counts
+
+    def _refused(self, source_id: str, line: str) -> None:
+        """A parsed source the writer could not store (a row the database refused): failed, not parsed."""
+        self.counts["parsed"] -= 1
+        self.counts["failed"] += 1
+        print(line, file=self.stderr)
 
     def _report(self, store: Store) -> None:
         """``out/report.html`` from the database as this run left it; drawing it must not fail the run."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..rows import TABLES, monograph_rows
+from ..rows import TABLES, error_row, monograph_rows
 
 __all__ = ["TABLES", "BatchWriter", "Known", "Store", "monograph_rows"]
 
@@ -146,6 +146,11 @@ class Store:
                 "VALUES (?, now(), 'running', ?, ?, ?)", [run_id, inputs, workers, force])
         return run_id
 
+    def fail_run(self, run_id: int, status: str) -> None:
+        """Mark a run that stopped on an exception (``failed``) or a Ctrl-C (``interrupted``)."""
+        self.con.execute("UPDATE ingest_runs SET finished_at = now(), status = ? WHERE run_id = ?",
+                         [status, run_id])
+
     def finish_run(self, run_id: int, counts: dict[str, int], seconds: float) -> None:
         """Mark the run ``done`` with its counts."""
         self.con.execute(
@@ -228,13 +233,19 @@ class BatchWriter:
     always before the commit holding their rows: a run killed at any point leaves every source's rows all
     old or all new, and at worst a JSON file whose rows were not committed, which the next run rewrites.
     A source that failed loses its old JSON file after the commit that records the failure.
+
+    One source cannot cost the others: when the batch's transaction fails (a row the database refuses) or a
+    JSON file cannot be written, the batch is committed again source by source, and a source refused alone
+    is recorded as failed (LTX041, LTX040) and reported to ``on_refused(source_id, line)``.
     """
 
     def __init__(self, store: Store, json_dir: Path, run_id: int, known_ids: set[str], *,
-                 max_batch: int | None = None, max_delay: float | None = None) -> None:
+                 max_batch: int | None = None, max_delay: float | None = None,
+                 on_refused: Callable[[str, str], None] | None = None) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.store, self.json_dir, self.run_id, self.known_ids = store, json_dir, run_id, known_ids
+        self.on_refused = on_refused
         self.max_batch = max_batch or MAX_BATCH
         self.max_delay = max_delay if max_delay is not None else MAX_DELAY
         self.threads = ThreadPoolExecutor(4, thread_name_prefix="json-writer")
@@ -244,7 +255,8 @@ class BatchWriter:
         self.rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
         self.ids: list[str] = []
         self.failed: list[str] = []
-        self.writes: list[Any] = []
+        self.writes: list[tuple[str, Any]] = []
+        self.queued: list[tuple[str, dict[str, list[dict[str, Any]]]]] = []  # each source's own rows
         self.since = time.monotonic()
 
     def add(self, source_id: str, rows: dict[str, list[dict[str, Any]]], json: bytes | None) -> None:
@@ -254,12 +266,14 @@ class BatchWriter:
         if not self.ids:
             self.since = time.monotonic()
         self.ids.append(source_id)
+        self.queued.append((source_id, rows))
         for table, table_rows in rows.items():
             self.rows[table].extend(table_rows)
         if json is None:
             self.failed.append(source_id)
         else:
-            self.writes.append(self.threads.submit(write_atomic, self.json_dir / f"{source_id}.json", json + b"\n"))
+            self.writes.append((source_id, self.threads.submit(write_atomic, self.json_dir / f"{source_id}.json",
+                                                               json + b"\n")))
         if len(self.ids) >= self.max_batch or time.monotonic() - self.since >= self.max_delay:
             self.flush()
 
@@ -267,14 +281,52 @@ class BatchWriter:
         """Commit what is queued: JSON files first, then one transaction for all the rows."""
         if not self.ids:
             return
-        for write in self.writes:
-            write.result()  # raises when a JSON file could not be written: its rows are not committed
+        import duckdb
+
+        unwritten: dict[str, str] = {}
+        for sid, write in self.writes:
+            try:
+                write.result()
+            except OSError as exc:  # its rows are not committed: the source fails, the others go on
+                unwritten[sid] = f"cannot write its JSON file: {exc.strerror or exc}"
         known = [sid for sid in self.ids if sid in self.known_ids]
-        self.store.replace(self.rows, self.run_id, known_ids=known)
+        try:
+            if unwritten:
+                raise duckdb.Error("a JSON file was not written")
+            self.store.replace(self.rows, self.run_id, known_ids=known)
+        except duckdb.Error:
+            self._one_by_one(unwritten)
         self.known_ids.update(self.ids)
         for sid in self.failed:
             (self.json_dir / f"{sid}.json").unlink(missing_ok=True)
         self._reset()
+
+    def _one_by_one(self, unwritten: dict[str, str]) -> None:
+        """Commit the queued sources one transaction each; one refused alone is recorded as failed."""
+        import duckdb
+
+        for sid, rows in self.queued:
+            known = [sid] if sid in self.known_ids else []
+            if sid in unwritten:
+                self._refuse(sid, rows, known, "LTX040", unwritten[sid])
+                continue
+            try:
+                self.store.replace(rows, self.run_id, known_ids=known)
+            except duckdb.Error as exc:
+                self._refuse(sid, rows, known, "LTX041", f"the database refused a row: {str(exc).splitlines()[0]}")
+
+    def _refuse(self, sid: str, rows: dict[str, list[dict[str, Any]]], known: list[str], code: str,
+                message: str) -> None:
+        from ..errors import LiverToxError
+
+        source = dict(rows["sources"][0], status="failed")
+        error = LiverToxError(code, message, path=source["source_name"])
+        self.store.replace({"sources": [source], "errors": [error_row(
+            sid, source["source_name"], code, error.message, error.location(), None, None, None)]},
+            self.run_id, known_ids=known)
+        self.failed.append(sid)
+        if self.on_refused is not None:
+            self.on_refused(sid, f"{error.location()}: {code}: {error.message}")
 
     def close(self) -> None:
         """Flush, then stop the writer threads."""
