@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livertox_parse import parse_text
+from livertox_parse import LiverToxError, parse_text
 from livertox_parse.stages.cases import narrative_labs
 from livertox_parse.stages.chapter import find_scores
 
@@ -134,7 +134,7 @@ WRAPPED = {  # lines a narrower PDF page wraps, as pdftotext then prints them
 
 @pytest.mark.parametrize("case", WRAPPED)
 def test_wrapped_lines_read_as_one(case: str) -> None:
-    from livertox_parse import parse_text
+    from livertox_parse import LiverToxError, parse_text
 
     m = parse_text(_venlafaxine_with(WRAPPED[case]))
     assert m.title == "Venlafaxine, Desvenlafaxine"
@@ -152,7 +152,7 @@ BOUNDARY = {  # Key Points pattern and R -> whether LTW131 (R contradicts the pa
 
 @pytest.mark.parametrize("pattern", BOUNDARY)
 def test_pattern_r_boundaries_allow_rounding(pattern: str) -> None:
-    from livertox_parse import parse_text
+    from livertox_parse import LiverToxError, parse_text
 
     from .conftest import FIXTURES
 
@@ -160,3 +160,20 @@ def test_pattern_r_boundaries_allow_rounding(pattern: str) -> None:
     text = text.replace("Pattern: Hepatocellular (R=32)", f"Pattern: {pattern}")
     codes = {w.code for w in parse_text(text).warnings}
     assert ("LTW131" in codes) is BOUNDARY[pattern]
+
+
+def test_a_class_overview_in_plain_paragraphs_is_parsed_not_skipped() -> None:
+    """A class overview without headings (like the book's method chapters) is recognised by its class-word
+    title, and gets no 'OVERVIEW missing' finding: it has no layout of sections to check."""
+    m = parse_text("Antithyroid Drugs\nThe antithyroid drugs methimazole and propylthiouracil are used to treat "
+                   "hyperthyroidism; both can cause liver injury.\n")
+    assert m.kind == "overview" and m.title == "Antithyroid Drugs" and not m.warnings
+
+
+def test_front_matter_is_skipped_with_its_own_code() -> None:
+    with pytest.raises(LiverToxError) as info:
+        parse_text("Glossary\nAcinus\nThe main structural unit of the liver.\nHepatotoxicity\nInjury to the liver.\n")
+    assert info.value.code == "LTX006" and info.value.skipped
+    with pytest.raises(LiverToxError) as other:  # a text about something else is no LiverTox text at all
+        parse_text("Pancakes\nMix flour, eggs and milk.\n")
+    assert other.value.code == "LTX005" and not other.value.skipped
