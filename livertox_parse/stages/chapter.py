@@ -8,6 +8,7 @@ of text copied out of a PDF.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -153,10 +154,31 @@ def _agents_from(text: str | None) -> tuple[str | None, ...]:
     return tuple(n.strip() for n in names if n.strip()) or (None,)
 
 
+_LIK = re.compile(r"[Ll]ik")
+
+
+def _likelihood_matches(text: str) -> Iterator[re.Match[str]]:
+    """``LIKELIHOOD_RE.finditer(text)``, trying only where a match can start: at a 'Lik'/'lik', or at the
+    start of its line (the optional agent before the score word stays on that line). Scanning the whole
+    text position by position is slow: the pattern has no literal prefix."""
+    pos = 0
+    for lik in _LIK.finditer(text):
+        at = lik.start()
+        if at < pos:
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        for start in ((line_start, at) if pos <= line_start < at else (at,)):
+            m = LIKELIHOOD_RE.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+
+
 def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
     """Every likelihood score statement in ``text``; one entry per statement, naming its agents."""
     out = []
-    for m in LIKELIHOOD_RE.finditer(text):
+    for m in _likelihood_matches(text):
         agent = m.group("agent_paren") or m.group("agent_for") or m.group("agent_comma") or m.group("agent_bare")
         pre = m.group("agent_pre")
         if not agent and pre and pre.split()[0].lower() not in _NOT_AN_AGENT:

@@ -108,7 +108,7 @@ def _register_components() -> None:
         if hits is None:
             hits = find_hits(doc.text)
         found = list(doc.ents)
-        text = doc.text
+        text = doc.user_data.get("text") or doc.text  # Doc.text joins every token again: costly
         for start, end, label in hits:
             if not text[start:end].strip():
                 continue
@@ -164,9 +164,9 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
     drugs -= set(_lexicon())
     drugs = {d for d in drugs if d.lower() not in not_drugs()}  # a class chapter's title names no drug
     if drugs:
-        matcher.add("DRUG", [nlp.make_doc(d) for d in sorted(drugs)])
+        matcher.add("DRUG", [_pattern(nlp, d) for d in sorted(drugs)])
     if monograph.trade_names:
-        matcher.add("TRADE_NAME", [nlp.make_doc(t) for t in monograph.trade_names])
+        matcher.add("TRADE_NAME", [_pattern(nlp, t) for t in monograph.trade_names])
     own = {n.lower() for n in (*drugs, *monograph.trade_names, *_lexicon())}
     by_label: dict[str, list[str]] = {"DRUG": [], "TRADE_NAME": []}
     for name in sorted(found - own):
@@ -178,7 +178,7 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
     return matcher
 
 
-_PATTERNS: dict[str, Doc] = {}  # dictionary name -> its tokenised pattern, shared by every document
+_PATTERNS: dict[str, Doc] = {}  # name -> its tokenised pattern, shared by every document
 
 
 def _pattern(nlp: Language, name: str) -> Doc:
@@ -321,6 +321,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     for base, text in chunks(windows.text, nlp.max_length):
         sdoc = nlp.make_doc(text)
         sdoc.user_data["chapter_matcher"] = matcher
+        sdoc.user_data["text"] = text  # what sdoc.text would rebuild from the tokens
         sdoc.user_data["hits"] = [(s - base, e - base, label) for s, e, label in windows.hits
                                   if base <= s and e <= base + len(text)]
         for _, proc in nlp.pipeline:
