@@ -30,6 +30,7 @@ bench: $(STAMP)
 	test ! -f benchmarks/bench_pdf.py || $(BIN)/python benchmarks/bench_pdf.py
 	test ! -f benchmarks/bench_nxml.py || $(BIN)/python benchmarks/bench_nxml.py
 	test ! -f benchmarks/bench_ingest.py || $(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_corpus.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check livertox_parse tests benchmarks tools

@@ -54,6 +54,13 @@ def main() -> None:
                        check=True, capture_output=True)
         cold.append(time.perf_counter() - start)
     print(f"CLI cold start, parse one text:     {min(cold):7.2f} s (best of 3)")
+    chapter = ROOT / "fixtures" / "nxml" / "Metoprolol.nxml"
+    cold = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "livertox_parse", "check", str(chapter)], capture_output=True)
+        cold.append(time.perf_counter() - start)
+    print(f"CLI cold start, check one chapter:  {min(cold):7.2f} s (best of 3; {chapter.name})")
 
 
 if __name__ == "__main__":
