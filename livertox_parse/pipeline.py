@@ -16,14 +16,14 @@ from .stages.chapter import mentions_liver
 from .stages.sections import sectionize
 
 
-def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
+def parse_document(doc: Document, *, with_text: bool = False, with_entities: bool = True) -> Monograph:
     """Parse a Document into a Monograph; raises LiverToxError: LTX005 when it is no LiverTox text,
     LTX006 when it is the book's front matter (``exc.skipped``: not a failure).
 
     ``with_text`` keeps the Document's text as ``Monograph.text`` (and in its JSON): what every span indexes.
+    ``with_entities=False`` leaves ``entities`` empty and spaCy unloaded (``check`` needs only the warnings).
     """
     from .stages.drug_lexicon import link_monograph
-    from .stages.entities import extract_entities
 
     spans = sectionize(doc)
     if not spans and not mentions_liver(doc):
@@ -33,7 +33,11 @@ def parse_document(doc: Document, *, with_text: bool = False) -> Monograph:
             path=doc.source.path,
         )
     monograph, warnings = build(doc, spans)
-    entities = extract_entities(doc, spans, monograph)
+    entities = []
+    if with_entities:
+        from .stages.entities import extract_entities
+
+        entities = extract_entities(doc, spans, monograph)
     update: dict[str, object] = {"entities": entities, "warnings": warnings, **link_monograph(monograph)}
     if with_text:
         update["text"] = doc.text

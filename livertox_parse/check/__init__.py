@@ -203,17 +203,20 @@ def check_path(path: str, config: Config, data: bytes | None = None,
                limits: Limits = DEFAULT_LIMITS) -> tuple[list[Finding], bool]:
     """Findings for one file (or archive member given as ``data``) and whether it was read; an unreadable
     input (or one past the ``limits``) gives one LTX finding and False."""
-    findings, read, _ = check_view(path, config, data, limits)
+    findings, read, _ = check_view(path, config, data, limits, with_entities=False)
     return findings, read
 
 
-def check_view(path: str, config: Config, data: bytes | None = None,
-               limits: Limits = DEFAULT_LIMITS) -> tuple[list[Finding], bool, ChapterView | None]:
-    """As :func:`check_path`, with the parsed chapter and its text (for ``--format html``) when it was read."""
+def check_view(path: str, config: Config, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS, *,
+               with_entities: bool = True) -> tuple[list[Finding], bool, ChapterView | None]:
+    """As :func:`check_path`, with the parsed chapter and its text (for ``--format html``) when it was read.
+
+    Findings come from the chapter's warnings alone; ``with_entities=False`` skips the entity pass (and
+    loading spaCy), which only the html page shows."""
     from ..view import view_file  # the parser (spaCy, pdfplumber) loads only when a file is checked
 
     try:
-        view = view_file(path, data, limits)
+        view = view_file(path, data, limits, with_entities=with_entities)
     except LiverToxError as exc:
         if exc.skipped:  # front matter: nothing for a curator to fix, and no failure
             return [], True, None
@@ -401,7 +404,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     continue
                 checked += 1
                 found, read, view = ([error_finding(item.error, item.name)], False, None) if item.error else \
-                    check_view(item.name, config, item.data, limits)
+                    check_view(item.name, config, item.data, limits, with_entities=args.format == "html")
                 findings.extend(found)
                 if args.format == "html":
                     files.append((item.name, found, view))

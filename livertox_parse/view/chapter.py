@@ -42,15 +42,16 @@ class ChapterView:
     page_starts: tuple[int, ...] = ()
 
 
-def view_file(path: str | Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> ChapterView:
+def view_file(path: str | Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS, *,
+              with_entities: bool = True) -> ChapterView:
     """Read and parse one chapter (text, PDF or NXML) within ``limits``; raises LiverToxError as ``parse``
-    does."""
+    does. ``with_entities=False``: no entity pass (the chapter's warnings do not need it)."""
     from ..pipeline import parse_document
     from ..readers import read_document
 
     with enforced(limits, str(path)):
         doc = read_document(str(path), data, limits=limits)
-        return ChapterView(parse_document(doc), doc.text, tuple(doc.page_starts))
+        return ChapterView(parse_document(doc, with_entities=with_entities), doc.text, tuple(doc.page_starts))
 
 
 def span_anchor(prefix: str, start: int, end: int) -> str:
