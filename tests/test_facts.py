@@ -134,7 +134,7 @@ WRAPPED = {  # lines a narrower PDF page wraps, as pdftotext then prints them
 
 @pytest.mark.parametrize("case", WRAPPED)
 def test_wrapped_lines_read_as_one(case: str) -> None:
-    from livertox_parse import LiverToxError, parse_text
+    from livertox_parse import parse_text
 
     m = parse_text(_venlafaxine_with(WRAPPED[case]))
     assert m.title == "Venlafaxine, Desvenlafaxine"
@@ -152,7 +152,7 @@ BOUNDARY = {  # Key Points pattern and R -> whether LTW131 (R contradicts the pa
 
 @pytest.mark.parametrize("pattern", BOUNDARY)
 def test_pattern_r_boundaries_allow_rounding(pattern: str) -> None:
-    from livertox_parse import LiverToxError, parse_text
+    from livertox_parse import parse_text
 
     from .conftest import FIXTURES
 
