@@ -154,7 +154,15 @@ def _agents_from(text: str | None) -> tuple[str | None, ...]:
     return tuple(n.strip() for n in names if n.strip()) or (None,)
 
 
-_LIK = re.compile(r"[Ll]ik")
+_IK = re.compile("ik")  # a literal: searched fast; a pattern opening with a class ('[Ll]ik') is tried at every position
+
+
+def _lik_positions(text: str) -> Iterator[int]:
+    """Where 'Lik' or 'lik' starts in ``text``: the only places a score statement's score word can start."""
+    for m in _IK.finditer(text):
+        at = m.start() - 1
+        if at >= 0 and text[at] in "Ll":
+            yield at
 
 
 def _likelihood_matches(text: str) -> Iterator[re.Match[str]]:
@@ -162,8 +170,7 @@ def _likelihood_matches(text: str) -> Iterator[re.Match[str]]:
     start of its line (the optional agent before the score word stays on that line). Scanning the whole
     text position by position is slow: the pattern has no literal prefix."""
     pos = 0
-    for lik in _LIK.finditer(text):
-        at = lik.start()
+    for at in _lik_positions(text):
         if at < pos:
             continue
         line_start = text.rfind("\n", 0, at) + 1
@@ -173,6 +180,29 @@ def _likelihood_matches(text: str) -> Iterator[re.Match[str]]:
                 yield m
                 pos = m.end()
                 break
+
+
+def _quoted_matches(text: str) -> Iterator[re.Match[str]]:
+    """``LIKELIHOOD_QUOTED_RE.finditer(text)``, tried only at 'Lik'/'lik' (where every match starts)."""
+    pos = 0
+    for at in _lik_positions(text):
+        if at >= pos and (m := LIKELIHOOD_QUOTED_RE.match(text, at)) is not None:
+            yield m
+            pos = m.end()
+
+
+def line_start_search(pattern: re.Pattern[str], text: str, firsts: str) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a MULTILINE pattern that matches only at a line start whose first
+    character is one of ``firsts``: tried at those line starts alone (an IGNORECASE pattern opening with
+    '^' is otherwise tried at every position of the text)."""
+    if text[:1] in firsts and text[:1] and (m := pattern.match(text, 0)):
+        return m
+    pos = text.find("\n")
+    while pos != -1:
+        if text[pos + 1 : pos + 2] in firsts and text[pos + 1 : pos + 2] and (m := pattern.match(text, pos + 1)):
+            return m
+        pos = text.find("\n", pos + 1)
+    return None
 
 
 def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
@@ -191,7 +221,7 @@ def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
             out.append(_score(more, agents, offset + more.start("letter"), offset))
             pos = more.end()
             m = more
-    for m in LIKELIHOOD_QUOTED_RE.finditer(text):
+    for m in _quoted_matches(text):
         out.append(_score(m, (None,), offset + m.start(), offset))
     return sorted(out, key=lambda f: f.start)
 
@@ -238,7 +268,7 @@ def _score(m: re.Match[str], agents: tuple[str | None, ...], start: int, offset:
 
 def find_drug_class(doc: Document, sections: list[SectionSpan]) -> Found | None:
     """'Drug Class: X' in the overview, else the first line of the DRUG CLASS section."""
-    m = _DRUG_CLASS_LINE.search(doc.text)
+    m = line_start_search(_DRUG_CLASS_LINE, doc.text, "Dd")
     if m:
         return Found(m.group("cls").strip(), m.start("cls"), m.start("cls") + len(m.group("cls").strip()))
     for sec in sections:
@@ -254,7 +284,7 @@ def find_drug_class(doc: Document, sections: list[SectionSpan]) -> Found | None:
 def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     """'Other Drugs in the Subclass, <name>: A, B, C' (the list may wrap after a comma; some chapters give
     no subclass name)."""
-    m = _SUBCLASS.search(doc.text)
+    m = line_start_search(_SUBCLASS, doc.text, "OoDd")
     if not m:
         return None
     name = None
@@ -455,7 +485,7 @@ def chapter_kind(doc: Document, section_ids: set[str], title: str | None, *, age
     # one monograph heading alone is no proof: the Glossary defines 'Hepatotoxicity' on a line of its own
     found = section_ids & signals["monograph_sections"]
     monograph = "overview" in found or len(found) >= 2 or scores > 0 \
-        or _DRUG_CLASS_LINE.search(doc.text) is not None
+        or line_start_search(_DRUG_CLASS_LINE, doc.text, "Dd") is not None
     if not monograph and not class_title:
         return "topic" if cases else "front_matter"
     if not section_ids & signals["agent_sections"]:

@@ -74,8 +74,29 @@ def heading_ids() -> list[str]:
     return [r.id for r in _rules()] + ["other"]
 
 
+@cache
+def _rule_index() -> tuple[dict[str, int], dict[str, int], tuple[tuple[int, re.Pattern[str]], ...]]:
+    """The rule table as lookups: alias -> index of the first rule with it (all rules; level-1 rules only),
+    and the pattern rules in order. A line is then matched with a few dict probes, not a loop over rules."""
+    any_level: dict[str, int] = {}
+    top_level: dict[str, int] = {}
+    for i, rule in enumerate(_rules()):
+        for alias in rule.aliases:
+            any_level.setdefault(alias, i)
+            if rule.level == 1:
+                top_level.setdefault(alias, i)
+    patterns = tuple((i, r.pattern) for i, r in enumerate(_rules()) if r.pattern is not None)
+    return any_level, top_level, patterns
+
+
 def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
-    """The rule a line matches as a heading, ignoring context; None when it is no known heading."""
+    """The rule a line matches as a heading, ignoring context; None when it is no known heading.
+
+    The first rule in table order wins, whichever way it matches: the whole line (or without its
+    parenthetical qualifier) is an alias; the part before a comma is ('Hepatotoxicity, Outcome and
+    Management': two sections under one heading, the first names it); a capitals lead is a top-level alias
+    ('OVERVIEW Oprelvekin [Interleukin-11]'); or the rule's pattern matches ('Case 1. <title>').
+    """
     stripped = line.strip()
     # headings start with a capital and are short; only 'Case N. <title>' can run long
     if not stripped[:1].isupper() or (len(stripped) > 80 and not stripped.startswith("Case")):
@@ -83,22 +104,20 @@ def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     key = _key(stripped)
     if not key or len(key) > 200:
         return None
-    bare = _QUALIFIER.sub("", key)
-    # 'Hepatotoxicity, Outcome and Management' (two sections under one heading: the first names it);
-    # 'OVERVIEW Oprelvekin [Interleukin-11]' (a capitals heading followed by the agent's name)
+    any_level, top_level, patterns = _rule_index()
     first = key.split(", ")[0]
     caps = _CAPS_PREFIX.match(stripped)
     lead = _key(caps.group(1)) if caps else None
-    for rule in _rules():
-        if key in rule.aliases or bare in rule.aliases:
-            return rule, None
-        if first != key and first in rule.aliases or lead is not None and lead in rule.aliases and rule.level == 1:
-            return rule, None
-        if rule.pattern is not None:
-            m = rule.pattern.match(line.strip())
-            if m:
-                return rule, m
-    return None
+    found = [any_level.get(key), any_level.get(_QUALIFIER.sub("", key)),
+             any_level.get(first) if first != key else None, top_level.get(lead) if lead is not None else None]
+    best = min((i for i in found if i is not None), default=len(_rules()))
+    for i, pattern in patterns:
+        if i >= best:
+            break
+        m = pattern.match(stripped)
+        if m:
+            return _rules()[i], m
+    return (_rules()[best], None) if best < len(_rules()) else None
 
 
 def sectionize(doc: Document) -> list[SectionSpan]:
@@ -134,8 +153,8 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             found.append((rule.id, line, rule.level, parent, s, e, number, case_title))
             stack.append((rule.id, rule.level))
             continue
-        top = next((sid for sid, lv in stack if lv == 1), None)
-        if s in hinted or (top not in _NO_CAPS_HEADINGS and _CAPS_HEADING.match(line) and found):
+        if s in hinted or (found and _CAPS_HEADING.match(line)
+                           and next((sid for sid, lv in stack if lv == 1), None) not in _NO_CAPS_HEADINGS):
             level = hinted.get(s, 1)
             while stack and stack[-1][1] >= level:
                 stack.pop()

@@ -1,0 +1,94 @@
+"""The fast scanners give exactly what the plain scans they replace give (issue 10: never at the cost of a field).
+
+Each speed-up of a whole-text search (try a pattern only where a match can start, look a heading up in a
+table instead of looping over the rules) is checked here against the slow, obvious form on generated text:
+real chapter lines, the spellings the patterns are about, and noise, in any case.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from livertox_parse.stages import chapter as ch
+from livertox_parse.stages import sections
+
+from .conftest import TEXTS
+
+REAL_LINES = [line for p in TEXTS for line in p.read_text(encoding="utf-8").split("\n") if line.strip()]
+PIECES = ["Likelihood score: C (probable cause).", "likelihood score", "Lik", "lik", "Likelihood Scores ",
+          'have likelihood scores "C" (probable)', "Liklihood score:", "Drug Class: Antibiotics", "drug class:",
+          "Other Drugs in the Subclass, Statins: A, B", "DRUGS IN THE CLASS:", "dRuGs in the sub-class:",
+          "Case 1. Hepatitis.", "OVERVIEW", "Key Points", "Comment:", "Hepatotoxicity, Outcome and Management",
+          "OVERVIEW Oprelvekin [Interleukin-11]", "Mechanism of Injury (Venlafaxine)", "REFERENCES", "\n", " ",
+          "İ", "ı", "K"]
+fragment = st.one_of(st.sampled_from(REAL_LINES), st.sampled_from(PIECES), st.text(max_size=30))
+text = st.lists(fragment, max_size=30).map(lambda parts: "".join(p if k % 3 else p + "\n" for k, p in enumerate(parts)))
+
+
+def _spans(matches: object) -> list[tuple[int, int, tuple[str | None, ...]]]:
+    return [(m.start(), m.end(), m.groups()) for m in matches]  # type: ignore[attr-defined]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text)
+def test_score_scans_equal_plain_finditer(t: str) -> None:
+    assert _spans(ch._quoted_matches(t)) == _spans(ch.LIKELIHOOD_QUOTED_RE.finditer(t))
+    # the statement scan tries a 'Lik' and the start of its line (an agent named before the score word)
+    assert _spans(ch._likelihood_matches(t)) == _spans(ch.LIKELIHOOD_RE.finditer(t))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text)
+def test_line_start_search_equals_search(t: str) -> None:
+    for pattern, firsts in ((ch._DRUG_CLASS_LINE, "Dd"), (ch._SUBCLASS, "OoDd")):
+        fast, plain = ch.line_start_search(pattern, t, firsts), pattern.search(t)
+        assert (fast and (fast.span(), fast.groups())) == (plain and (plain.span(), plain.groups()))
+
+
+def _match_heading_by_rule_loop(line: str) -> tuple[str, str | None] | None:
+    """The heading match written as a loop over the rules in table order (what the lookups replace)."""
+    stripped = line.strip()
+    if not stripped[:1].isupper() or (len(stripped) > 80 and not stripped.startswith("Case")):
+        return None
+    key = sections._key(stripped)
+    if not key or len(key) > 200:
+        return None
+    bare = re.sub(r"\s*\([^()]*\)$", "", key)
+    first = key.split(", ")[0]
+    caps = re.match(r"^([A-Z][A-Z ]{3,40}[A-Z])\s+[A-Z][a-z]", stripped)
+    lead = sections._key(caps.group(1)) if caps else None
+    for rule in sections._rules():
+        if key in rule.aliases or bare in rule.aliases:
+            return rule.id, None
+        if (first != key and first in rule.aliases) or (lead is not None and lead in rule.aliases and rule.level == 1):
+            return rule.id, None
+        if rule.pattern is not None and (m := rule.pattern.match(stripped)):
+            return rule.id, m.group(0)
+    return None
+
+
+heading_line = st.one_of(
+    st.sampled_from(REAL_LINES),
+    st.sampled_from(PIECES),
+    st.builds(lambda a, b: f"{a}, {b}", st.sampled_from(PIECES), st.sampled_from(PIECES)),
+    st.builds(lambda a, b: f"{a.upper()} {b}", st.sampled_from(PIECES), st.sampled_from(REAL_LINES)),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(heading_line)
+def test_match_heading_equals_rule_loop(line: str) -> None:
+    hit = sections.match_heading(line)
+    assert (hit and (hit[0].id, hit[1].group(0) if hit[1] else None)) == _match_heading_by_rule_loop(line)
+
+
+def test_every_heading_of_the_fixtures_matches_as_before() -> None:
+    matched = [line for line in REAL_LINES if _match_heading_by_rule_loop(line) is not None]
+    assert len(matched) > 50  # the fixtures' headings reach the lookups, not only noise
+    for line in REAL_LINES:
+        hit = sections.match_heading(line)
+        assert (hit and (hit[0].id, hit[1].group(0) if hit[1] else None)) == _match_heading_by_rule_loop(line)
