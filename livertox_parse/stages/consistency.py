@@ -125,6 +125,8 @@ def _check_latency(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
     """LTW133 when the narrative states times after starting the drug and none is near a Key Points latency."""
     stated = [(p.min_days, p.max_days) for p in kp.latency.parts] or [(kp.latency.min_days, kp.latency.max_days)]
     stated = [(lo, hi) for lo, hi in stated if lo is not None or hi is not None]
+    if not stated:  # nothing to compare: the narrative is not searched
+        return
     onsets = [d for d in find_durations(narrative)
               if d.context and d.context.startswith(ONSET_CONTEXTS) and (d.min_days or d.max_days)]
     if stated and onsets and not any(_near(a, (d.min_days, d.max_days)) for a in stated for d in onsets):
