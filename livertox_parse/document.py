@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import ne, sub
 from typing import Literal
 
@@ -121,6 +121,14 @@ class OffsetMap:
         self._step.extend(repeat(1, len(outs)))
         self._length = end
 
+    def extend_runs(self, outs: list[int], srcs: list[int], steps: list[int], end: int) -> None:
+        """Append runs starting at ``outs`` (output) and ``srcs`` (source) with their steps, the last ending
+        at ``end``; none is empty (a run that continues the one before it is kept as a run of its own)."""
+        self._out.extend(outs)
+        self._src.extend(srcs)
+        self._step.extend(steps)
+        self._length = end
+
     def __len__(self) -> int:
         return self._length + 1
 
@@ -210,6 +218,20 @@ class TextBuilder:
             if breaks:
                 self._origin.add_runs([start + k for k in breaks], [origins[k] for k in breaks], start + len(origins))
             self._last_src = origins[-1] + 1
+            self._parts.append(text)
+            self._length += len(text)
+        return start, self._length
+
+    def add_runs(self, text: str, parts: list[str], srcs: list[int], steps: list[int]) -> tuple[int, int]:
+        """Append ``text``, the concatenation of ``parts``; part ``k`` maps from source offset ``srcs[k]``
+        onward (``steps[k] == 1``) or wholly onto it (``steps[k] == 0``)."""
+        start = self._length
+        if text:
+            outs = list(accumulate(map(len, parts[:-1]), initial=start))
+            self._origin.append_run(start, srcs[0], steps[0], len(parts[0]))
+            if len(parts) > 1:
+                self._origin.extend_runs(outs[1:], srcs[1:], steps[1:], start + len(text))
+            self._last_src = srcs[-1] + steps[-1] * (len(parts[-1]) - 1) + 1
             self._parts.append(text)
             self._length += len(text)
         return start, self._length

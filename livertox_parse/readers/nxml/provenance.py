@@ -4,12 +4,17 @@ came from.
 A regular-expression pass over the source finds every tag and :func:`tag_spans` pairs each node of lxml's
 tree with its tags (raising :class:`Misaligned` if they ever disagree); the text between two tags is
 decoded here (character references, CDATA, line ends) character by character (:func:`decode_run`); and
-:class:`LineBuilder` builds one output line with XML whitespace collapsed, keeping every character's origin.
+:class:`LineBuilder` builds one output line with XML whitespace collapsed, keeping every character's origin
+as runs (part of the line, source offset of its first character, step), which the TextBuilder takes as they
+are: no per-character list is built for text copied from the source.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from itertools import compress, pairwise, repeat
+from operator import ne, sub
 
 from lxml import etree
 
@@ -108,41 +113,63 @@ def decode_run(src: str, start: int, end: int) -> Run:
     return "".join(out), origins
 
 
-def _slice(origins: Origins, a: int, b: int) -> list[int] | range:
-    return range(origins + a, origins + b) if isinstance(origins, int) else origins[a:b]
-
-
 class LineBuilder:
-    """One output line under construction: whitespace collapsed, ends stripped, origins kept."""
+    """One output line under construction: whitespace collapsed, ends stripped, origins kept as runs.
 
-    __slots__ = ("last", "marks", "n", "origins", "parts", "pending")
+    The line is a list of parts; part ``k`` starts at source offset ``srcs[k]`` and its characters map one
+    to one onward (``steps[k] == 1``, copied text) or all to that offset (``steps[k] == 0``, invented text).
+    """
+
+    __slots__ = ("last", "marks", "n", "parts", "pending", "srcs", "steps")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.origins: list[int] = []
+        self.srcs: list[int] = []
+        self.steps: list[int] = []
         self.n = 0
         self.pending: int | None = None  # origin of a collapsed space waiting for more text
-        self.last = 0
+        self.last = 0  # origin of the last character
         self.marks: list[tuple[int, int, str]] = []  # (start, end, pmid) relative to the line
 
     def text(self, text: str, origins: Origins) -> None:
         """Append source text, collapsing XML whitespace runs to one space."""
-        if isinstance(origins, int) and text and text[0] != " " != text[-1] and _WS_RUN.search(text) is None:
-            self._put(text, range(origins, origins + len(text)))  # the common case: nothing to collapse
+        if origins.__class__ is int and text:
+            if not text.strip(" \t\r\n"):  # only whitespace (between elements, mostly): one space at most
+                if self.n and self.pending is None and not self.parts[-1].endswith((" ", "\t")):
+                    self.pending = origins
+                return
+            if text[0] in " \t\r\n" or text[-1] in " \t\r\n" or _WS_RUN.search(text) is not None:
+                self._collapse(text, origins)
+                return
+            if self.pending is not None:  # the common case: nothing to collapse
+                self.parts.append(" ")
+                self.srcs.append(self.pending)
+                self.steps.append(1)
+                self.n += 1
+                self.pending = None
+            self.parts.append(text)
+            self.srcs.append(origins)
+            self.steps.append(1)
+            self.n += len(text)
+            self.last = origins + len(text) - 1
             return
+        self._collapse(text, origins)
+
+    def _collapse(self, text: str, origins: Origins) -> None:
         end = len(text.rstrip(" \t\r\n"))
         pos = len(text) - len(text.lstrip(" \t\r\n"))
+        at = _at(origins)
         if pos:
-            self.space(_slice(origins, 0, 1)[0])
+            self.space(at(0))
         if pos >= end:
             return
         for m in _WS_RUN.finditer(text, pos, end):
-            self._put(text[pos : m.start()], _slice(origins, pos, m.start()))
-            self.space(_slice(origins, m.start(), m.start() + 1)[0])
+            self._put(text[pos : m.start()], origins, pos)
+            self.space(at(m.start()))
             pos = m.end()
-        self._put(text[pos:end], _slice(origins, pos, end))
+        self._put(text[pos:end], origins, pos)
         if end < len(text):
-            self.space(_slice(origins, end, end + 1)[0])
+            self.space(at(end))
 
     def space(self, origin: int | None = None) -> None:
         """Ask for a space before whatever text comes next (none at the start of the line)."""
@@ -152,8 +179,13 @@ class LineBuilder:
     def raw(self, text: str, origin: int | None = None) -> None:
         """Append text verbatim (separators, tabs); a pending space is dropped."""
         self.pending = None
-        org = self.last if origin is None else origin
-        self._append(text, [org] * len(text))
+        if text:
+            org = self.last if origin is None else origin
+            self.parts.append(text)
+            self.srcs.append(org)
+            self.steps.append(0)
+            self.n += len(text)
+            self.last = org
 
     def ends_with(self, *suffixes: str) -> bool:
         """True when the text so far ends with one of ``suffixes``."""
@@ -162,27 +194,73 @@ class LineBuilder:
     def begin(self) -> int:
         """Offset where the next text will start (a pending space is placed first)."""
         if self.pending is not None:
-            self._append(" ", [self.pending])
+            self.parts.append(" ")
+            self.srcs.append(self.pending)
+            self.steps.append(1)
+            self.n += 1
+            self.last = self.pending
             self.pending = None
         return self.n
 
     def extend(self, other: LineBuilder) -> tuple[int, int]:
         """Append another finished line; return its span in this one."""
         start = self.begin() if other.n else self.n
-        self._append("".join(other.parts), other.origins)
+        if other.n:
+            self.parts.extend(other.parts)
+            self.srcs.extend(other.srcs)
+            self.steps.extend(other.steps)
+            self.n += other.n
+            self.last = other.last
         self.marks.extend((s + start, e + start, pmid) for s, e, pmid in other.marks)
         return start, self.n
 
-    def _put(self, text: str, origins: list[int] | range) -> None:
+    def finish(self) -> str:
+        """The line's text with trailing spaces cut (from its parts too)."""
+        text = "".join(self.parts)
+        if text.endswith(" "):
+            text = text.rstrip(" ")
+            cut = self.n - len(text)
+            while cut:
+                last = self.parts[-1]
+                if len(last) <= cut:
+                    cut -= len(last)
+                    self.parts.pop()
+                    self.srcs.pop()
+                    self.steps.pop()
+                else:
+                    self.parts[-1] = last[: len(last) - cut]
+                    cut = 0
+            self.n = len(text)
+        return text
+
+    def _put(self, text: str, origins: Origins, pos: int) -> None:
+        """Append ``text``, which starts at ``pos`` of a text whose characters map onto ``origins``."""
+        if not text:
+            return
         if self.pending is not None:
-            self._append(" ", [self.pending])
+            self.parts.append(" ")
+            self.srcs.append(self.pending)
+            self.steps.append(1)
+            self.n += 1
             self.pending = None
-        self._append(text, origins)
-
-    def _append(self, text: str, origins: list[int] | range) -> None:
-        if text:
+        if isinstance(origins, int):
             self.parts.append(text)
-            self.origins.extend(origins)
-            self.n += len(text)
-            self.last = self.origins[-1]
+            self.srcs.append(origins + pos)
+            self.steps.append(1)
+            self.last = origins + pos + len(text) - 1
+        else:  # decoded text: one part per stretch of consecutive source offsets
+            org = origins[pos : pos + len(text)]
+            cuts = [0, *compress(range(1, len(org)), map(ne, map(sub, org[1:], org), repeat(1))), len(org)]
+            for a, b in pairwise(cuts):
+                self.parts.append(text[a:b])
+                self.srcs.append(org[a])
+                self.steps.append(1)
+            self.last = org[-1]
+        self.n += len(text)
 
+
+def _at(origins: Origins) -> Callable[[int], int]:
+    """The source offset of a character of a run, by its position."""
+    if isinstance(origins, int):
+        return origins.__add__
+    return origins.__getitem__

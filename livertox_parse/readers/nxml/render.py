@@ -24,6 +24,10 @@ _BLOCK = frozenset({"p", "list", "table-wrap", "boxed-text", "disp-quote", "fig"
                     "ref-list", "def-list", "table-wrap-group", "notes", "fn-group", "speech", "statement"})
 _SKIP = frozenset({"alt-text", "label", "object-id", "graphic", "inline-graphic", "media", "fn",
                    "long-desc", "permissions", "attrib"})
+_SKIPPED = 1
+# how _inline treats a child element: 0 plain markup (its text), 1 skipped, 2 anything else (_inline_child)
+_KIND = {tag: _SKIPPED for tag in _SKIP} | {tag: 2 for tag in _BLOCK} | {
+    tag: 2 for tag in ("break", "annotation", "given-names", "pub-id", "element-citation", "ext-link")}
 _CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
              "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
 
@@ -45,6 +49,7 @@ class ChapterRenderer(TableRendering):
         # node -> (tag offset, text start, text end, tail start, tail end) in ``src``
         self.spans: dict[etree._Element, tuple[int, int, int, int, int]] = {}
         self.exact = True
+        self.decode = "&" in src or "\r" in src or "<![CDATA[" in src  # text runs may need decode_run
         try:
             self._align(root)
         except (Misaligned, IndexError):
@@ -112,13 +117,10 @@ class ChapterRenderer(TableRendering):
     def _flush(self) -> tuple[int, str]:
         """Write the current line (if not empty) and a newline; return its start and text."""
         line, self.cur = self.cur, LineBuilder()
-        text = "".join(line.parts)
-        if text.endswith(" "):
-            text = text.rstrip(" ")
-            del line.origins[len(text) :]
+        text = line.finish()
         if not text:
             return len(self.builder), ""
-        start, _ = self.builder.add_mapped(text, line.origins)
+        start, _ = self.builder.add_runs(text, line.parts, line.srcs, line.steps)
         self.builder.add_synthetic("\n")
         for s, e, pmid in line.marks:
             e = min(e, len(text))
@@ -267,6 +269,46 @@ class ChapterRenderer(TableRendering):
     # -- inline -------------------------------------------------------------------------------------
     def _inline(self, el: etree._Element) -> None:
         """Append the text content of ``el`` (not its tail) to the current line."""
+        if not self.exact:
+            self._inline_by_line(el)
+            return
+        spans = self.spans
+        src = self.src
+        decode = self.decode
+        span = spans[el]
+        a, b = span[1], span[2]
+        if a < b:
+            text = src[a:b]
+            if decode and ("&" in text or "\r" in text or "<" in text):
+                self.cur.text(*decode_run(src, a, b))
+            else:
+                self.cur.text(text, a)
+        kinds = _KIND
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is str:
+                kind = kinds.get(tag, 0)
+                if kind == 0:  # plain inline markup: its text, nothing else
+                    line = self.cur
+                    if line.pending is not None:
+                        line.begin()
+                    self._inline(child)
+                elif kind != _SKIPPED:
+                    self._inline_child(child, tag)
+            elif isinstance(child, etree._Entity):
+                continue  # an entity reference and its tail are part of the surrounding text run
+            # (a comment or processing instruction has no text; its tail follows)
+            span = spans[child]
+            a, b = span[3], span[4]
+            if a < b:
+                text = src[a:b]
+                if decode and ("&" in text or "\r" in text or "<" in text):
+                    self.cur.text(*decode_run(src, a, b))
+                else:
+                    self.cur.text(text, a)
+
+    def _inline_by_line(self, el: etree._Element) -> None:
+        """:meth:`_inline` when provenance is by element lines."""
         text, origins = self._text(el)
         if text:
             self.cur.text(text, origins)
@@ -275,8 +317,6 @@ class ChapterRenderer(TableRendering):
             if isinstance(tag, str):
                 self._inline_child(child, tag)
             elif isinstance(child, etree._Entity):
-                if self.exact:
-                    continue  # the reference and its tail are part of the surrounding text run
                 self.cur.text(child.text, self._where(el))
             tail, origins = self._tail(child)
             if tail:
