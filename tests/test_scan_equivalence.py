@@ -7,15 +7,17 @@ real chapter lines, the spellings the patterns are about, and noise, in any case
 
 from __future__ import annotations
 
+import json
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from livertox_parse.readers import text as text_reader
 from livertox_parse.stages import chapter as ch
 from livertox_parse.stages import sections
 
-from .conftest import TEXTS
+from .conftest import FIXTURES, TEXTS
 
 REAL_LINES = [line for p in TEXTS for line in p.read_text(encoding="utf-8").split("\n") if line.strip()]
 PIECES = ["Likelihood score: C (probable cause).", "likelihood score", "Lik", "lik", "Likelihood Scores ",
@@ -92,3 +94,28 @@ def test_every_heading_of_the_fixtures_matches_as_before() -> None:
     for line in REAL_LINES:
         hit = sections.match_heading(line)
         assert (hit and (hit[0].id, hit[1].group(0) if hit[1] else None)) == _match_heading_by_rule_loop(line)
+
+
+FLAT = [value for record in map(json.loads, (FIXTURES / "flat" / "records.jsonl").read_text(encoding="utf-8").splitlines())
+        for key, value in record.items() if key.startswith("raw_") and isinstance(value, str) and value]
+HEADING_WORDS = ["OVERVIEW", "CASE REPORT", "CASE REPORTS", "CITED REFERENCE", "CITED REFERENCES", "REFERENCES",
+                 "OTHER REFERENCE LINKS", "CHEMICAL FORMULA AND STRUCTURE", "CHEMICAL FORMULAS AND STRUCTURES",
+                 "Key Points", "Comment", "Comments", "Introduction", "OVERVIEW Introduction", "Background",
+                 "Mechanism of Injury", "Outcome and Management", "DRUG CLASS", "Drug Class:", "Case 1. ", "S", "."]
+flattened = st.lists(st.one_of(st.sampled_from(REAL_LINES), st.sampled_from(FLAT), st.sampled_from(HEADING_WORDS),
+                               st.text(max_size=12)), max_size=40).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(flattened)
+def test_heading_word_gate_never_hides_two_inline_headings(t: str) -> None:
+    """The text reader splits a flattened line only at two or more inline headings, and looks for them only
+    where its literal word search finds two: that search must find two wherever there are two headings."""
+    headings = sum(1 for m in text_reader._INLINE_HEADING.finditer(t) if m.group("h"))
+    words = len(text_reader._HEADING_WORDS.findall(t))
+    assert headings < 2 or words >= 2
+
+
+def test_flat_fixtures_are_still_split() -> None:
+    line = text_reader._Line(" ".join(FLAT), 0)
+    assert len(text_reader._unflatten(line)) > 5  # the gate lets real flattened text through

@@ -202,24 +202,33 @@ def _mark_inline_page_breaks(lines: list[_Line]) -> None:
 
 # Text copied from a web page or an extraction can lose every line break: headings then run inline. These
 # markers put them back on lines of their own (a synthetic newline; every character keeps its source).
+_HEADINGS = (r"OVERVIEW|CASE REPORTS?|PRODUCT INFORMATION|REPRESENTATIVE TRADE NAMES|DRUG CLASS"
+             r"|COMPLETE LABELING|CHEMICAL FORMULAS? AND STRUCTURES?|ANNOTATED BIBLIOGRAPHY|REFERENCES"
+             r"|OTHER REFERENCE LINKS|CITED REFERENCES?|Key Points|Comment|Laboratory Values")
+_SUBHEADINGS = r"Introduction|Background|Hepatotoxicity|Mechanism of Injury|Outcome and Management"
 _INLINE_HEADING = re.compile(
-    r"(?:(?<=^)|(?<=\s))(?P<h>OVERVIEW|CASE REPORTS?|PRODUCT INFORMATION|REPRESENTATIVE TRADE NAMES|DRUG CLASS"
-    r"|COMPLETE LABELING|CHEMICAL FORMULAS? AND STRUCTURES?|ANNOTATED BIBLIOGRAPHY|REFERENCES|OTHER REFERENCE LINKS"
-    r"|CITED REFERENCES?|Key Points|Comment|Laboratory Values"
+    rf"(?:(?<=^)|(?<=\s))(?P<h>{_HEADINGS}"
     r"|(?:(?<=^)|(?<=[.:)\]] )|(?<=OVERVIEW ))"
-    r"(?:Introduction|Background|Hepatotoxicity|Mechanism of Injury|Outcome and Management))"
+    rf"(?:{_SUBHEADINGS}))"
     r"(?=\s+[A-Z0-9•\[])"
     r"|(?:(?<=^)|(?<=\s))(?P<line>Case \d+\.\s|(?:Other )?Drugs in the Subclass,|Drug Class:"
     r"|(?:Medication|Pattern|Severity|Latency|Recovery|Other medications):\s"
     r"|Other (?!medications)[A-Za-z][\w ,-]{2,60}:\s)"
 )
 _FLATTENED_MIN = 400  # a line this long with two inline headings is flattened text, not a paragraph
+# the heading words alone: a literal search, far faster than _INLINE_HEADING's look-behinds at every position.
+# Every inline heading is one of these words and no word holds another before its end, so a line where
+# this finds fewer than two has fewer than two inline headings
+_HEADING_WORDS = re.compile(f"{_HEADINGS}|{_SUBHEADINGS}")
 
 
 def _unflatten(line: _Line) -> list[_Line]:
     """Split a line that holds several inline headings into heading lines and content lines."""
     text = line.text
     if len(text) < _FLATTENED_MIN:
+        return [line]
+    words = _HEADING_WORDS.finditer(text)
+    if next(words, None) is None or next(words, None) is None:
         return [line]
     marks = list(_INLINE_HEADING.finditer(text))
     if sum(1 for m in marks if m.group("h")) < 2:
