@@ -5,8 +5,9 @@ curation rules of ``rules/drug_filters.json`` are recorded there). Here it is lo
 
 * a lookup from every lower-cased name (generic, synonym, brand) to its :class:`DrugInfo` (generic name,
   DrugBank id and FDA UNII, brand or not), and
-* an index of names by their first word, so a chapter is scanned word by word with one dict lookup per word:
-  only the names actually present reach spaCy's matcher, and the pipeline holds no 40,000-pattern matcher.
+* the set of names matched in text (by their first word); the entity pass searches them all at once
+  (``stages/entities.py``, Aho-Corasick): only the names actually present reach spaCy's matcher, and the
+  pipeline holds no 40,000-pattern matcher.
 """
 
 from __future__ import annotations
@@ -74,30 +75,14 @@ def lookup(name: str) -> DrugInfo | None:
 
 
 class NameIndex:
-    """Names by their first word; finds every name of a set in a text in one pass over its words.
-
-    Candidates are kept by first word and the character after it ('' for a one-word name), so a word such
-    as the 's' of "patient's" or the 'n' of "N-acetylcysteine" is tried against a few names, not hundreds.
-    """
+    """Lower-cased names by their first word (a ``WORD``); names not starting with a letter are left out."""
 
     def __init__(self, names: Iterable[str]) -> None:
         self.by_first: dict[str, list[str]] = {}
-        self.by_key: dict[tuple[str, str], list[str]] = {}
         for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
             first = WORD.match(name)
             if first is not None:
                 self.by_first.setdefault(first.group(0), []).append(name)
-                self.by_key.setdefault((first.group(0), name[first.end():first.end() + 1]), []).append(name)
-
-    def find(self, lower: str, word: re.Match[str]) -> str | None:
-        """The longest name starting at ``word`` (a WORD match in the lower-cased text ``lower``), or None."""
-        start, w, end = word.start(), word.group(0), word.end()
-        for name in self.by_key.get((w, lower[end:end + 1]), ()):
-            stop = start + len(name)
-            if lower.startswith(name, start) and (stop == len(lower) or not lower[stop].isalnum()):
-                return name
-        single = self.by_key.get((w, ""))
-        return single[0] if single else None
 
 
 @cache

@@ -12,8 +12,8 @@ The pipeline (built once, on first use; nothing is downloaded) is ``spacy.blank(
   severity, pattern, CAS, formula, patient) with character offsets snapped to token boundaries.
 
 A cheap pass picks the lines worth tokenising (a digit, or a word of a known name) outside the reference
-lists, so spaCy never runs over the bibliography or over lines with nothing to find; it looks every word up in
-the dictionary's first-word index, so only the dictionary names present reach the matcher.
+lists, so spaCy never runs over the bibliography or over lines with nothing to find; it finds the dictionary's
+names in one Aho-Corasick pass, so only the dictionary names present reach the matcher.
 
 DRUG and TRADE_NAME entities carry the dictionary's generic name, DrugBank id and UNII (a chapter trade name
 the dictionary lacks points to its agent).
@@ -34,7 +34,7 @@ from ..models import Entity, Monograph
 from ..rules import load_table
 from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
-from .drug_lexicon import WORD, NameIndex, index, lookup, not_drugs
+from .drug_lexicon import WORD, index, lookup, not_drugs
 from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
 
@@ -223,9 +223,24 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
     offsets: list[int] = []
     hits: list[tuple[int, int, str]] = []
     pos = 0
-    for offset, block in _blocks(doc, spans):
+    blocks = list(_blocks(doc, spans))
+    # the names of every block in one pass over the blocks joined by newlines (no name crosses a block)
+    block_starts: list[int] = []
+    block_ends: list[int] = []
+    for _, block in blocks:
+        block_starts.append(block_ends[-1] + 1 if block_ends else 0)
+        block_ends.append(block_starts[-1] + len(block))
+    joined = "\n".join(block for _, block in blocks)
+    lower = joined.lower()
+    if len(lower) != len(joined):
+        lower = "\n".join(same_length_lower(block) for _, block in blocks)
+    name_spans: list[list[tuple[int, int]]] = [[] for _ in blocks]
+    for s, e in names.spans(lower, block_starts, block_ends):
+        i = bisect.bisect_right(block_starts, s) - 1
+        name_spans[i].append((s - block_starts[i], e - block_starts[i]))
+    for (offset, block), block_names in zip(blocks, name_spans, strict=True):
         found = find_hits(block)
-        spans_ = sorted([(h[0], h[1]) for h in found] + list(names.spans(block)))
+        spans_ = sorted([(h[0], h[1]) for h in found] + block_names)
         merged: list[list[int]] = []
         for s, e in spans_:
             while s > 0 and not block[s - 1].isspace():
@@ -250,37 +265,103 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
     return _Windows("\n".join(parts), starts, offsets, hits)
 
 
-class _NameFinder:
-    """Finds known names, dictionary names and words carrying a drug-name stem, in one pass over the words.
+@cache
+def _name_automaton() -> Any:
+    """One Aho-Corasick automaton, built once per process, over the lexicon's names, every dictionary name
+    matched in text and the drug-name stems; each key maps to (key, a name?, a dictionary name?, one word?,
+    a stem?)."""
+    import ahocorasick
 
-    Each word is looked up in a dict of names by first word (a regex alternation of hundreds of names, or
-    of stems, is far slower): the chapter's own names, then the drug dictionary's (a shared, prebuilt index);
-    else it is tested against the stem endings. Dictionary names seen are kept in ``found``.
+    dictionary = {n for names in index().by_first.values() for n in names}
+    names = _searchable(_lexicon()) | dictionary
+    stems = {stem for stem, _ in _stem_patterns()}
+    automaton = ahocorasick.Automaton()
+    for key in names | stems:
+        automaton.add_word(key, (key, key in names, key in dictionary, _one_word(key), key in stems))
+    automaton.make_automaton()
+    return automaton
+
+
+def _searchable(names: Iterable[str]) -> set[str]:
+    """Lower-cased names a word search can find: those starting with a letter (as ``NameIndex`` keeps them)."""
+    return {low for n in names if n and WORD.match(low := n.lower())}
+
+
+def _one_word(name: str) -> bool:
+    first = WORD.match(name)
+    return first is not None and first.end() == len(name)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what re's \w matches
+
+
+def _word_starts_at(text: str, i: int) -> bool:
+    """Whether a ``WORD`` match starts at ``i`` (a letter): no letter before it in its run of word characters."""
+    while i > 0 and _word_char(c := text[i - 1]):
+        if not c.isdecimal() and c != "_":
+            return False
+        i -= 1
+    return True
+
+
+class _NameFinder:
+    """Finds known names, dictionary names and words carrying a drug-name stem where a word starts.
+
+    The lexicon's and the dictionary's names and the stems are found by one Aho-Corasick pass (C) over the
+    lower-cased text, the chapter's own few names by ``str.find``; only the hits are checked in Python, with
+    the rules of a word-by-word scan: a name starts where a ``WORD`` starts, a one-word name ends its word, a
+    longer name is not followed by a letter or digit, a stem ends its word. At each word start the longest
+    name counts (else a stem-bearing word); dictionary names seen are kept in ``found``.
     """
 
-    def __init__(self, names: Iterable[str], stems: Iterable[tuple[str, int]] = ()) -> None:
-        self.own = NameIndex(names)
-        self.dictionary = index()
+    def __init__(self, names: Iterable[str]) -> None:
+        self.automaton = _name_automaton()
+        # the chapter's own names the automaton lacks (as a name), with whether each is one word
+        self.own = sorted((n, _one_word(n)) for n in _searchable(names) if not self.automaton.get(n, (0, False))[1])
         self.found: set[str] = set()
-        self.stems = dict(stems)
-        self.endings = tuple(self.stems)
+        self.stems = dict(_stem_patterns())
 
-    def spans(self, text: str) -> Iterable[tuple[int, int]]:
-        """(start, end) of every name and stem-bearing word in ``text``."""
-        lower = same_length_lower(text)
-        own_first, known_key = self.own.by_first, self.dictionary.by_key
-        for word in WORD.finditer(lower):
-            w, start, end = word.group(0), word.start(), word.end()
-            # most words start no name: dict probes (first word, and the character after it), no call
-            own = self.own.find(lower, word) if w in own_first else None
-            known = (self.dictionary.find(lower, word)
-                     if (w, lower[end:end + 1]) in known_key or (w, "") in known_key else None)
-            if known is not None:
-                self.found.add(known)
-            if own or known:
-                yield start, start + max(len(own or ""), len(known or ""))
-            elif w.endswith(self.endings) and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
-                yield start, word.end()
+    def spans(self, lower: str, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+        """(start, end) of every name and stem-bearing word in ``lower`` (lower-cased blocks joined by
+        newlines; block ``i`` is ``lower[starts[i]:ends[i]]``); no span crosses a block."""
+        hits: list[tuple[int, str, bool, bool]] = []
+        stem_ends: set[int] = set()  # ends of words ending in a stem
+        for end, (key, is_name, in_dictionary, one_word, is_stem) in self.automaton.iter(lower):
+            if is_name:
+                hits.append((end + 1 - len(key), key, in_dictionary, one_word))
+            if is_stem and (end + 1 == len(lower) or not _word_char(lower[end + 1])):
+                stem_ends.add(end + 1)
+        for name, one_word in self.own:
+            at = lower.find(name)
+            while at >= 0:
+                hits.append((at, name, False, one_word))
+                at = lower.find(name, at + 1)
+        longest: dict[int, int] = {}  # word start -> length of the longest name there
+        known: dict[int, str] = {}  # word start -> the longest dictionary name there
+        for start, name, in_dictionary, one_word in hits:
+            stop = start + len(name)
+            block = bisect.bisect_right(starts, start) - 1
+            if stop > ends[block] or not _word_starts_at(lower, start):
+                continue
+            if stop < ends[block] and (_word_char(lower[stop]) if one_word else lower[stop].isalnum()):
+                continue
+            if len(name) > longest.get(start, 0):
+                longest[start] = len(name)
+            if in_dictionary and len(name) > len(known.get(start, "")):
+                known[start] = name
+        self.found.update(known.values())
+        out = [(start, start + n) for start, n in longest.items()]
+        for stop in stem_ends:
+            start = stop - 1
+            while start > 0 and _word_char(lower[start - 1]):
+                start -= 1
+            while lower[start].isdecimal() or lower[start] == "_":
+                start += 1
+            w = lower[start:stop]
+            if start not in longest and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
+                out.append((start, stop))
+        return out
 
 
 def same_length_lower(text: str) -> str:
@@ -293,12 +374,12 @@ def same_length_lower(text: str) -> str:
 
 
 def _names(monograph: Monograph) -> _NameFinder:
-    names = set(_lexicon()) | set(monograph.agents) | set(monograph.trade_names)
+    names = set(monograph.agents) | set(monograph.trade_names)
     names |= {c.drug for c in monograph.chemicals}
     if monograph.subclass:
         names |= set(monograph.subclass.other_drugs)
     names |= {c.key_points.medication.name for c in monograph.cases if c.key_points and c.key_points.medication.name}
-    return _NameFinder(names, _stem_patterns())
+    return _NameFinder(names)
 
 
 def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
