@@ -218,14 +218,19 @@ def source_key(name: str, root: Path) -> str:
     it lies elsewhere), POSIX separators; an archive member ``a.tar.gz!m`` is ``<key of a without
     .tar.gz>/m``."""
     path, _, member = name.partition("!")
-    resolved = Path(path).resolve()
-    try:
-        key = resolved.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        key = resolved.as_posix().lstrip("/")
+    key = key_below(Path(path).resolve().as_posix(), root.resolve().as_posix())
     if member:
         key = f"{ARCHIVE_SUFFIX.sub('', key)}/{member}"
     return key
+
+
+def key_below(resolved: str, root: str) -> str:
+    """The key of the resolved path ``resolved`` below the resolved folder ``root``, both POSIX (see
+    :func:`source_key`); string work only, no file system call."""
+    if resolved == root:
+        return "."
+    prefix = root if root.endswith("/") else root + "/"
+    return resolved[len(prefix):] if resolved.startswith(prefix) else resolved.lstrip("/")
 
 
 def source_id(key: str) -> str:

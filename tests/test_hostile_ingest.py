@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 import livertox_parse.ingest as ingest_module
+import livertox_parse.ingest.work as ingest_work
 from livertox_parse.cli import main
 
 from .conftest import FIXTURES, ROOT
@@ -47,7 +48,7 @@ def test_a_row_the_database_refuses_fails_that_source_alone(corpus: Path, tmp_pa
     """`Case 3000000000.` parsed, then ingest died on its INT32 column with nothing committed, the run left
     `running`, and every re-run died the same way. The parser no longer makes that row; the row is made
     here as it was, and DuckDB (really) refuses it."""
-    real = ingest_module.parse_source
+    real = ingest_work.parse_source
 
     def old_parser(source_id: str, name: str, data: bytes, *args: Any) -> Any:
         parsed = real(source_id, name, data, *args)
@@ -55,7 +56,7 @@ def test_a_row_the_database_refuses_fails_that_source_alone(corpus: Path, tmp_pa
             parsed.rows["cases"][0]["number"] = 3_000_000_000
         return parsed
 
-    monkeypatch.setattr(ingest_module, "parse_source", old_parser)
+    monkeypatch.setattr(ingest_work, "parse_source", old_parser)
     out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
     status, stdout, stderr = ingest(corpus, "--out", out, "--workers", "1")
     assert status == 1
@@ -66,7 +67,7 @@ def test_a_row_the_database_refuses_fails_that_source_alone(corpus: Path, tmp_pa
     assert query(db, "SELECT code FROM errors") == [("LTX041",)]
     assert query(db, "SELECT status FROM ingest_runs") == [("done",)]
     assert not any("metoprolol" in p.name for p in (out / "json").iterdir())
-    monkeypatch.setattr(ingest_module, "parse_source", real)
+    monkeypatch.setattr(ingest_work, "parse_source", real)
     status, stdout, _ = ingest(corpus, "--out", out, "--workers", "1")  # the next run is not stuck
     assert status == 0 and "1 parsed, 2 unchanged, 0 skipped (not monographs: front matter), 0 failed" in stdout
     assert query(db, "SELECT count(*) FROM errors") == [(0,)]

@@ -21,6 +21,7 @@ import livertox_parse.pipeline
 from livertox_parse import parse
 from livertox_parse.cli import main
 from livertox_parse.ingest import Discovery, source_id
+from livertox_parse.ingest.pool import CHUNK, IN_FLIGHT
 from livertox_parse.ingest.store import MAX_BATCH
 
 from .conftest import FIXTURES, ROOT
@@ -246,10 +247,12 @@ def test_run_killed_by_sigkill_leaves_a_consistent_db_and_the_next_run_finishes(
     proc = subprocess.Popen([sys.executable, "-m", "livertox_parse", "ingest", str(corpus), "--out", str(out),
                              "--workers", "2"], cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first_commit = MAX_BATCH + CHUNK * (IN_FLIGHT * 2 + 1) + 2
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        # JSON file MAX_BATCH + 2 is only written after the first batch was committed
-        if (out / "json").is_dir() and len(list((out / "json").glob("*.json"))) >= MAX_BATCH + 2:
+        # workers write JSON files ahead of the commits, by at most the chunks in flight (and the one that
+        # filled the batch): this many files are only there once the first batch was committed
+        if (out / "json").is_dir() and len(list((out / "json").glob("*.json"))) >= first_commit:
             break
         time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGKILL)  # the main process and its workers, like the OOM killer would
@@ -345,7 +348,7 @@ def test_a_write_failing_midway_rolls_back_its_batch(corpus: Path, tmp_path: Pat
     out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
     real = store.Store._insert
 
-    def dies_on_labs(self: store.Store, table: str, rows: list[dict[str, Any]], run_id: int) -> None:
+    def dies_on_labs(self: store.Store, table: str, rows: str, run_id: int) -> None:
         if table == "labs":  # after monographs, sections and cases of the batch were inserted
             raise KeyboardInterrupt
         real(self, table, rows, run_id)
@@ -425,3 +428,62 @@ def test_a_database_of_another_layout_is_rebuilt(tmp_path: Path) -> None:
     assert query(out / "livertox.duckdb", "SELECT count(*), min(status) FROM sources") == [(1, "ok")]
     code, _, stderr = ingest(FIXTURES / "nxml" / "Metoprolol.nxml", "--out", out, "--workers", "1")
     assert code == 0 and stderr == ""
+
+
+def test_a_json_file_that_cannot_be_written_fails_that_source_alone(corpus: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers write the JSON files: one that cannot be (a full disk, here made so) fails its source with
+    LTX040, keeping its format and sha256; the rest of its chunk and batch is committed."""
+    import errno
+
+    import livertox_parse.emit
+
+    real = livertox_parse.emit.write_atomic
+    out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
+    blocked = source_id("corpus/text/metoprolol.txt")
+
+    def disk_full(path: Path, data: bytes) -> None:
+        if path.name == f"{blocked}.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data)
+
+    monkeypatch.setattr(livertox_parse.emit, "write_atomic", disk_full)  # the workers are forked: they see it
+    code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "2")
+    assert code == 1
+    assert f"{PARSED - 1} parsed, 0 unchanged, 0 skipped (not monographs: front matter), 2 failed" in stdout
+    [line] = [x for x in stderr.splitlines() if "LTX040" in x]
+    assert line == f"{corpus / 'text' / 'metoprolol.txt'}: LTX040: cannot write its JSON file: No space left on device"
+    assert query(db, "SELECT status, format, sha256 IS NOT NULL FROM sources WHERE source_id = ?", [blocked]) == [
+        ("failed", "text", True)]
+    assert dict(query(db, "SELECT source_id, code FROM errors")) == {
+        blocked: "LTX040", source_id("corpus/pdf/broken.pdf"): "LTX010"}
+    assert not (out / "json" / f"{blocked}.json").exists()
+    assert_consistent(db)
+
+
+def test_a_row_arrow_cannot_type_fails_that_source_alone(corpus: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value beyond even int64 is refused by the worker before it reaches DuckDB: LTX041, its fresh JSON
+    file removed, the sources beside it in the same chunk stored."""
+    from livertox_parse.ingest import work
+
+    real = work.parse_source
+
+    def too_big(source_id: str, name: str, data: bytes, *args: Any) -> Any:
+        parsed = real(source_id, name, data, *args)
+        if name.endswith("anakinra.txt"):
+            parsed.rows["cases"][0]["number"] = 2**70
+        return parsed
+
+    monkeypatch.setattr(work, "parse_source", too_big)
+    out, db = tmp_path / "out", tmp_path / "out" / "livertox.duckdb"
+    code, stdout, stderr = ingest(corpus, "--out", out, "--workers", "1")
+    assert code == 1
+    assert f"{PARSED - 1} parsed, 0 unchanged, 0 skipped (not monographs: front matter), 2 failed" in stdout
+    bad = source_id("corpus/text/anakinra.txt")
+    assert f"{corpus / 'text' / 'anakinra.txt'}: LTX041: the database refused a row: " in stderr
+    assert query(db, "SELECT code, message LIKE 'the database refused a row: %' FROM errors WHERE source_id = ?",
+                 [bad]) == [("LTX041", True)]
+    assert not (out / "json" / f"{bad}.json").exists()
+    assert counts(db)["monographs"] == PARSED - 1
+    assert_consistent(db)

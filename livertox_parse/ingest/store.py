@@ -13,13 +13,17 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..rows import TABLES, error_row, monograph_rows
+from ..rows import TABLES
+from .columns import key_column
+from .work import Known, Outcome, failed_source
 
-__all__ = ["TABLES", "BatchWriter", "Known", "Store", "monograph_rows"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["TABLES", "BatchWriter", "Store"]
 
 # Filled in by the writer, not by the pure per-document function: which run wrote the row, and when.
 WRITER_COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -49,19 +53,6 @@ def layout_fingerprint() -> str:
 
 class RootMismatch(ValueError):
     """The database's ids were made relative to another root than the one asked for."""
-
-
-def _key(table: str) -> str:
-    return "source_id" if table in ("sources", "errors") else "monograph_id"
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """What the database remembers about a source from earlier runs."""
-
-    sha256: str | None
-    parser_version: str
-    status: str
 
 
 class Store:
@@ -159,41 +150,37 @@ class Store:
             [counts["parsed"], counts["unchanged"], counts["failed"], counts["removed"], counts["warnings"],
              seconds, run_id])
 
-    def replace(self, rows: dict[str, list[dict[str, Any]]], run_id: int, *, known_ids: list[str]) -> None:
-        """In one transaction: delete every row of the sources ``known_ids``, insert ``rows``.
+    def replace(self, tables: dict[str, pa.Table], run_id: int, *, known_ids: list[str]) -> None:
+        """In one transaction: delete every row of the sources ``known_ids``, insert ``tables``.
 
-        ``rows`` holds the complete rows of one or more sources; sources never stored before need not be
+        ``tables`` holds the complete rows of one or more sources; sources never stored before need not be
         listed in ``known_ids`` (their deletes are skipped).
         """
-        with self._transaction():
-            if known_ids:
-                for table in TABLES:
-                    self.con.execute(f"DELETE FROM {table} WHERE {_key(table)} IN (SELECT unnest($ids))",
-                                     {"ids": known_ids})
-            for table, table_rows in rows.items():
-                if table_rows:
-                    self._insert(table, table_rows, run_id)
+        views = {table: f"ingest_{table}" for table, data in tables.items() if data.num_rows}
+        for table, view in views.items():  # outside the transaction: an aborted one refuses (un)registering
+            self.con.register(view, tables[table])
+        try:
+            with self._transaction():
+                if known_ids:
+                    for table in TABLES:
+                        self.con.execute(f"DELETE FROM {table} WHERE {key_column(table)} IN (SELECT unnest($ids))",
+                                         {"ids": known_ids})
+                for table, view in views.items():
+                    self._insert(table, view, run_id)
+        finally:
+            for view in views.values():
+                self.con.unregister(view)
 
-    def _insert(self, table: str, rows: list[dict[str, Any]], run_id: int) -> None:
-        """Insert rows column-wise (one statement, values passed as lists and unnested)."""
-        cols = TABLES[table]
-        params: dict[str, Any] = {}
-        values = []
-        for i, (name, kind) in enumerate(cols):
-            if kind.startswith("MAP("):  # passed as lists of (k, v) structs: a dict parameter would be a STRUCT
-                key_type, value_type = kind[4:-1].split(", ")
-                params[f"p{i}"] = [[{"k": k, "v": v} for k, v in (row[name] or {}).items()] for row in rows]
-                values.append(f"map_from_entries(CAST(unnest($p{i}) AS STRUCT(k {key_type}, v {value_type})[]))")
-            else:
-                params[f"p{i}"] = [row[name] for row in rows]
-                values.append(f"unnest($p{i})")
-        names = [f'"{c}"' for c, _ in cols]
+    def _insert(self, table: str, view: str, run_id: int) -> None:
+        """Insert the rows of the registered Arrow table ``view`` in one statement (DuckDB reads it in place
+        and casts each column to the table's type)."""
+        names = [f'"{c}"' for c, _ in TABLES[table]]
+        values = list(names)
         for name, _ in WRITER_COLUMNS.get(table, []):
             names.append(f'"{name}"')
             values.append({"run_id": "$run_id", "ingested_at": "now()"}[name])
-            if name == "run_id":
-                params["run_id"] = run_id
-        self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}", params)
+        params = {"run_id": run_id} if "$run_id" in values else {}
+        self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {view}", params)
 
     def remove(self, source_ids: Iterable[str]) -> int:
         """Delete every row of these sources from every table, in one transaction; how many there were."""
@@ -201,7 +188,7 @@ class Store:
         if ids:
             with self._transaction():
                 for table in TABLES:
-                    self.con.execute(f"DELETE FROM {table} WHERE {_key(table)} IN (SELECT unnest($ids))",
+                    self.con.execute(f"DELETE FROM {table} WHERE {key_column(table)} IN (SELECT unnest($ids))",
                                      {"ids": ids})
         return len(ids)
 
@@ -226,113 +213,93 @@ class Store:
 
 
 class BatchWriter:
-    """Writes parsed sources: each JSON file atomically, then the rows of a batch of sources in one commit.
+    """Commits the rows of parsed sources, a batch of sources per transaction.
 
+    Workers have already written each source's JSON file (atomically) when its rows arrive here, so a
+    commit always follows the JSON files it refers to: a run killed at any point leaves every source's rows
+    all old or all new, and at worst a JSON file whose rows were not committed, which the next run rewrites.
     A batch is committed when it holds ``max_batch`` sources or its first one waited ``max_delay`` seconds,
-    and on :meth:`flush`. JSON files are written (and fsync'd) on a few threads while parsing goes on, and
-    always before the commit holding their rows: a run killed at any point leaves every source's rows all
-    old or all new, and at worst a JSON file whose rows were not committed, which the next run rewrites.
-    A source that failed loses its old JSON file after the commit that records the failure.
+    and on :meth:`flush`. A source that failed loses its old JSON file after the commit that records the
+    failure.
 
-    One source cannot cost the others: when the batch's transaction fails (a row the database refuses) or a
-    JSON file cannot be written, the batch is committed again source by source, and a source refused alone
-    is recorded as failed (LTX041, LTX040) and reported to ``on_refused(source_id, line)``.
+    One source cannot cost the others: when the batch's transaction fails (a row the database refuses), the
+    batch is committed again source by source, and a source refused alone is recorded as failed (LTX041)
+    and reported to ``on_refused(source_id, line)``.
     """
 
     def __init__(self, store: Store, json_dir: Path, run_id: int, known_ids: set[str], *,
                  max_batch: int | None = None, max_delay: float | None = None,
                  on_refused: Callable[[str, str], None] | None = None) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         self.store, self.json_dir, self.run_id, self.known_ids = store, json_dir, run_id, known_ids
         self.on_refused = on_refused
         self.max_batch = max_batch or MAX_BATCH
         self.max_delay = max_delay if max_delay is not None else MAX_DELAY
-        self.threads = ThreadPoolExecutor(4, thread_name_prefix="json-writer")
         self._reset()
 
     def _reset(self) -> None:
-        self.rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
-        self.ids: list[str] = []
-        self.failed: list[str] = []
-        self.writes: list[tuple[str, Any]] = []
-        self.queued: list[tuple[str, dict[str, list[dict[str, Any]]]]] = []  # each source's own rows
+        self.tables: dict[str, list[pa.Table]] = {}
+        self.sources: list[Outcome] = []
         self.since = time.monotonic()
 
-    def add(self, source_id: str, rows: dict[str, list[dict[str, Any]]], json: bytes | None) -> None:
-        """Queue one source's complete rows (and JSON, None when it failed); may commit the batch."""
-        from ..emit import write_atomic
-
-        if not self.ids:
+    def add(self, outcomes: list[Outcome], tables: dict[str, pa.Table]) -> None:
+        """Queue the complete rows of the sources ``outcomes`` (those ``unchanged`` have none); may commit."""
+        stored = [o for o in outcomes if o.status != "unchanged"]
+        if not stored:
+            return
+        if not self.sources:
             self.since = time.monotonic()
-        self.ids.append(source_id)
-        self.queued.append((source_id, rows))
-        for table, table_rows in rows.items():
-            self.rows[table].extend(table_rows)
-        if json is None:
-            self.failed.append(source_id)
-        else:
-            self.writes.append((source_id, self.threads.submit(write_atomic, self.json_dir / f"{source_id}.json",
-                                                               json + b"\n")))
-        if len(self.ids) >= self.max_batch or time.monotonic() - self.since >= self.max_delay:
+        self.sources += stored
+        for table, data in tables.items():
+            self.tables.setdefault(table, []).append(data)
+        if len(self.sources) >= self.max_batch or time.monotonic() - self.since >= self.max_delay:
             self.flush()
 
     def flush(self) -> None:
-        """Commit what is queued: JSON files first, then one transaction for all the rows."""
-        if not self.ids:
+        """Commit what is queued in one transaction."""
+        if not self.sources:
             return
         import duckdb
+        import pyarrow as pa
 
-        unwritten: dict[str, str] = {}
-        for sid, write in self.writes:
-            try:
-                write.result()
-            except OSError as exc:  # its rows are not committed: the source fails, the others go on
-                unwritten[sid] = f"cannot write its JSON file: {exc.strerror or exc}"
-        known = [sid for sid in self.ids if sid in self.known_ids]
+        tables = {t: pa.concat_tables(parts) if len(parts) > 1 else parts[0] for t, parts in self.tables.items()}
+        ids = [o.source_id for o in self.sources]
         try:
-            if unwritten:
-                raise duckdb.Error("a JSON file was not written")
-            self.store.replace(self.rows, self.run_id, known_ids=known)
+            self.store.replace(tables, self.run_id, known_ids=[sid for sid in ids if sid in self.known_ids])
         except duckdb.Error:
-            self._one_by_one(unwritten)
-        self.known_ids.update(self.ids)
-        for sid in self.failed:
-            (self.json_dir / f"{sid}.json").unlink(missing_ok=True)
+            self._one_by_one(tables)
+        self.known_ids.update(ids)
+        for outcome in self.sources:
+            if outcome.status != "ok":
+                (self.json_dir / f"{outcome.source_id}.json").unlink(missing_ok=True)
         self._reset()
 
-    def _one_by_one(self, unwritten: dict[str, str]) -> None:
+    def _one_by_one(self, tables: dict[str, pa.Table]) -> None:
         """Commit the queued sources one transaction each; one refused alone is recorded as failed."""
         import duckdb
+        import pyarrow.compute as pc
 
-        for sid, rows in self.queued:
+        for i, outcome in enumerate(self.sources):
+            sid = outcome.source_id
             known = [sid] if sid in self.known_ids else []
-            if sid in unwritten:
-                self._refuse(sid, rows, known, "LTX040", unwritten[sid])
-                continue
+            own = {t: data.filter(pc.equal(data[key_column(t)], sid)) for t, data in tables.items()}
             try:
-                self.store.replace(rows, self.run_id, known_ids=known)
+                self.store.replace(own, self.run_id, known_ids=known)
             except duckdb.Error as exc:
-                self._refuse(sid, rows, known, "LTX041", f"the database refused a row: {str(exc).splitlines()[0]}")
+                self.sources[i] = self._refuse(outcome, known, f"the database refused a row: {str(exc).splitlines()[0]}")
 
-    def _refuse(self, sid: str, rows: dict[str, list[dict[str, Any]]], known: list[str], code: str,
-                message: str) -> None:
+    def _refuse(self, outcome: Outcome, known: list[str], message: str) -> Outcome:
+        """Record ``outcome``'s source as failed (LTX041), with the ``sources`` row it had."""
         from ..errors import LiverToxError
+        from .columns import to_tables
 
-        source = dict(rows["sources"][0], status="failed")
-        error = LiverToxError(code, message, path=source["source_name"])
-        self.store.replace({"sources": [source], "errors": [error_row(
-            sid, source["source_name"], code, error.message, error.location(), None, None, None)]},
-            self.run_id, known_ids=known)
-        self.failed.append(sid)
+        error = LiverToxError("LTX041", message, path=outcome.name)
+        failed = failed_source(outcome.source_id, outcome.name, error, sha256=outcome.sha256, fmt=outcome.fmt)
+        self.store.replace(to_tables(failed.rows), self.run_id, known_ids=known)
         if self.on_refused is not None:
-            self.on_refused(sid, f"{error.location()}: {code}: {error.message}")
+            self.on_refused(outcome.source_id, f"{error.location()}: LTX041: {error.message}")
+        return Outcome(outcome.source_id, outcome.name, "failed", failed.error, outcome.warnings, outcome.fmt,
+                       outcome.sha256)
 
     def close(self) -> None:
-        """Flush, then stop the writer threads."""
-        try:
-            self.flush()
-        finally:
-            self.threads.shutdown(wait=True)
-
-
+        """Commit what is queued."""
+        self.flush()
