@@ -91,8 +91,18 @@ def _number(word: str, half: str | None) -> float | None:
     return value + 0.5 if half and half.strip() else value
 
 
-_UNIT_WORD = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b", re.IGNORECASE)
+# the unit words of _UNIT, ignoring case, tried only at an h, d, w, m or y (no other character matches one of
+# them ignoring case): a leading character class lets re skip other positions in C (IGNORECASE over the
+# whole pattern would try every position)
+_UNIT_WORD = re.compile(r"[hdwmyHDWMY](?:(?<=[hH])(?i:ours?|rs?)|(?<=[dD])(?i:ays?)|(?<=[wW])(?i:eeks?|ks?)"
+                        r"|(?<=[mM])(?i:onths?|os?)|(?<=[yY])(?i:ears?|rs?))\b")
 _LOOKBEHIND = 80  # longest duration phrase before its unit word ("within the first two and a half")
+
+
+# what a duration has just before its unit (spaces and hyphens aside): a digit, a number word, 'half' or a
+# vague word; a unit word without one ('holidays', 'each month') cannot end a duration and is not searched
+_BEFORE_UNIT = re.compile(r"(?:\d|half|few|several|many|some|" + "|".join(NUMBER_WORDS) + r")\Z", re.IGNORECASE)
+_LONGEST_BEFORE_UNIT = max(map(len, ("half", "several", *NUMBER_WORDS)))
 
 
 def _duration_matches(text: str) -> list[re.Match[str]]:
@@ -101,6 +111,11 @@ def _duration_matches(text: str) -> list[re.Match[str]]:
     last_end = 0
     for unit in _UNIT_WORD.finditer(text):
         lo = max(last_end, unit.start() - _LOOKBEHIND)
+        end = unit.start()
+        while end > lo and (text[end - 1].isspace() or text[end - 1] == "-"):  # DURATION_RE's [\s-]*
+            end -= 1
+        if not _BEFORE_UNIT.search(text, max(lo, end - _LONGEST_BEFORE_UNIT), end):
+            continue
         for m in DURATION_RE.finditer(text, lo, unit.end()):
             if m.end() == unit.end():
                 found.setdefault(m.end(), m)
