@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import compress, pairwise, repeat
+from itertools import accumulate, compress, pairwise, repeat
 from operator import ne, sub
 
 from lxml import etree
@@ -28,6 +28,7 @@ _MARKUP = re.compile(
     r"|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>",  # a tag; quoted values may hold '>'
     re.DOTALL,
 )
+_TOKEN = re.compile(f"({_MARKUP.pattern})", re.DOTALL)  # split keeps the tags
 _REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);|<!\[CDATA\[(.*?)\]\]>|\r\n?", re.DOTALL)
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _WS_RUN = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")  # whitespace that is not already a single space
@@ -41,8 +42,90 @@ class Misaligned(Exception):
 def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
     """Pair every node with its tags in the source: its tag offset and its text and tail spans.
 
-    Raises Misaligned (or IndexError) when the tag scan and lxml's tree disagree.
+    Raises Misaligned (or IndexError) when the tag scan and lxml's tree disagree. The source is cut at its
+    tags once (one C-level split) and the tags are matched to lxml's elements in document order, checking
+    every name; the answer is a :class:`TokenSpans`, which also gives the renderer the cut source. Anything
+    out of the ordinary (CDATA, comments, PIs, a namespaced tag, an entity node, an end tag that closes
+    another element) is left to the event walk of :func:`_walk_spans`, which decides.
     """
+    pieces = _TOKEN.split(src)  # text, tag, text, tag, ..., text
+    tokens = pieces[1::2]
+    first = 0
+    while first < len(tokens) and tokens[first][1] in "!?/":
+        first += 1
+    rest = "".join(tokens[first:])
+    if "<!" in rest or "<?" in rest or "<![CDATA[" in src:
+        return _walk_spans(src, root)  # CDATA, comments or PIs in the chapter: rare, the walk handles them
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    nodes = list(root.iter(etree.Element, etree.Comment, etree.ProcessingInstruction))
+    opens: list[int] = []  # the tag of each node, in document order
+    closes: list[int] = []  # the tag that closes it (its own tag when empty)
+    owner: list[int] = []  # per tag from the root's on: the node it opens, -1 for an end tag
+    tags: list[str] = []
+    stack: list[tuple[int, str]] = []  # open elements: their index in ``closes`` and their tag
+    k = 0
+    try:
+        for j, token in enumerate(tokens[first:], first):
+            if token[1] == "/":
+                slot, tag = stack.pop()
+                if token[2 : len(tag) + 2] != tag or token[len(tag) + 2] not in " \t\r\n>":
+                    return _walk_spans(src, root)
+                closes[slot] = j
+                owner.append(-1)
+            else:
+                tag = nodes[k].tag
+                if token[1 : len(tag) + 1] != tag or token[len(tag) + 1] not in " \t\r\n/>":
+                    return _walk_spans(src, root)  # a namespaced tag, an entity node, or a mismatch
+                if token[-2] != "/":
+                    stack.append((k, tag))
+                opens.append(j)
+                closes.append(j)
+                owner.append(k)
+                tags.append(tag)
+                k += 1
+            if not stack:
+                break
+    except (IndexError, TypeError):  # a tag without a node, or a node that is not an element
+        return _walk_spans(src, root)
+    if stack or k != len(nodes) or k < 2:
+        return _walk_spans(src, root)
+    return TokenSpans(pieces, offsets, nodes, tags, opens, closes, [-1] * first + owner)
+
+
+class TokenSpans(dict[etree._Element, Spans]):
+    """The spans of :func:`tag_spans`, each made when first asked for, and the source cut at its tags.
+
+    ``pieces`` alternates text and tags (text, tag 0, text, tag 1, ..., text) and ``offsets[i]`` is where
+    piece ``i`` starts, so tag ``j`` is piece ``2j+1`` and the text after it piece ``2j+2``. Node ``k`` (of
+    ``nodes``, lxml's elements in document order; ``tags[k]`` its tag) opens at tag ``opens[k]`` and closes
+    at tag ``closes[k]`` (the same tag when empty, ``<x/>``); ``owner[j]`` is the node tag ``j`` opens, -1
+    for an end tag or a tag before the root.
+    """
+
+    def __init__(self, pieces: list[str], offsets: list[int], nodes: list[etree._Element], tags: list[str],
+                 opens: list[int], closes: list[int], owner: list[int]) -> None:
+        super().__init__()
+        self.pieces = pieces
+        self.offsets = offsets
+        self.nodes = nodes
+        self.tags = tags
+        self.opens = opens
+        self.closes = closes
+        self.owner = owner
+        self.index = dict(zip(nodes, range(len(nodes)), strict=True))
+
+    def __missing__(self, node: etree._Element) -> Spans:
+        k = self.index[node]
+        o, c = 2 * self.opens[k], 2 * self.closes[k]
+        offsets = self.offsets
+        span = (offsets[o + 1], offsets[o + 2], offsets[o + 2] if o == c else offsets[o + 3], offsets[c + 2],
+                offsets[c + 3])
+        self[node] = span
+        return span
+
+
+def _walk_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
+    """:func:`tag_spans` by lxml's event walk, checking every tag; the reference for unusual sources."""
     tokens = [m.span() for m in _MARKUP.finditer(src)]
     if "<![CDATA[" in src:
         tokens = [(a, b) for a, b in tokens if not src.startswith("<![CDATA[", a)]

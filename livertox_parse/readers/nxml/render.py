@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from ...document import Cell, Document, Source, Table, TextBuilder
-from .provenance import LineBuilder, Misaligned, Run, decode_run, tag_spans
+from .provenance import LineBuilder, Misaligned, Run, TokenSpans, decode_run, tag_spans
 from .tables import TableDraft, TableRendering
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -24,10 +24,12 @@ _BLOCK = frozenset({"p", "list", "table-wrap", "boxed-text", "disp-quote", "fig"
                     "ref-list", "def-list", "table-wrap-group", "notes", "fn-group", "speech", "statement"})
 _SKIP = frozenset({"alt-text", "label", "object-id", "graphic", "inline-graphic", "media", "fn",
                    "long-desc", "permissions", "attrib"})
-_SKIPPED = 1
-# how _inline treats a child element: 0 plain markup (its text), 1 skipped, 2 anything else (_inline_child)
-_KIND = {tag: _SKIPPED for tag in _SKIP} | {tag: 2 for tag in _BLOCK} | {
-    tag: 2 for tag in ("break", "annotation", "given-names", "pub-id", "element-citation", "ext-link")}
+# how the token walk of _inline treats a child element: its text and tail in line (plain markup), the same
+# after asking for a space where it opens (spaced), not at all (skipped), or by _inline_child (other)
+_PLAIN, _SKIPPED, _SPACED, _OTHER = 0, 1, 2, 3
+_KIND = {tag: _SKIPPED for tag in _SKIP} | {tag: _OTHER for tag in _BLOCK} | {
+    tag: _SPACED for tag in ("break", "annotation", "given-names")} | {
+    tag: _OTHER for tag in ("pub-id", "element-citation", "ext-link")}
 _CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
              "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
 
@@ -49,12 +51,14 @@ class ChapterRenderer(TableRendering):
         # node -> (tag offset, text start, text end, tail start, tail end) in ``src``
         self.spans: dict[etree._Element, tuple[int, int, int, int, int]] = {}
         self.exact = True
+        self.tokens: TokenSpans | None = None  # the source cut at its tags, when the fast pairing held
         self.decode = "&" in src or "\r" in src or "<![CDATA[" in src  # text runs may need decode_run
         try:
             self._align(root)
         except (Misaligned, IndexError):
             self.exact = False
             self.spans.clear()
+            self.tokens = None
             starts = [0] + [m.end() for m in re.finditer("\n", src)]
             self.line_starts = starts
         self.cur = LineBuilder()
@@ -69,6 +73,7 @@ class ChapterRenderer(TableRendering):
     def _align(self, root: etree._Element) -> None:
         """Pair every node with its tags in the source; raise Misaligned when they disagree."""
         self.spans = tag_spans(self.src, root)
+        self.tokens = self.spans if isinstance(self.spans, TokenSpans) else None
 
     def _where(self, el: etree._Element) -> int:
         if self.exact:
@@ -269,46 +274,10 @@ class ChapterRenderer(TableRendering):
     # -- inline -------------------------------------------------------------------------------------
     def _inline(self, el: etree._Element) -> None:
         """Append the text content of ``el`` (not its tail) to the current line."""
-        if not self.exact:
-            self._inline_by_line(el)
+        if self.tokens is not None:
+            k = self.tokens.index[el]
+            self._inline_tokens(self.tokens.opens[k], self.tokens.closes[k])
             return
-        spans = self.spans
-        src = self.src
-        decode = self.decode
-        span = spans[el]
-        a, b = span[1], span[2]
-        if a < b:
-            text = src[a:b]
-            if decode and ("&" in text or "\r" in text or "<" in text):
-                self.cur.text(*decode_run(src, a, b))
-            else:
-                self.cur.text(text, a)
-        kinds = _KIND
-        for child in el:
-            tag = child.tag
-            if tag.__class__ is str:
-                kind = kinds.get(tag, 0)
-                if kind == 0:  # plain inline markup: its text, nothing else
-                    line = self.cur
-                    if line.pending is not None:
-                        line.begin()
-                    self._inline(child)
-                elif kind != _SKIPPED:
-                    self._inline_child(child, tag)
-            elif isinstance(child, etree._Entity):
-                continue  # an entity reference and its tail are part of the surrounding text run
-            # (a comment or processing instruction has no text; its tail follows)
-            span = spans[child]
-            a, b = span[3], span[4]
-            if a < b:
-                text = src[a:b]
-                if decode and ("&" in text or "\r" in text or "<" in text):
-                    self.cur.text(*decode_run(src, a, b))
-                else:
-                    self.cur.text(text, a)
-
-    def _inline_by_line(self, el: etree._Element) -> None:
-        """:meth:`_inline` when provenance is by element lines."""
         text, origins = self._text(el)
         if text:
             self.cur.text(text, origins)
@@ -317,14 +286,67 @@ class ChapterRenderer(TableRendering):
             if isinstance(tag, str):
                 self._inline_child(child, tag)
             elif isinstance(child, etree._Entity):
+                if self.exact:
+                    continue  # the reference and its tail are part of the surrounding text run
                 self.cur.text(child.text, self._where(el))
             tail, origins = self._tail(child)
             if tail:
                 self.cur.text(tail, origins)
 
+    def _inline_tokens(self, j: int, end: int) -> None:
+        """:meth:`_inline` of the element that opens at tag ``j`` and closes at tag ``end``, along the cut
+        source (exact provenance): the text after each tag in turn; plain markup and the elements that only
+        ask for a space before them are flattened (a pending space placed where they open), skipped
+        elements jumped over, the others rendered by :meth:`_inline_child`. The line sees the same calls
+        as in the walk over the tree."""
+        if j == end:
+            return  # <x/>: no text, no children
+        tokens = self.tokens
+        assert tokens is not None
+        pieces, offsets, owner, closes, tags = tokens.pieces, tokens.offsets, tokens.owner, tokens.closes, tokens.tags
+        decode = self.decode
+        kinds = _KIND
+        line = self.cur
+        while True:
+            text = pieces[2 * j + 2]  # the text after tag j
+            if text:
+                if decode and ("&" in text or "\r" in text):
+                    line.text(*decode_run(self.src, offsets[2 * j + 2], offsets[2 * j + 3]))
+                else:
+                    line.text(text, offsets[2 * j + 2])
+            j += 1
+            if j >= end:
+                return
+            child = owner[j]
+            if child < 0:
+                continue  # the end of a flattened child: its tail follows
+            kind = kinds.get(tags[child], _PLAIN)
+            if kind == _PLAIN:
+                if line.pending is not None:
+                    line.begin()
+            elif kind == _SPACED:
+                line.space(offsets[2 * j + 1])
+                if line.pending is not None:
+                    line.begin()
+            elif kind == _SKIPPED:
+                j = closes[child]
+            else:
+                self._inline_child(tokens.nodes[child], tags[child])
+                line = self.cur
+                j = closes[child]
+
     def _inline_child(self, child: etree._Element, tag: str) -> None:
         if tag in _SKIP:
             return
+        if self.tokens is not None and tag not in _BLOCK:
+            kind = _KIND.get(tag, _PLAIN)
+            if kind == _PLAIN or kind == _SPACED:
+                k = self.tokens.index[child]
+                if kind == _SPACED:
+                    self.cur.space(self._where(child))
+                self.cur.begin()
+                self._inline_tokens(self.tokens.opens[k], self.tokens.closes[k])
+                return
         if tag in _BLOCK and not self.inline_only:
             self._flush()
             self._block(child, 0)
