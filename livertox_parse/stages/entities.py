@@ -47,9 +47,14 @@ LABELS = ("DRUG", "TRADE_NAME", "LAB_VALUE", "DURATION", "DOSE", "LIKELIHOOD", "
 SKIPPED_SECTIONS = frozenset({"references", "annotated_bibliography"})
 
 _SEVERITY = re.compile(r"(?<![\w+])[1-5]\+(?!\w)")
-_PATTERN = re.compile(r"\b(?:hepatocellular|cholestatic|mixed)\b(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?", re.IGNORECASE)
-_FORMULA = re.compile(r"(?<![\w-])(?:[A-Z][a-z]?\d*-){2,}[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])")
-_TIMES_ULN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?(?:ULN|upper\s+limit\s+of\s+normal)", re.IGNORECASE)
+# Each of these starts with a character class, its look-behind after it, so that re skips the positions where
+# no match can start in C instead of trying the whole pattern at each ('\bhepatocellular' ignoring case: only
+# h, c or m ignoring case start one). tests/test_regex_shortcuts.py holds the plain spellings they match like.
+_PATTERN = re.compile(r"[hcmHCM](?<!\w[hcmHCM])(?:(?<=[hH])(?i:epatocellular)|(?<=[cC])(?i:holestatic)"
+                      r"|(?<=[mM])(?i:ixed))\b(?i:(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?)")
+_FORMULA = re.compile(r"[A-Z](?<![\w-][A-Z])[a-z]?\d*-(?:[A-Z][a-z]?\d*-)+[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])")
+_TIMES_ULN = re.compile(r"\d(?<!\w\d)(?i:\d*(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?"
+                        r"(?:ULN|upper\s+limit\s+of\s+normal))")
 # (label, pattern, a substring every match contains, whether every match has a digit): text without them
 # is not searched
 _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
@@ -63,7 +68,7 @@ _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
     ("DOSE", DOSE_RE, "", True),
 )
 _DIGIT = re.compile(r"\d")
-_LAB_UNIT_HINT = re.compile(r"/[dm]?L|INR|/mL", re.IGNORECASE)
+_LAB_UNIT_HINT = re.compile(r"[/Iiİı](?:(?<=/)(?i:[dm]?l)|(?<=[Iiİı])(?i:nr))")  # '/[dm]?L|INR|/mL' ignoring case
 _UNITS_WITH_STOP = ("U/L", "IU/L", "mg/dL", "µmol/L", "g/dL", "mg/kg", "mg/m2")
 
 

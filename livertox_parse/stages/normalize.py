@@ -183,7 +183,8 @@ def parse_duration(text: str) -> tuple[float | None, float | None, list[Duration
 
 # --- CAS registry numbers (formulas: stages/formulas.py) -------------------------------------------------
 
-CAS_RE = re.compile(r"\b(\d{2,7})-(\d{2})-(\d)\b")
+CAS_RE = re.compile(r"(\d(?<!\w\d)\d{1,6})-(\d{2})-(\d)\b")  # '\b\d{2,7}', its look-behind after the first digit
+# so that re skips non-digits in C
 
 
 def cas_check_digit_ok(cas: str) -> bool:
@@ -321,9 +322,10 @@ def pattern_from_r(r: float) -> str:
     return "mixed"
 
 
-# the dose phrase of Key Points and of DOSE entities, frequency included; doses.py reads amounts and totals
+# the dose phrase of Key Points and of DOSE entities, frequency included; doses.py reads amounts and totals.
+# '(?<![\w.])\d+' is spelt with its look-behind after the first digit, so that re skips non-digits in C.
 DOSE_RE = re.compile(
-    r"(?<![\w.])(?P<amount>\d+(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
+    r"(?P<amount>\d(?<![\w.]\d)\d*(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
     r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b"
     r"(?P<freq>(?:/day|/d|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
     r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
