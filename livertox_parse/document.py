@@ -222,19 +222,32 @@ class TextBuilder:
             self._length += len(text)
         return start, self._length
 
-    def add_runs(self, text: str, parts: list[str], srcs: list[int], steps: list[int]) -> tuple[int, int]:
+    def add_runs(self, text: str, parts: list[str], srcs: list[int], steps: list[int], *,
+                 newline: bool = False) -> tuple[int, int]:
         """Append ``text``, the concatenation of ``parts``; part ``k`` maps from source offset ``srcs[k]``
-        onward (``steps[k] == 1``) or wholly onto it (``steps[k] == 0``)."""
+        onward (``steps[k] == 1``) or wholly onto it (``steps[k] == 0``). With ``newline``, a newline
+        follows as :meth:`add_synthetic` would add it. Returns the span of ``text``."""
         start = self._length
         if text:
-            outs = list(accumulate(map(len, parts[:-1]), initial=start))
+            end = start + len(text)
             self._origin.append_run(start, srcs[0], steps[0], len(parts[0]))
-            if len(parts) > 1:
-                self._origin.extend_runs(outs[1:], srcs[1:], steps[1:], start + len(text))
             self._last_src = srcs[-1] + steps[-1] * (len(parts[-1]) - 1) + 1
+            if len(parts) > 1 or newline:
+                outs = list(accumulate(map(len, parts[:-1]), initial=start))
+                if newline:  # a run of its own: it maps to the source offset after the text's last one
+                    outs.append(end)
+                    self._origin.extend_runs(outs[1:], [*srcs[1:], self._last_src], [*steps[1:], 0], end + 1)
+                else:
+                    self._origin.extend_runs(outs[1:], srcs[1:], steps[1:], end)
             self._parts.append(text)
-            self._length += len(text)
-        return start, self._length
+            self._length = end
+            if newline:
+                self._parts.append("\n")
+                self._length += 1
+            return start, end
+        if newline:
+            self.add_synthetic("\n")
+        return start, start
 
     def add_synthetic(self, text: str) -> tuple[int, int]:
         """Append text that has no source of its own (a newline, a tab between cells)."""
@@ -257,14 +270,8 @@ class TextBuilder:
         """Freeze into a Document; ``source_text`` enables line/column locations."""
         origin = self._origin
         line_starts: tuple[int, ...] = ()
-        if source_text is not None:
-            starts = [0]
-            find = source_text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            line_starts = tuple(starts)
+        if source_text is not None:  # 0, then one past every newline (C-level: split, lengths, sums)
+            line_starts = tuple(accumulate(map((1).__add__, map(len, source_text.split("\n")[:-1])), initial=0))
         return Document(
             text="".join(self._parts),
             source=source,

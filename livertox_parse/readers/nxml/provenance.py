@@ -217,11 +217,13 @@ class LineBuilder:
     def text(self, text: str, origins: Origins) -> None:
         """Append source text, collapsing XML whitespace runs to one space."""
         if origins.__class__ is int and text:
-            if not text.strip(" \t\r\n"):  # only whitespace (between elements, mostly): one space at most
+            if text.isspace() and not text.strip(" \t\r\n"):  # only XML whitespace (between elements)
                 if self.n and self.pending is None and not self.parts[-1].endswith((" ", "\t")):
                     self.pending = origins
                 return
-            if text[0] in " \t\r\n" or text[-1] in " \t\r\n" or _WS_RUN.search(text) is not None:
+            # anything _WS_RUN would find, by plain substring tests (C-level, no regex engine)
+            if text[0] in " \t\r\n" or text[-1] in " \t\r\n" or "\n" in text or "  " in text or "\t" in text \
+                    or "\r" in text:
                 self._collapse(text, origins)
                 return
             if self.pending is not None:  # the common case: nothing to collapse
@@ -246,10 +248,12 @@ class LineBuilder:
             self.space(at(0))
         if pos >= end:
             return
-        for m in _WS_RUN.finditer(text, pos, end):
-            self._put(text[pos : m.start()], origins, pos)
-            self.space(at(m.start()))
-            pos = m.end()
+        inner = text[pos:end]
+        if "\n" in inner or "  " in inner or "\t" in inner or "\r" in inner:  # else _WS_RUN finds nothing
+            for m in _WS_RUN.finditer(text, pos, end):
+                self._put(text[pos : m.start()], origins, pos)
+                self.space(at(m.start()))
+                pos = m.end()
         self._put(text[pos:end], origins, pos)
         if end < len(text):
             self.space(at(end))

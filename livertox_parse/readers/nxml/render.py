@@ -122,11 +122,12 @@ class ChapterRenderer(TableRendering):
     def _flush(self) -> tuple[int, str]:
         """Write the current line (if not empty) and a newline; return its start and text."""
         line, self.cur = self.cur, LineBuilder()
+        if not line.n:
+            return len(self.builder), ""
         text = line.finish()
         if not text:
             return len(self.builder), ""
-        start, _ = self.builder.add_runs(text, line.parts, line.srcs, line.steps)
-        self.builder.add_synthetic("\n")
+        start, _ = self.builder.add_runs(text, line.parts, line.srcs, line.steps, newline=True)
         for s, e, pmid in line.marks:
             e = min(e, len(text))
             while s < e and text[s].isspace():
