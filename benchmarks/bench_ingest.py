@@ -1,14 +1,21 @@
-"""Ingest throughput with 1 and 2 workers, and peak memory at 100 chapters vs all of them.
+"""Ingest throughput with 1 and 2 workers, CPU per chapter, and peak memory at 100 chapters vs all of them.
 
 The input is the dev corpus (../shared/corpus/livertox-2021, 566 NXML chapters: the first 100, then all)
 when it is beside the checkout; otherwise 100 and 1,000 copies of the fixture texts and NXML files under
-distinct names (PDFs are left out: they take ~0.6 s each and would measure pdfplumber, not ingest). Each measurement runs in a fresh process that
-builds the spaCy pipeline first (forked workers inherit it), so the figures are steady-state throughput;
-the cold start is printed separately. Prints numbers; asserts nothing. Run with `make bench`.
+distinct names (PDFs are left out: they take ~0.6 s each and would measure pdfplumber, not ingest). Each
+measurement runs in a fresh process that builds the spaCy pipeline first (forked workers inherit it), so
+the figures are steady-state throughput of a whole run (pool start, database, export and report.html
+included); the cold start is printed separately.
+
+``--baseline CHECKOUT`` (e.g. ``git worktree add /tmp/base main`` or ``git archive main | tar -x -C
+/tmp/base``) runs every measurement on that checkout too, alternating with this one (same inputs, same
+interpreter), so the shared machine's load falls on both alike; ``--rounds N`` repeats them and keeps each
+one's fastest run. Prints numbers; asserts nothing. Run with `make bench`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -39,8 +46,14 @@ def make_corpus(folder: Path, n: int) -> None:
         shutil.copyfile(src, folder / f"{src.stem}-{i:05d}{src.suffix}")
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def child(corpus: str, out: str, workers: int) -> None:
-    """One measured ingest, in this process: prints a JSON line of figures."""
+    """One measured ingest, in this process (which imports whichever livertox_parse PYTHONPATH gives):
+    prints a JSON line of figures."""
     from livertox_parse.ingest import Ingest
     from livertox_parse.stages.entities import get_nlp
 
@@ -48,49 +61,96 @@ def child(corpus: str, out: str, workers: int) -> None:
     get_nlp()
     warm = time.perf_counter() - start
     ingest = Ingest([corpus], Path(out), workers=workers, stderr=open(os.devnull, "w"))  # noqa: SIM115
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    rss_before = rss_mb()
     start = time.perf_counter()
     counts = ingest.run()
     seconds = time.perf_counter() - start
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"parsed": counts["parsed"], "seconds": seconds, "warm": warm,
-                      "peak_main_mb": me.ru_maxrss / 1024, "peak_worker_mb": kids.ru_maxrss / 1024,
-                      "cpu_main": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime}))
+    print(json.dumps({"done": counts["parsed"] + counts["skipped"] + counts["failed"], "seconds": seconds,
+                      "warm": warm, "rss_start_mb": rss_before, "peak_main_mb": me.ru_maxrss / 1024,
+                      "peak_worker_mb": kids.ru_maxrss / 1024,
+                      "cpu_main": me.ru_utime + me.ru_stime - before.ru_utime - before.ru_stime,
+                      "cpu_workers": kids.ru_utime + kids.ru_stime}))
 
 
-def measure(corpus: Path, workers: int) -> dict[str, float]:
+def measure(checkout: Path, corpus: Path, workers: int) -> dict[str, float]:
+    """One run of :func:`child` on ``checkout``'s code, in a fresh interpreter."""
+    env = dict(os.environ, PYTHONPATH=str(checkout))
     with tempfile.TemporaryDirectory() as out:
         done = subprocess.run([sys.executable, __file__, "--child", str(corpus), out, str(workers)],
-                              check=True, capture_output=True, text=True, cwd=ROOT)
+                              check=True, capture_output=True, text=True, cwd=checkout, env=env)
     result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return result
 
 
-def main() -> None:
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"CPUs: {os.cpu_count()}; input: {WHAT}")
+def commit_of(checkout: Path) -> str:
+    done = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, check=False)
+    return done.stdout.strip() or checkout.name
+
+
+def marginal(small: dict[str, float], large: dict[str, float], key: str) -> float:
+    """Milliseconds of ``key`` per chapter beyond the first ones: what each further chapter costs."""
+    return 1000 * (large[key] - small[key]) / (large["done"] - small["done"])
+
+
+def report(name: str, runs: dict[tuple[int, int], dict[str, float]]) -> list[str]:
+    """The lines for one checkout: rates, ratio, CPU per chapter, peak RSS at both sizes."""
     n_small, n_large = SIZES
+
+    def rate(r: dict[str, float]) -> float:
+        return r["done"] / r["seconds"]
+
+    one, two = runs[(n_large, 1)], runs[(n_large, 2)]
+    lines = [f"{name}:"]
+    for label, r in (("1 worker ", one), ("2 workers", two)):
+        lines.append(f"  {n_large} chapters, {label}: {rate(r):6.1f} chapters/s ({r['seconds']:.2f} s)")
+    lines.append(f"  2 workers / 1 worker:        {rate(two) / rate(one):6.2f} x   (target >= 1.8)")
+    lines.append(f"  CPU per chapter: 1 worker {1000 * one['cpu_main'] / one['done']:.2f} ms; 2 workers: main "
+                 f"{1000 * two['cpu_main'] / two['done']:.2f} ms + workers "
+                 f"{1000 * two['cpu_workers'] / two['done']:.2f} ms")
+    small, large = runs[(n_small, 2)], two
+    lines.append(f"  marginal CPU per chapter ({n_small} -> {n_large} chapters, fixed costs taken out): 1 worker "
+                 f"{marginal(runs[(n_small, 1)], one, 'cpu_main'):.2f} ms; 2 workers: main "
+                 f"{marginal(small, large, 'cpu_main'):.2f} ms + workers {marginal(small, large, 'cpu_workers'):.2f} ms")
+    for w in (1, 2):
+        small, large = runs[(n_small, w)], runs[(n_large, w)]
+        lines.append(f"  peak RSS main, {w} worker{'s' if w > 1 else ' '}: {n_small} -> "
+                     f"{small['peak_main_mb']:.0f} MB, {n_large} -> {large['peak_main_mb']:.0f} MB (at start "
+                     f"{large['rss_start_mb']:.0f} MB; target: flat)")
+    lines.append(f"  peak RSS worker, 2 workers: {n_small} -> {runs[(n_small, 2)]['peak_worker_mb']:.0f} MB, "
+                 f"{n_large} -> {runs[(n_large, 2)]['peak_worker_mb']:.0f} MB")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", type=Path, help="another checkout, measured alternately with this one")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat each measurement, keep the fastest")
+    args = parser.parse_args()
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"CPUs: {os.cpu_count()}; load average before: {load}; input: {WHAT}")
+    checkouts = {f"this checkout ({commit_of(ROOT)})": ROOT}
+    if args.baseline:
+        checkouts[f"baseline {args.baseline} ({commit_of(args.baseline)})"] = args.baseline.resolve()
+    best: dict[str, dict[tuple[int, int], dict[str, float]]] = {name: {} for name in checkouts}
     with tempfile.TemporaryDirectory() as tmp:
-        small, large = Path(tmp) / "small", Path(tmp) / "large"
-        make_corpus(small, n_small)
-        make_corpus(large, n_large)
-        one = measure(large, 1)
-        two = measure(large, 2)
-        two_small = measure(small, 2)
-        one_small = measure(small, 1)
-    for label, r in ((f"{n_large} chapters, 1 worker ", one), (f"{n_large} chapters, 2 workers", two)):
-        print(f"{label}: {r['parsed'] / r['seconds']:6.1f} chapters/s ({r['seconds']:.1f} s; pipeline "
-              f"built in {r['warm']:.1f} s before), peak RSS main {r['peak_main_mb']:.0f} MB, "
-              f"worker {r['peak_worker_mb']:.0f} MB")
-    ratio = (two["parsed"] / two["seconds"]) / (one["parsed"] / one["seconds"])
-    print(f"2 workers / 1 worker:       {ratio:6.2f} x  (target >= 1.8)")
-    print(f"CPU per chapter: 1 worker {1000 * one['cpu_main'] / one['parsed']:.1f} ms; 2 workers: main "
-          f"{1000 * two['cpu_main'] / two['parsed']:.1f} ms + workers {1000 * two['cpu_workers'] / two['parsed']:.1f} ms"
-          f" (pipeline build included); load average before: {load}")
-    for label, small_r, large_r in (("1 worker ", one_small, one), ("2 workers", two_small, two)):
-        print(f"peak RSS main, {label}:   {n_small} -> {small_r['peak_main_mb']:.0f} MB, {n_large} -> "
-              f"{large_r['peak_main_mb']:.0f} MB (target: flat)")
-    print(f"peak RSS worker, 2 workers: {n_small} -> {two_small['peak_worker_mb']:.0f} MB, {n_large} -> "
-          f"{two['peak_worker_mb']:.0f} MB")
+        corpora = {n: Path(tmp) / f"c{n}" for n in SIZES}
+        for n, folder in corpora.items():
+            make_corpus(folder, n)
+        for i in range(args.rounds):
+            order = list(checkouts.items())
+            for n, workers in [(SIZES[1], 1), (SIZES[1], 2), (SIZES[0], 2), (SIZES[0], 1)]:
+                for name, checkout in order if i % 2 == 0 else order[::-1]:
+                    r = measure(checkout, corpora[n], workers)
+                    kept = best[name].get((n, workers))
+                    if kept is None or r["seconds"] < kept["seconds"]:
+                        best[name][(n, workers)] = r
+    warm = next(iter(best.values()))[(SIZES[1], 1)]["warm"]
+    print(f"(spaCy pipeline built in {warm:.1f} s before each run, not timed; rounds: {args.rounds})")
+    for name in checkouts:
+        print("\n".join(report(name, best[name])))
 
 
 if __name__ == "__main__":

@@ -241,13 +241,13 @@ def test_run_killed_by_sigkill_leaves_a_consistent_db_and_the_next_run_finishes(
     corpus, out = tmp_path / "many", tmp_path / "out"
     corpus.mkdir()
     texts = sorted((FIXTURES / "text").glob("*.txt"))
-    total = 240
+    first_commit = MAX_BATCH + CHUNK * (IN_FLIGHT * 2 + 1) + 2
+    total = first_commit + 100
     for i in range(total):
         shutil.copyfile(texts[i % len(texts)], corpus / f"m{i:04d}.txt")
     proc = subprocess.Popen([sys.executable, "-m", "livertox_parse", "ingest", str(corpus), "--out", str(out),
                              "--workers", "2"], cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    first_commit = MAX_BATCH + CHUNK * (IN_FLIGHT * 2 + 1) + 2
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         # workers write JSON files ahead of the commits, by at most the chunks in flight (and the one that

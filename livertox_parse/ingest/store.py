@@ -31,8 +31,8 @@ WRITER_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "monographs": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
     "errors": [("run_id", "INTEGER"), ("ingested_at", "TIMESTAMP")],
 }
-MAX_BATCH = 64  # sources committed together at most (see BatchWriter) ...
-MAX_DELAY = 0.5  # ... and seconds the first of them waits for its commit at most
+MAX_BATCH = 128  # sources committed together at most (see BatchWriter): ~13 statements and a commit each ...
+MAX_DELAY = 1.0  # ... and seconds the first of them waits for its commit at most
 RUNS_TABLE = [
     ("run_id", "INTEGER"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"), ("status", "VARCHAR"),
     ("inputs", "VARCHAR[]"), ("workers", "INTEGER"), ("force", "BOOLEAN"), ("parsed", "INTEGER"),
@@ -62,7 +62,9 @@ class Store:
         import duckdb
 
         self.path = path
-        self.con = duckdb.connect(str(path))
+        # one thread: batches are small, and the worker processes have the cores; a checkpoint every 2 MB
+        # of log: else committed rows stay in memory until 16 MB of it, the main process growing with them
+        self.con = duckdb.connect(str(path), config={"threads": 1, "checkpoint_threshold": "2MB"})
         self.rebuilt = False
         self._create("meta", META_TABLE)
         layout = self.setting("layout")
