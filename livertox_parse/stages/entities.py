@@ -2,9 +2,10 @@
 
 The pipeline (built once, on first use; nothing is downloaded) is ``spacy.blank("en")`` plus
 
-* an ``entity_ruler`` holding the drug lexicon (``rules/drugs.json``) as case-insensitive phrases, and
-  token patterns for drug-name stems the lexicon may lack (``rules/drug_stems.json``, '-sartan', '-mab'): DRUG;
-* ``livertox_chapter_terms``: a PhraseMatcher over the chapter's own names (title, agents, subclass,
+* an ``entity_ruler`` holding the drug lexicon (``rules/drugs.json``) as case-insensitive phrases: DRUG;
+* ``livertox_chapter_terms``: words carrying a drug-name stem the lexicon may lack (``rules/drug_stems.json``,
+  '-sartan', '-mab') where the lexicon left them free: DRUG; a PhraseMatcher over the chapter's own names
+  (title, agents, subclass,
   Key Points medication: DRUG; trade names: TRADE_NAME) and over the names of the kept drug dictionary
   (``stages/drug_lexicon.py``: generics and synonyms DRUG, brands TRADE_NAME) that the cheap pass found in
   this chapter, handed in per document;
@@ -83,14 +84,38 @@ def _stem_patterns() -> tuple[tuple[str, int], ...]:
     return tuple((str(r["stem"]), int(r["min_length"])) for r in load_table("drug_stems").rules)
 
 
-def _stem_token_regex() -> str:
-    """All stems as one token regex: one Matcher predicate per token, not one per stem."""
-    return "^(?:" + "|".join(rf"[a-z]{{{max(1, n - len(stem))},}}{stem}" for stem, n in _stem_patterns()) + ")$"
+@cache
+def _stem_token_regex() -> re.Pattern[str]:
+    """All stems as one regex over a token's lower-cased text (the whole token: letters, then a stem)."""
+    return re.compile(
+        "^(?:" + "|".join(rf"[a-z]{{{max(1, n - len(stem))},}}{stem}" for stem, n in _stem_patterns()) + ")$")
+
+
+_STEM_WORDS: dict[int, bool] = {}  # lower-case string id -> whether it carries a stem; forgotten when large
+
+
+def _stem_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens of ``doc`` not in an entity whose lower-cased text carries a drug-name stem."""
+    from spacy.attrs import ENT_IOB, LOWER
+
+    strings = doc.vocab.strings
+    regex = _stem_token_regex()
+    if len(_STEM_WORDS) > 200_000:
+        _STEM_WORDS.clear()
+    out = []
+    for i, (lower, iob) in enumerate(doc.to_array([LOWER, ENT_IOB]).tolist()):
+        stem = _STEM_WORDS.get(lower)
+        if stem is None:
+            stem = _STEM_WORDS[lower] = regex.search(strings[lower]) is not None
+        if stem and iob not in (1, 3):  # 1, 3: inside, beginning of an entity
+            out.append(i)
+    return out
 
 
 def _register_components() -> None:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Span
     from spacy.util import filter_spans
 
     if "livertox_regex_entities" in Language.factories:
@@ -98,12 +123,18 @@ def _register_components() -> None:
 
     @Language.component("livertox_chapter_terms")
     def chapter_terms(doc: Doc) -> Doc:
+        # words carrying a drug-name stem, where the lexicon's phrases left them free, are DRUG: what a
+        # token pattern in the entity_ruler would give (the ruler keeps the longest matches; a one-token
+        # match only ever loses to one covering it), without a Python token per token for its predicate
+        stems = [Span(doc, i, i + 1, label="DRUG") for i in _stem_tokens(doc)]
         matcher: PhraseMatcher | None = doc.user_data.get("chapter_matcher")
         if matcher is None:
+            if stems:
+                doc.set_ents(stems, default="unmodified")
             return doc
         labelled = [doc.char_span(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label=doc.vocab.strings[mid])
                     for mid, s, e in matcher(doc)]
-        doc.ents = filter_spans([*doc.ents, *[s for s in labelled if s is not None]])
+        doc.ents = filter_spans([*doc.ents, *stems, *[s for s in labelled if s is not None]])
         return doc
 
     @Language.component("livertox_regex_entities")
@@ -150,8 +181,7 @@ def get_nlp() -> Language:
         for tail in (".", ",", ";", ")"):
             tokenizer.add_special_case(unit + tail, [{"ORTH": unit}, {"ORTH": tail}])
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False})
-    ruler.add_patterns([{"label": "DRUG", "pattern": name} for name in _lexicon()]  # type: ignore[attr-defined]
-                       + [{"label": "DRUG", "pattern": [{"LOWER": {"REGEX": _stem_token_regex()}}]}])
+    ruler.add_patterns([{"label": "DRUG", "pattern": name} for name in _lexicon()])  # type: ignore[attr-defined]
     nlp.add_pipe("livertox_chapter_terms")
     nlp.add_pipe("livertox_regex_entities")
     return nlp
