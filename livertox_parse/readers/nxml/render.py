@@ -76,6 +76,8 @@ class ChapterRenderer(TableRendering):
         self.tokens = self.spans if isinstance(self.spans, TokenSpans) else None
 
     def _where(self, el: etree._Element) -> int:
+        if self.tokens is not None:
+            return self.tokens.offsets[2 * self.tokens.opens[self.tokens.index[el]] + 1]
         if self.exact:
             return self.spans[el][0]
         line = getattr(el, "sourceline", None) or 1
@@ -241,6 +243,9 @@ class ChapterRenderer(TableRendering):
 
     def _element_citation(self, el: etree._Element) -> None:
         """``Surname GN, Surname GN. Title. Source Year;Vol(Issue):first-last. (annotation) pmid``."""
+        if self.tokens is not None:
+            self._citation_tokens(self.tokens.index[el])
+            return
         line = self.cur
         in_biblio = True
         for child in el:
@@ -271,6 +276,62 @@ class ChapterRenderer(TableRendering):
             self._inline_child(child, tag)
             if tag == "issue":
                 line.raw(")")
+
+    def _citation_tokens(self, k: int) -> None:
+        """:meth:`_element_citation` of node ``k`` along the cut source (the same calls on the line)."""
+        tokens = self.tokens
+        assert tokens is not None
+        owner, opens, closes, tags, offsets = tokens.owner, tokens.opens, tokens.closes, tokens.tags, tokens.offsets
+        line = self.cur
+        in_biblio = True
+        j, end = opens[k] + 1, closes[k]
+        while j < end:  # the children: each opens at tag j; the next one opens after its end tag
+            child = owner[j]
+            tag = tags[child]
+            if tag == "person-group":
+                i, stop = j + 1, closes[child]
+                while i < stop:
+                    name = owner[i]
+                    if i > j + 1:
+                        line.raw(", ")
+                    if tags[name] == "etal":
+                        line.raw("et al", offsets[2 * i + 1])
+                    else:
+                        self._inline_node(name)
+                    i = closes[name] + 1
+                if not line.ends_with("."):
+                    line.raw(".")
+                j = closes[child] + 1
+                continue
+            if in_biblio and (tag == "annotation" or tag == "pub-id"):
+                in_biblio = False
+                if line.n and not line.ends_with(".", ")"):
+                    line.raw(".")
+            sep = _CITE_SEP.get(tag, " ")
+            if sep == " ":
+                line.space(offsets[2 * j + 1])
+            else:
+                line.raw(sep, offsets[2 * j + 1])
+            self._inline_node(child)
+            if tag == "issue":
+                line.raw(")")
+            j = closes[child] + 1
+
+    def _inline_node(self, k: int) -> None:
+        """:meth:`_inline_child` of node ``k``, along the cut source when it is plain or spaced markup."""
+        tokens = self.tokens
+        assert tokens is not None
+        tag = tokens.tags[k]
+        kind = _KIND.get(tag, _PLAIN)
+        if kind == _PLAIN:
+            self.cur.begin()
+        elif kind == _SPACED:
+            self.cur.space(tokens.offsets[2 * tokens.opens[k] + 1])
+            self.cur.begin()
+        else:
+            self._inline_child(tokens.nodes[k], tag)
+            return
+        self._inline_tokens(tokens.opens[k], tokens.closes[k])
 
     # -- inline -------------------------------------------------------------------------------------
     def _inline(self, el: etree._Element) -> None:
