@@ -101,3 +101,14 @@ def test_dictionary_names_are_linked_and_curated() -> None:
     assert (ents["Synthroid"].label, ents["Synthroid"].generic) == ("TRADE_NAME", "Levothyroxine")
     assert (ents["gabapentin"].label, ents["gabapentin"].generic, ents["gabapentin"].unii) == (
         "DRUG", "Gabapentin", "6CW7F3G59X")
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_section_lookup_by_bisection_matches_the_scan(path) -> None:  # type: ignore[no-untyped-def]
+    from livertox_parse.stages.entities import _section_of, _Sections
+
+    doc = read_text(path)
+    spans = sectionize(doc)
+    sections = _Sections(spans)
+    assert len({sections.of(i) for i in range(len(doc.text) + 10)}) > 3
+    assert all(sections.of(i) == _section_of(i, spans) for i in range(len(doc.text) + 10))

@@ -361,12 +361,12 @@ class _NameFinder:
         """(start, end) of every name and stem-bearing word in ``lower`` (lower-cased blocks joined by
         newlines; block ``i`` is ``lower[starts[i]:ends[i]]``); no span crosses a block."""
         hits: list[tuple[int, str, bool, bool]] = []
-        stem_ends: set[int] = set()  # ends of words ending in a stem
+        stem_ends: dict[int, int] = {}  # end of a word ending in a stem -> where a stem there starts
         for end, (key, is_name, in_dictionary, one_word, is_stem) in self.automaton.iter(lower):
             if is_name:
                 hits.append((end + 1 - len(key), key, in_dictionary, one_word))
             if is_stem and (end + 1 == len(lower) or not _word_char(lower[end + 1])):
-                stem_ends.add(end + 1)
+                stem_ends[end + 1] = end + 1 - len(key)
         for name, one_word in self.own:
             at = lower.find(name)
             while at >= 0:
@@ -387,9 +387,8 @@ class _NameFinder:
                 known[start] = name
         self.found.update(known.values())
         out = [(start, start + n) for start, n in longest.items()]
-        for stop in stem_ends:
-            start = stop - 1
-            while start > 0 and _word_char(lower[start - 1]):
+        for stop, start in stem_ends.items():  # back to where the word's run of word characters starts
+            while start > 0 and ((c := lower[start - 1]).isalnum() or c == "_"):
                 start -= 1
             while lower[start].isdecimal() or lower[start] == "_":
                 start += 1
@@ -425,6 +424,21 @@ def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
     return best.id if best else None
 
 
+class _Sections:
+    """``_section_of`` for many offsets: worked out once for each stretch between section bounds (where the
+    answer cannot change), then found by bisection."""
+
+    def __init__(self, spans: list[SectionSpan]) -> None:
+        self.bounds = sorted({0, *(s.start for s in spans), *(max(s.end, s.heading_end) for s in spans)})
+        self.ids = [_section_of(b, spans) for b in self.bounds]
+        self.spans = spans
+
+    def of(self, offset: int) -> str | None:
+        if offset < 0:
+            return _section_of(offset, self.spans)
+        return self.ids[bisect.bisect_right(self.bounds, offset) - 1]
+
+
 def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monograph) -> list[Entity]:
     """Entities of every label, spans indexing ``doc.text``, each with its innermost section id."""
     nlp = get_nlp()
@@ -433,6 +447,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     if not windows.text:
         return []
     matcher = _chapter_matcher(nlp, monograph, names.found)
+    sections = _Sections(spans)
     out: list[Entity] = []
     for base, text in chunks(windows.text, nlp.max_length):
         sdoc = nlp.make_doc(text)
@@ -448,7 +463,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
             name = doc.text[start:end]
             link = _link(name, monograph) if ent.label_ in ("DRUG", "TRADE_NAME") else {}
             out.append(Entity(label=ent.label_, text=name, start=start, end=end,
-                              section=_section_of(start, spans), **link))
+                              section=sections.of(start), **link))
     return out
 
 
