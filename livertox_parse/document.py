@@ -230,15 +230,14 @@ class TextBuilder:
         start = self._length
         if text:
             end = start + len(text)
-            self._origin.append_run(start, srcs[0], steps[0], len(parts[0]))
             self._last_src = srcs[-1] + steps[-1] * (len(parts[-1]) - 1) + 1
-            if len(parts) > 1 or newline:
-                outs = list(accumulate(map(len, parts[:-1]), initial=start))
-                if newline:  # a run of its own: it maps to the source offset after the text's last one
-                    outs.append(end)
-                    self._origin.extend_runs(outs[1:], [*srcs[1:], self._last_src], [*steps[1:], 0], end + 1)
-                else:
-                    self._origin.extend_runs(outs[1:], srcs[1:], steps[1:], end)
+            # one run per part (a part that continues the run before it is a run of its own: same offsets)
+            outs = list(accumulate(map(len, parts), initial=start))  # ends with ``end``: the newline's start
+            if newline:  # a run of its own: it maps to the source offset after the text's last one
+                self._origin.extend_runs(outs, [*srcs, self._last_src], [*steps, 0], end + 1)
+            else:
+                outs.pop()
+                self._origin.extend_runs(outs, srcs, steps, end)
             self._parts.append(text)
             self._length = end
             if newline:

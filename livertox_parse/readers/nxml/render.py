@@ -83,6 +83,22 @@ class ChapterRenderer(TableRendering):
         line = getattr(el, "sourceline", None) or 1
         return self.line_starts[min(line, len(self.line_starts)) - 1]
 
+    def _child(self, el: etree._Element, tag: str) -> etree._Element | None:
+        """``el.find(tag)``: its first child element with that tag; along the cut source when there is one
+        (a look at each child's tag, cheaper than lxml's path machinery for these few children)."""
+        tokens = self.tokens
+        if tokens is None:
+            return el.find(tag)
+        owner, closes, tags = tokens.owner, tokens.closes, tokens.tags
+        k = tokens.index[el]
+        j, end = tokens.opens[k] + 1, closes[k]
+        while j < end:
+            child = owner[j]
+            if tags[child] == tag:
+                return tokens.nodes[child]
+            j = closes[child] + 1
+        return None
+
     def _text(self, el: etree._Element) -> Run:
         if self.exact:
             span = self.spans[el]
@@ -171,8 +187,8 @@ class ChapterRenderer(TableRendering):
             self._paragraph(el)
 
     def _sec(self, el: etree._Element, level: int) -> None:
-        title = el.find("title")
-        label = el.find("label")
+        title = self._child(el, "title")
+        label = self._child(el, "label")
         if label is not None:
             self._inline(label)
             self.cur.space()
@@ -227,7 +243,7 @@ class ChapterRenderer(TableRendering):
             if child.tag == "ref":
                 self._flush()
                 self.inline_only = True
-                label = child.find("label")
+                label = self._child(child, "label")
                 if label is not None:
                     self._inline(label)
                     self.cur.raw(". ")
@@ -365,6 +381,14 @@ class ChapterRenderer(TableRendering):
             return  # <x/>: no text, no children
         tokens = self.tokens
         assert tokens is not None
+        if end == j + 1:  # no children (a surname, a year): its text only
+            text = tokens.pieces[2 * j + 2]
+            if text:
+                if self.decode and ("&" in text or "\r" in text):
+                    self.cur.text(*decode_run(self.src, tokens.offsets[2 * j + 2], tokens.offsets[2 * j + 3]))
+                else:
+                    self.cur.text(text, tokens.offsets[2 * j + 2])
+            return
         pieces, offsets, owner, closes, tags = tokens.pieces, tokens.offsets, tokens.owner, tokens.closes, tokens.tags
         decode = self.decode
         kinds = _KIND

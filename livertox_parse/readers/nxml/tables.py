@@ -50,6 +50,8 @@ class TableRendering:
 
         def _where(self, el: etree._Element) -> int: ...
 
+        def _child(self, el: etree._Element, tag: str) -> etree._Element | None: ...
+
     @staticmethod
     def _agent_links(el: etree._Element) -> bool:
         """True for a list of two or more items that are each one link to another chapter."""
@@ -66,7 +68,7 @@ class TableRendering:
 
     def _table_wrap(self, el: etree._Element) -> None:
         self._flush()
-        label, caption = el.find("label"), el.find("caption")
+        label, caption = self._child(el, "label"), self._child(el, "caption")
         if label is not None or caption is not None:
             if label is not None:
                 self._inline(label)
