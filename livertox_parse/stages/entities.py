@@ -79,6 +79,11 @@ def _lexicon() -> tuple[str, ...]:
 
 
 @cache
+def _lexicon_lower() -> frozenset[str]:
+    return frozenset(n.lower() for n in _lexicon())
+
+
+@cache
 def _stem_patterns() -> tuple[tuple[str, int], ...]:
     """(stem, min_length) from ``rules/drug_stems.json``: drug names the lexicon lacks ('-sartan')."""
     return tuple((str(r["stem"]), int(r["min_length"])) for r in load_table("drug_stems").rules)
@@ -132,9 +137,8 @@ def _register_components() -> None:
             if stems:
                 doc.set_ents(stems, default="unmodified")
             return doc
-        labelled = [doc.char_span(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label=doc.vocab.strings[mid])
-                    for mid, s, e in matcher(doc)]
-        doc.ents = filter_spans([*doc.ents, *stems, *[s for s in labelled if s is not None]])
+        labelled = [Span(doc, s, e, label=mid) for mid, s, e in matcher(doc)]
+        doc.ents = filter_spans([*doc.ents, *stems, *labelled])
         return doc
 
     @Language.component("livertox_regex_entities")
@@ -202,7 +206,7 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
         matcher.add("DRUG", [_pattern(nlp, d) for d in sorted(drugs)])
     if monograph.trade_names:
         matcher.add("TRADE_NAME", [_pattern(nlp, t) for t in monograph.trade_names])
-    own = {n.lower() for n in (*drugs, *monograph.trade_names, *_lexicon())}
+    own = {n.lower() for n in (*drugs, *monograph.trade_names)} | _lexicon_lower()
     by_label: dict[str, list[str]] = {"DRUG": [], "TRADE_NAME": []}
     for name in sorted(found - own):
         info = lookup(name)
