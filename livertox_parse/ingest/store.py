@@ -62,9 +62,8 @@ class Store:
         import duckdb
 
         self.path = path
-        # one thread: batches are small, and the worker processes have the cores; a checkpoint every 2 MB
-        # of log: else committed rows stay in memory until 16 MB of it, the main process growing with them
-        self.con = duckdb.connect(str(path), config={"threads": 1, "checkpoint_threshold": "2MB"})
+        # one thread: batches are small, and the worker processes have the cores
+        self.con = duckdb.connect(str(path), config={"threads": 1})
         self.rebuilt = False
         self._create("meta", META_TABLE)
         layout = self.setting("layout")
@@ -122,6 +121,11 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Write committed rows into the database file: until a checkpoint (by default after 16 MB of log)
+        DuckDB keeps them in memory too, and the main process would grow with the database."""
+        self.con.execute("CHECKPOINT")
 
     def known(self) -> dict[str, Known]:
         """Every source recorded so far, by id."""
@@ -269,6 +273,7 @@ class BatchWriter:
             self.store.replace(tables, self.run_id, known_ids=[sid for sid in ids if sid in self.known_ids])
         except duckdb.Error:
             self._one_by_one(tables)
+        self.store.checkpoint()
         self.known_ids.update(ids)
         for outcome in self.sources:
             if outcome.status != "ok":
