@@ -1,24 +1,28 @@
 """Provenance for the NXML reader: which character of the decoded ``.nxml`` text each output character
 came from.
 
-A regular-expression pass over the source finds every tag and :func:`tag_spans` pairs each node of lxml's
-tree with its tags (raising :class:`Misaligned` if they ever disagree); the text between two tags is
-decoded here (character references, CDATA, line ends) character by character (:func:`decode_run`); and
+The source is cut at its tags once (one regular-expression split) and :func:`tag_spans` pairs lxml's
+elements with their tags in document order, checking every name; the result (:class:`TokenSpans`) also
+hands the renderer the cut source, so inline content is rendered along it. Unusual sources (comments, PIs,
+CDATA, namespaced tags, entity nodes) are paired by lxml's event walk instead, which raises
+:class:`Misaligned` if the tags and the tree ever disagree. The text between two tags is decoded here
+(character references, CDATA, line ends) into runs of source offsets (:func:`decode_run`); and
 :class:`LineBuilder` builds one output line with XML whitespace collapsed, keeping every character's origin
 as runs (part of the line, source offset of its first character, step), which the TextBuilder takes as they
-are: no per-character list is built for text copied from the source.
-"""
+are: no per-character list is built anywhere."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate, compress, pairwise, repeat
-from operator import ne, sub
+from functools import partial
+from itertools import accumulate
 
 from lxml import etree
 
-Origins = int | list[int]  # a start offset (characters map one to one) or one offset per character
+# a start offset (characters map one to one onward) or runs: (where each starts in the text, its source offset)
+Origins = int | tuple[list[int], list[int]]
 Run = tuple[str, Origins]
 Spans = tuple[int, int, int, int, int]  # tag offset, text start, text end, tail start, tail end
 
@@ -166,34 +170,42 @@ def _walk_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
 
 
 def decode_run(src: str, start: int, end: int) -> Run:
-    """Text of ``src[start:end]`` as an XML parser reports it, with each character's source offset."""
+    """Text of ``src[start:end]`` as an XML parser reports it, with its source offsets: ``start`` when it
+    is the source text itself, else runs (``cuts``, ``srcs``): decoded characters from ``cuts[i]`` on map
+    one to one from ``srcs[i]`` on (a character reference's one character maps to its ``&``)."""
     raw = src[start:end]
     if "&" not in raw and "\r" not in raw and "<" not in raw:
         return raw, start
     out: list[str] = []
-    origins: list[int] = []
-    pos = 0
+    cuts: list[int] = []
+    srcs: list[int] = []
+    n = pos = 0
     for m in _REF.finditer(raw):
         if m.start() > pos:
             out.append(raw[pos : m.start()])
-            origins.extend(range(start + pos, start + m.start()))
+            cuts.append(n)
+            srcs.append(start + pos)
+            n += m.start() - pos
         at = start + m.start()
         if m.group(1) or m.group(2):
-            out.append(chr(int(m.group(1), 16) if m.group(1) else int(m.group(2))))
-            origins.append(at)
+            piece = chr(int(m.group(1), 16) if m.group(1) else int(m.group(2)))
         elif m.group(3):
-            out.append(_PREDEFINED[m.group(3)])
-            origins.append(at)
+            piece = _PREDEFINED[m.group(3)]
         elif m.group(4) is not None:
-            out.append(m.group(4))
-            origins.extend(range(at + 9, at + 9 + len(m.group(4))))
+            piece, at = m.group(4), at + 9  # CDATA content: from after '<![CDATA['
         else:
-            out.append("\n")
-            origins.append(at)
+            piece = "\n"
+        if piece:
+            out.append(piece)
+            cuts.append(n)
+            srcs.append(at)
+            n += len(piece)
         pos = m.end()
-    out.append(raw[pos:])
-    origins.extend(range(start + pos, end))
-    return "".join(out), origins
+    if pos < len(raw):
+        out.append(raw[pos:])
+        cuts.append(n)
+        srcs.append(start + pos)
+    return "".join(out), (cuts, srcs)
 
 
 class LineBuilder:
@@ -335,14 +347,19 @@ class LineBuilder:
             self.srcs.append(origins + pos)
             self.steps.append(1)
             self.last = origins + pos + len(text) - 1
-        else:  # decoded text: one part per stretch of consecutive source offsets
-            org = origins[pos : pos + len(text)]
-            cuts = [0, *compress(range(1, len(org)), map(ne, map(sub, org[1:], org), repeat(1))), len(org)]
-            for a, b in pairwise(cuts):
-                self.parts.append(text[a:b])
-                self.srcs.append(org[a])
+        else:  # decoded text: one part per run it touches
+            cuts, srcs = origins
+            stop = pos + len(text)
+            i = bisect_right(cuts, pos) - 1
+            at = pos
+            while at < stop:
+                cut = cuts[i + 1] if i + 1 < len(cuts) and cuts[i + 1] < stop else stop
+                self.parts.append(text[at - pos : cut - pos])
+                self.srcs.append(srcs[i] + at - cuts[i])
                 self.steps.append(1)
-            self.last = org[-1]
+                at = cut
+                i += 1
+            self.last = srcs[i - 1] + stop - 1 - cuts[i - 1]
         self.n += len(text)
 
 
@@ -350,4 +367,9 @@ def _at(origins: Origins) -> Callable[[int], int]:
     """The source offset of a character of a run, by its position."""
     if isinstance(origins, int):
         return origins.__add__
-    return origins.__getitem__
+    return partial(_run_at, *origins)
+
+
+def _run_at(cuts: list[int], srcs: list[int], pos: int) -> int:
+    i = bisect_right(cuts, pos) - 1
+    return srcs[i] + pos - cuts[i]
