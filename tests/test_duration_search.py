@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from livertox_parse.stages import normalize
@@ -37,3 +37,25 @@ def plain_duration_matches(text: str) -> list[tuple[int, int]]:
 def test_duration_search_matches_the_plain_search(text: str) -> None:
     assert [m.span() for m in normalize._UNIT_WORD.finditer(text)] == [m.span() for m in PLAIN_UNIT.finditer(text)]
     assert [m.span() for m in normalize._duration_matches(text)] == plain_duration_matches(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["approximately ", "Nearly ", "almost ", "WITHIN the first ", "under ",
+                                          "less than ", "fewer than ", "more than ", "Over ", "ſeveral", "SOME",
+                                          "fifteen", "Eleven", "eight", "twenty", "thirty", "three", "Six", "nine",
+                                          "ten", "An", " to ", "–", "~ "]), max_size=20).map("".join),
+       st.integers(0, 30))
+@example(text="ſeveral weeks, about 3 Days, an hour or TWO and a half yrs", lo=0)
+def test_duration_scan_matches_like_duration_re(text: str, lo: int) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text, min(lo, len(text)))]
+
+    assert found(normalize._DURATION_SCAN) == found(DURATION_RE)
+
+
+def test_case_forms_are_all_that_match_ignoring_case() -> None:
+    """The letters spelt as classes in _DURATION_SCAN match, ignoring case, exactly their class (BMP)."""
+    for letter in "aeflmnostuw":
+        forms = normalize._CASE_FORMS.get(letter, letter + letter.upper())
+        pattern = re.compile(letter, re.IGNORECASE)
+        assert {chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c))} == set(forms), letter

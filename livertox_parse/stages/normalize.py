@@ -63,6 +63,35 @@ DURATION_RE = re.compile(
     r"[\s-]*" + _UNIT,
     re.IGNORECASE,
 )
+# DURATION_RE spelt for the search before each unit word: the same matches and groups, but each alternative
+# that starts with a letter starts with a class of that letter's case forms (s: also 'ſ', which matches it
+# ignoring case), the rest ignoring case. re skips such an alternative on its first character in C, where
+# IGNORECASE letters make it enter every alternative at every position (tests/test_duration_search.py).
+_CASE_FORMS = {"s": "sSſ"}
+
+
+def _by_first_letter(rests: dict[str, list[str]]) -> str:
+    return "|".join(f"[{_CASE_FORMS.get(first, first + first.upper())}](?i:{'|'.join(rest)})"
+                    for first, rest in rests.items())
+
+
+def _grouped(words: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for word in words:  # order kept within a first letter; different first letters never match at one place
+        out.setdefault(word[0], []).append(word[1:])
+    return out
+
+
+_DURATION_SCAN = re.compile(
+    r"(?P<prefix>~\s*|<\s*|>\s*|" + _by_first_letter(_grouped([
+        r"about\s+", r"approximately\s+", r"nearly\s+", r"almost\s+", r"within\s+(?:the\s+first\s+)?",
+        r"up\s+to\s+", r"less\s+than\s+", r"fewer\s+than\s+", r"under\s+", r"more\s+than\s+", r"over\s+"])) + r")?"
+    r"(?:(?P<vague>" + _by_first_letter(_grouped([r"a\s+few", "few", "several", "many", "some"])) + r")"
+    r"|(?P<lo>\d+(?:\.\d+)?|" + _by_first_letter(_grouped(sorted(NUMBER_WORDS, key=len, reverse=True))) + r")"
+    r"(?i:(?P<lohalf>" + _HALF + r")"
+    r"(?:\s*(?:-|–|to|or)\s*(?:up\s+to\s+)?(?:~\s*)?(?P<hi>" + _NUM + r")(?P<hihalf>" + _HALF + r"))?))"
+    r"(?i:[\s-]*" + _UNIT + r")"
+)
 _WITHIN_RANGE = re.compile(r"within\s+(?:a\s+few|few|several)\s+\w+\s+to\s+(?:up\s+to\s+)?", re.IGNORECASE)
 _CONTEXT_AFTER = re.compile(
     r"^\s*(?:(?:to|until|before|of)\s+(?:the\s+)?(?:onset\s+of\s+)?(?P<ctx>[a-z]+)"
@@ -116,7 +145,7 @@ def _duration_matches(text: str) -> list[re.Match[str]]:
             end -= 1
         if not _BEFORE_UNIT.search(text, max(lo, end - _LONGEST_BEFORE_UNIT), end):
             continue
-        for m in DURATION_RE.finditer(text, lo, unit.end()):
+        for m in _DURATION_SCAN.finditer(text, lo, unit.end()):
             if m.end() == unit.end():
                 found.setdefault(m.end(), m)
                 last_end = m.end()
