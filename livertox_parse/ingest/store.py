@@ -1,9 +1,10 @@
-"""The DuckDB side of ``ingest``: table layout, one transaction per source, exports.
+"""The DuckDB side of ``ingest``: table layout, a batch of whole sources per transaction, exports.
 
 Only the main process of an ingest run writes here. Every table that holds a source's rows is keyed by
-``monograph_id`` (``source_id`` in ``sources`` and ``errors``, the same value); replacing a source deletes its
-old rows and inserts its new ones in one transaction, so a run killed at any point leaves every source either
-fully old or fully new. ``duckdb`` is imported when a :class:`Store` is opened, never at module import.
+``monograph_id`` (``source_id`` in ``sources`` and ``errors``, the same value); replacing sources deletes their
+old rows and inserts their new ones (Arrow tables from the workers, one statement per table) in one
+transaction, so a run killed at any point leaves every source either fully old or fully new. ``duckdb`` is
+imported when a :class:`Store` is opened, never at module import.
 """
 
 from __future__ import annotations
