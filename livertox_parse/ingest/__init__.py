@@ -91,8 +91,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _preload_report() -> None:
-    """Import what drawing ``report.html`` needs while the workers parse: else ~0.3 s more at the end of
-    the run, when nothing else can go on."""
+    """Import what drawing ``report.html`` needs: ~0.3 s that would otherwise come at the end of the run,
+    when nothing else can go on."""
     with contextlib.suppress(Exception):
         import matplotlib.backends.backend_svg
         import matplotlib.figure
@@ -120,8 +120,9 @@ class Ingest:
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
         pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
-        preload = threading.Thread(target=_preload_report, name="preload-report", daemon=True)
-        preload.start()
+        # with worker processes the main process is mostly idle while they parse: it imports what drawing
+        # the report needs then (started with the first results, so as not to slow the start of the run)
+        self.preload = threading.Thread(target=_preload_report, name="preload-report", daemon=True)
         try:
             store = Store(self.out / "livertox.duckdb")
         except BaseException:
@@ -153,7 +154,8 @@ class Ingest:
             self._export()
             self.seconds = time.perf_counter() - started
             store.finish_run(self.run_id, self.counts, self.seconds)
-            preload.join()
+            if self.preload.is_alive():
+                self.preload.join()
             self._report(store)
         except BaseException as exc:  # the run is never left 'running'
             if getattr(self, "run_id", 0):
@@ -210,6 +212,8 @@ class Ingest:
 
     def _take(self, chunk: Chunk) -> None:
         """Count and report a chunk's sources, and hand their rows to the writer."""
+        if self.workers > 1 and self.preload.ident is None:
+            self.preload.start()
         c = self.counts
         for outcome in chunk.outcomes:
             c[outcome.status if outcome.status != "ok" else "parsed"] += 1
