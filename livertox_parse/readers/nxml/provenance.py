@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
+from operator import attrgetter
 
 from lxml import etree
 
@@ -62,30 +63,30 @@ def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
         return _walk_spans(src, root)  # CDATA, comments or PIs in the chapter: rare, the walk handles them
     offsets = list(accumulate(map(len, pieces), initial=0))
     nodes = list(root.iter(etree.Element, etree.Comment, etree.ProcessingInstruction))
+    tags = list(map(attrgetter("tag"), nodes))
     opens: list[int] = []  # the tag of each node, in document order
     closes: list[int] = []  # the tag that closes it (its own tag when empty)
     owner: list[int] = []  # per tag from the root's on: the node it opens, -1 for an end tag
-    tags: list[str] = []
-    stack: list[tuple[int, str]] = []  # open elements: their index in ``closes`` and their tag
+    stack: list[int] = []  # open elements, by their index in ``closes``
     k = 0
     try:
         for j, token in enumerate(tokens[first:], first):
             if token[1] == "/":
-                slot, tag = stack.pop()
-                if token[2 : len(tag) + 2] != tag or token[len(tag) + 2] not in " \t\r\n>":
+                slot = stack.pop()
+                tag = tags[slot]
+                if not token.startswith(tag, 2) or token[len(tag) + 2] not in " \t\r\n>":
                     return _walk_spans(src, root)
                 closes[slot] = j
                 owner.append(-1)
             else:
-                tag = nodes[k].tag
-                if token[1 : len(tag) + 1] != tag or token[len(tag) + 1] not in " \t\r\n/>":
+                tag = tags[k]
+                if not token.startswith(tag, 1) or token[len(tag) + 1] not in " \t\r\n/>":
                     return _walk_spans(src, root)  # a namespaced tag, an entity node, or a mismatch
                 if token[-2] != "/":
-                    stack.append((k, tag))
+                    stack.append(k)
                 opens.append(j)
                 closes.append(j)
                 owner.append(k)
-                tags.append(tag)
                 k += 1
             if not stack:
                 break
