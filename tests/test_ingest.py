@@ -487,3 +487,23 @@ def test_a_row_arrow_cannot_type_fails_that_source_alone(corpus: Path, tmp_path:
     assert not (out / "json" / f"{bad}.json").exists()
     assert counts(db)["monographs"] == PARSED - 1
     assert_consistent(db)
+
+
+def test_discovery_keys_equal_source_key_with_links_and_dots(tmp_path: Path) -> None:
+    """Discovery resolves each folder once instead of every file: the keys must stay exactly those of
+    rows.source_key (a linked file is resolved to its target, a linked folder to its target folder)."""
+    from livertox_parse.rows import source_key
+
+    lib = tmp_path / "lib"
+    (lib / "a" / "b").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copyfile(FIXTURES / "text" / "anakinra.txt", lib / "a" / "b" / "anakinra.txt")
+    shutil.copyfile(FIXTURES / "text" / "metoprolol.txt", tmp_path / "elsewhere" / "metoprolol.txt")
+    (lib / "a" / "linked.txt").symlink_to(tmp_path / "elsewhere" / "metoprolol.txt")
+    (lib / "folder-link").symlink_to(lib / "a" / "b", target_is_directory=True)
+    named = [str(lib), str(lib / "a" / ".." / "a" / "b" / "anakinra.txt"), str(lib / "folder-link" / "anakinra.txt"),
+             "lib/a/linked.txt"]
+    found = [(item.name, item.source_id) for item in Discovery(named, root=lib)]
+    assert found and all(sid == source_id(source_key(name, lib)) for name, sid in found)
+    outside = str((tmp_path / "elsewhere" / "metoprolol.txt").resolve()).lstrip("/")  # not below the root
+    assert {sid for _, sid in found} == {source_id("a/b/anakinra.txt"), source_id(outside)}
