@@ -3,6 +3,12 @@
 Title, ``Last Update:``, headings, paragraphs, ``• `` list items and citations are written here, tables by
 the :class:`.tables.TableRendering` mixin; every output character keeps the offset of the source character
 it came from (:mod:`.provenance`).
+
+Blocks are walked on lxml's tree. Inline content (paragraph text, citations) is walked along the source cut
+at its tags when the tag pairing took its fast path (:class:`.provenance.TokenSpans`): the text after each
+tag in turn, with plain markup flattened instead of one call per element; otherwise (comments, CDATA,
+namespaced tags, or provenance by element lines) by the walk over the tree. Both make the same calls on the
+line, so the output is the same either way.
 """
 
 from __future__ import annotations
