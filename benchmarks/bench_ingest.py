@@ -126,6 +126,12 @@ def report(name: str, runs: dict[tuple[int, int], dict[str, float]]) -> list[str
     return lines
 
 
+def largest(n: int) -> str:
+    """The largest of the first ``n`` inputs: a worker's peak is mostly the working set of its largest one."""
+    biggest = max((SOURCES[i % len(SOURCES)] for i in range(n)), key=lambda p: p.stat().st_size)
+    return f"{biggest.name} ({biggest.stat().st_size // 1024} KB)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", type=Path, help="another checkout, measured alternately with this one")
@@ -150,7 +156,8 @@ def main() -> None:
                     if kept is None or r["seconds"] < kept["seconds"]:
                         best[name][(n, workers)] = r
     warm = next(iter(best.values()))[(SIZES[1], 1)]["warm"]
-    print(f"(spaCy pipeline and parser caches built in {warm:.1f} s before each run, not timed; rounds: {args.rounds})")
+    print(f"(spaCy pipeline and parser caches built in {warm:.1f} s before each run, not timed; rounds: {args.rounds}; "
+          f"largest input of the first {SIZES[0]}: {largest(SIZES[0])}, of all {SIZES[1]}: {largest(SIZES[1])})")
     for name in checkouts:
         print("\n".join(report(name, best[name])))
 
