@@ -30,6 +30,8 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from pydantic import TypeAdapter
+
 from ..document import Document
 from ..models import Entity, Monograph
 from ..rules import load_table
@@ -452,7 +454,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
         return []
     matcher = _chapter_matcher(nlp, monograph, names.found)
     sections = _Sections(spans)
-    out: list[Entity] = []
+    out: list[dict[str, Any]] = []
     for base, text in chunks(windows.text, nlp.max_length):
         sdoc = nlp.make_doc(text)
         sdoc.user_data["chapter_matcher"] = matcher
@@ -466,9 +468,14 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
             end = start + (ent.end_char - ent.start_char)
             name = doc.text[start:end]
             link = _link(name, monograph) if ent.label_ in ("DRUG", "TRADE_NAME") else {}
-            out.append(Entity(label=ent.label_, text=name, start=start, end=end,
-                              section=sections.of(start), **link))
-    return out
+            out.append({"label": ent.label_, "text": name, "start": start, "end": end,
+                        "section": sections.of(start), **link})
+    return _entity_list().validate_python(out)  # one validation call for the list: the same models
+
+
+@cache
+def _entity_list() -> TypeAdapter[list[Entity]]:
+    return TypeAdapter(list[Entity])
 
 
 def _link(name: str, monograph: Monograph) -> dict[str, str | None]:
