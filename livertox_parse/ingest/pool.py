@@ -34,7 +34,10 @@ def _warm_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     get_nlp()
-    warm()  # already done in the parent, unless this worker replaces one that died
+    # pyarrow's one-time set-up (~0.2 s: its import, its pandas shim, the first conversions) in every worker
+    # at once, while the main process opens the database: done once in the parent before forking it would
+    # cost half the CPU but delay the first chunk by as much, and bring pandas into the main process
+    warm()
 
 
 def die_with_parent(parent: int) -> None:
@@ -70,9 +73,6 @@ def start_pool(workers: int) -> Executor | None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .columns import warm
-
-    warm()  # once here, inherited by every forked worker: pyarrow's set-up costs each ~0.1-0.4 s of CPU
 
     method = "fork" if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_warm_worker,
