@@ -3,6 +3,7 @@ fed a few sources at a time so that the main process spends next to nothing per 
 
 from __future__ import annotations
 
+import importlib.abc
 import os
 import sys
 import time
@@ -34,10 +35,19 @@ def _warm_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     get_nlp()
-    # pyarrow's one-time set-up (~0.2 s: its import, its pandas shim, the first conversions) in every worker
-    # at once, while the main process opens the database: done once in the parent before forking it would
-    # cost half the CPU but delay the first chunk by as much, and bring pandas into the main process
-    warm()
+    # pyarrow imports pandas, when it is installed, on its first conversion of Python objects, only to ask
+    # whether they are pandas objects (~45 MB and ~0.15 s of CPU per worker). A worker never meets one, and
+    # pandas is no dependency of the core, so here (a worker process only) it is not to be found.
+    sys.meta_path.insert(0, _NoPandas())
+    warm()  # pyarrow's first conversions, while the main process opens the database
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Finds ``pandas`` nowhere (see :func:`_warm_worker`); a pandas already imported stays usable."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] == "pandas":
+            raise ModuleNotFoundError(f"No module named {name!r} in an ingest worker", name=name)
 
 
 def die_with_parent(parent: int) -> None:
