@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from livertox_parse.readers import text as text_reader
+from livertox_parse.rules import load_table
 from livertox_parse.stages import chapter as ch
 from livertox_parse.stages import sections
+from livertox_parse.stages.cases import case_forms, lab_regex
 
 from .conftest import FIXTURES, TEXTS
 
@@ -119,3 +121,44 @@ def test_heading_word_gate_never_hides_two_inline_headings(t: str) -> None:
 def test_flat_fixtures_are_still_split() -> None:
     line = text_reader._Line(" ".join(FLAT), 0)
     assert len(text_reader._unflatten(line)) > 5  # the gate lets real flattened text through
+
+
+def _plain_lab_regex() -> re.Pattern[str]:
+    """lab_regex as first written: a look-behind, then every alias longest first, the whole pattern case-blind."""
+    aliases = sorted((str(a) for r in load_table("labs").rules for a in r["aliases"]), key=lambda a: -len(a))
+    alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases)
+    filler = (r"(?:\s+(?:levels?|values?|was|were|of|had|has|rose|risen|fell|fallen|increased|decreased|peaked|"
+              r"peak|reached|reaching|to|at|serum|total|elevated|up|remained|still|activity|concentration|"
+              r"only|again|then|now|is|are))*")
+    units = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|g/dL|g/L)"
+    return re.compile(
+        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)"
+        r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
+        r"(?:\s*(?P<unit>" + units + r")(?![\w/]))?"
+        r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
+        r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\))?",
+        re.IGNORECASE,
+    )
+
+
+LAB_ALIASES = [str(a) for r in load_table("labs").rules for a in r["aliases"]]
+LAB_PIECES = [*LAB_ALIASES, *(a.upper() for a in LAB_ALIASES), "İNR", "ınr", "ſgpt", "ſerum bilirubin", "x", "/", "_",
+              "1", "12", "3,456", "7.5", " ", "\n", ":", "=", " was ", " levels ", " rose to ", "%", " U/L", " IU/L",
+              " mg/dL", " µmol/L", " (2.1 direct)", " (ULN 40)", " (normal <1.2 mg/dL)", " (upper limit of normal 35)",
+              "ALT1", "-", ".", ")", "(", "Alk. P", "Alk P"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LAB_PIECES), max_size=16).map("".join))
+@example("\u017fgpt 12 U/L, \u0130NR 2.5 and \u0131nr: 3; xALT 40 U/L, /AST 50 U/L, Alk. P 300 IU/L (ULN 120)")
+def test_lab_regex_matches_like_its_plain_spelling(t: str) -> None:
+    fast, plain = lab_regex(), _plain_lab_regex()
+    assert [(m.span(), m.groupdict()) for m in fast.finditer(t)] == [(m.span(), m.groupdict()) for m in plain.finditer(t)]
+
+
+def test_case_forms_are_what_ignorecase_matches() -> None:
+    """Every first letter of a lab alias: the characters (?i:letter) matches, over all of Unicode."""
+    for letter in {a[0].lower() for a in LAB_ALIASES} | {"k"}:
+        pattern = re.compile(f"(?i:{letter})")
+        matched = {chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))}
+        assert matched == set(case_forms(letter)), letter

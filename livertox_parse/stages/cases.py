@@ -120,25 +120,42 @@ def _key_points_from_table(table: Table, labels: dict[str, str]) -> dict[str, Fi
 _UNITS = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|g/dL|g/L)"
 
 
+# the characters re's IGNORECASE takes for a letter, where there are more than its two cases
+_CASE_FORMS = {"i": "Ii\u0130\u0131", "s": "Ss\u017f", "k": "Kk\u212a"}
+
+
+def case_forms(letter: str) -> str:
+    """Every character ``(?i:letter)`` matches (tests/test_scan_equivalence.py checks them over all of Unicode)."""
+    return _CASE_FORMS.get(letter.lower(), letter.lower() + letter.upper())
+
+
 @cache
 def lab_regex() -> re.Pattern[str]:
-    """A lab value (test alias, number, optional unit and ULN) as written in narratives; built once from
-    ``rules/labs.json``."""
-    aliases = sorted(
-        ((a, str(r["test"])) for r in _lab_rules() for a in r["aliases"]),  # type: ignore[attr-defined]
-        key=lambda p: -len(p[0]),
-    )
-    alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a, _ in aliases)
+    """A lab value (test alias, number, optional unit and ULN) as written in narratives, case ignored; built
+    once from ``rules/labs.json``.
+
+    Spelt for speed: it opens with a class of the letters an alias can start with and checks the character
+    before after it, so re skips other characters in C (a leading look-behind or a case-blind alternation
+    makes it try the whole pattern at every position). The aliases are tried longest first, as a plain
+    spelling (a look-behind, then the aliases ignoring case) would: tests/test_scan_equivalence.py compares them.
+    """
+    aliases = sorted((str(a) for r in _lab_rules() for a in r["aliases"]), key=lambda a: -len(a))  # type: ignore[attr-defined]
+    rests: dict[str, list[str]] = {}  # first letter -> the rest of each alias starting with it, longest first
+    for alias in aliases:
+        rests.setdefault(alias[0].lower(), []).append(re.escape(alias[1:]).replace(r"\ ", r"\s+"))
+    lead = "".join(sorted({c for first in rests for c in case_forms(first)}))
+    branches = "|".join(f"(?<=[{case_forms(first)}])(?:{'|'.join(rest)})" for first, rest in rests.items())
     filler = (r"(?:\s+(?:levels?|values?|was|were|of|had|has|rose|risen|fell|fallen|increased|decreased|peaked|"
               r"peak|reached|reaching|to|at|serum|total|elevated|up|remained|still|activity|concentration|"
               r"only|again|then|now|is|are))*")
     return re.compile(
-        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)"
+        rf"(?P<test>[{lead}](?<![\w/].)(?i:{branches}))"
+        r"(?i:(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)"
         r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
         r"(?:\s*(?P<unit>" + _UNITS + r")(?![\w/]))?"
         r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
-        r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\))?",
-        re.IGNORECASE,
+        r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\)"
+        r")?)"
     )
 
 
