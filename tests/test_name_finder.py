@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from livertox_parse.stages.drug_lexicon import WORD, index
+from livertox_parse.stages.drug_lexicon import WORD, dictionary_names, index
 from livertox_parse.stages.entities import _NameFinder, same_length_lower
 
 OWN = ["Zorblumab", "Qux Dolor", "qux-7", "Qux\nDolor"]  # chapter names the dictionary lacks
@@ -74,3 +74,9 @@ def test_name_finder_matches_a_word_by_word_scan(blocks: list[str]) -> None:
         found |= names
     assert sorted(got) == sorted(expected)
     assert finder.found == found
+
+
+def test_dictionary_names_are_the_first_word_index_names() -> None:
+    """The automaton's dictionary names (a set built directly) are the names the first-word index holds."""
+    assert dictionary_names() == {n for names in index().by_first.values() for n in names}
+    assert len(dictionary_names()) > 40_000

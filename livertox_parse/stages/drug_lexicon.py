@@ -86,10 +86,16 @@ class NameIndex:
 
 
 @cache
-def index() -> NameIndex:
-    """The index of every dictionary name matched in text (built once per process)."""
+def dictionary_names() -> frozenset[str]:
+    """Every dictionary name matched in text, lower-cased (those a ``WORD`` starts: a letter first)."""
     unmatched = {r["name"].lower() for r in _rules() if r.get("match_name") is False}
-    return NameIndex(n for n in lexicon() if n not in unmatched)
+    return frozenset(low for n in lexicon() if n and n not in unmatched and WORD.match(low := n.lower()))
+
+
+@cache
+def index() -> NameIndex:
+    """The index of every dictionary name matched in text, by first word (built once per process)."""
+    return NameIndex(dictionary_names())
 
 
 def link(name: str) -> DrugLink:

@@ -37,7 +37,7 @@ from ..models import Entity, Monograph
 from ..rules import load_table
 from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
-from .drug_lexicon import WORD, index, lookup, not_drugs
+from .drug_lexicon import WORD, dictionary_names, lookup, not_drugs
 from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
 
@@ -313,7 +313,7 @@ def _name_automaton() -> Any:
     a stem?)."""
     import ahocorasick
 
-    dictionary = {n for names in index().by_first.values() for n in names}
+    dictionary = dictionary_names()  # a set, not the first-word index: ~0.1 s less at first use
     names = _searchable(_lexicon()) | dictionary
     stems = {stem for stem, _ in _stem_patterns()}
     automaton = ahocorasick.Automaton()
