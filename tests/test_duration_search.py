@@ -56,6 +56,6 @@ def test_duration_scan_matches_like_duration_re(text: str, lo: int) -> None:
 def test_case_forms_are_all_that_match_ignoring_case() -> None:
     """The letters spelt as classes in _DURATION_SCAN match, ignoring case, exactly their class (BMP)."""
     for letter in "aeflmnostuw":
-        forms = normalize._CASE_FORMS.get(letter, letter + letter.upper())
+        forms = normalize.case_forms(letter)
         pattern = re.compile(letter, re.IGNORECASE)
         assert {chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c))} == set(forms), letter

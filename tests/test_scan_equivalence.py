@@ -17,7 +17,8 @@ from livertox_parse.readers import text as text_reader
 from livertox_parse.rules import load_table
 from livertox_parse.stages import chapter as ch
 from livertox_parse.stages import sections
-from livertox_parse.stages.cases import case_forms, lab_regex
+from livertox_parse.stages.cases import lab_regex
+from livertox_parse.stages.normalize import case_forms
 
 from .conftest import FIXTURES, TEXTS
 

@@ -8,7 +8,7 @@ from functools import cache
 
 from ..document import Cell, Document, Table, text_lines
 from ..rules import load_table
-from .normalize import parse_medication, to_number
+from .normalize import case_forms, group_by_first_letter, parse_medication, to_number
 from .sections import SectionSpan
 
 
@@ -120,15 +120,6 @@ def _key_points_from_table(table: Table, labels: dict[str, str]) -> dict[str, Fi
 _UNITS = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|g/dL|g/L)"
 
 
-# the characters re's IGNORECASE takes for a letter, where there are more than its two cases
-_CASE_FORMS = {"i": "Ii\u0130\u0131", "s": "Ss\u017f", "k": "Kk\u212a"}
-
-
-def case_forms(letter: str) -> str:
-    """Every character ``(?i:letter)`` matches (tests/test_scan_equivalence.py checks them over all of Unicode)."""
-    return _CASE_FORMS.get(letter.lower(), letter.lower() + letter.upper())
-
-
 @cache
 def lab_regex() -> re.Pattern[str]:
     """A lab value (test alias, number, optional unit and ULN) as written in narratives, case ignored; built
@@ -140,9 +131,7 @@ def lab_regex() -> re.Pattern[str]:
     spelling (a look-behind, then the aliases ignoring case) would: tests/test_scan_equivalence.py compares them.
     """
     aliases = sorted((str(a) for r in _lab_rules() for a in r["aliases"]), key=lambda a: -len(a))  # type: ignore[attr-defined]
-    rests: dict[str, list[str]] = {}  # first letter -> the rest of each alias starting with it, longest first
-    for alias in aliases:
-        rests.setdefault(alias[0].lower(), []).append(re.escape(alias[1:]).replace(r"\ ", r"\s+"))
+    rests = group_by_first_letter([re.escape(a).replace(r"\ ", r"\s+") for a in aliases])  # longest first
     lead = "".join(sorted({c for first in rests for c in case_forms(first)}))
     branches = "|".join(f"(?<=[{case_forms(first)}])(?:{'|'.join(rest)})" for first, rest in rests.items())
     filler = (r"(?:\s+(?:levels?|values?|was|were|of|had|has|rose|risen|fell|fallen|increased|decreased|peaked|"

@@ -67,27 +67,35 @@ DURATION_RE = re.compile(
 # that starts with a letter starts with a class of that letter's case forms (s: also 'ſ', which matches it
 # ignoring case), the rest ignoring case. re skips such an alternative on its first character in C, where
 # IGNORECASE letters make it enter every alternative at every position (tests/test_duration_search.py).
-_CASE_FORMS = {"s": "sSſ"}
+# the characters re's IGNORECASE takes for a letter, where there are more than its two cases
+_CASE_FORMS = {"i": "Ii\u0130\u0131", "s": "Ss\u017f", "k": "Kk\u212a"}
 
 
-def _by_first_letter(rests: dict[str, list[str]]) -> str:
-    return "|".join(f"[{_CASE_FORMS.get(first, first + first.upper())}](?i:{'|'.join(rest)})"
-                    for first, rest in rests.items())
+def case_forms(letter: str) -> str:
+    """Every character ``(?i:letter)`` matches (tests check them over all of Unicode): the class a pattern
+    spelt for speed opens with instead of a case-blind letter."""
+    return _CASE_FORMS.get(letter.lower(), letter.lower() + letter.upper())
 
 
-def _grouped(words: list[str]) -> dict[str, list[str]]:
+def group_by_first_letter(words: list[str]) -> dict[str, list[str]]:
+    """Regex alternatives by their first letter, lower-cased (what ignoring case cannot tell apart): the rest
+    of each, in the given order (alternatives with different first letters never match at one place)."""
     out: dict[str, list[str]] = {}
-    for word in words:  # order kept within a first letter; different first letters never match at one place
-        out.setdefault(word[0], []).append(word[1:])
+    for word in words:
+        out.setdefault(word[0].lower(), []).append(word[1:])
     return out
 
 
+def _by_first_letter(rests: dict[str, list[str]]) -> str:
+    return "|".join(f"[{case_forms(first)}](?i:{'|'.join(rest)})" for first, rest in rests.items())
+
+
 _DURATION_SCAN = re.compile(
-    r"(?P<prefix>~\s*|<\s*|>\s*|" + _by_first_letter(_grouped([
+    r"(?P<prefix>~\s*|<\s*|>\s*|" + _by_first_letter(group_by_first_letter([
         r"about\s+", r"approximately\s+", r"nearly\s+", r"almost\s+", r"within\s+(?:the\s+first\s+)?",
         r"up\s+to\s+", r"less\s+than\s+", r"fewer\s+than\s+", r"under\s+", r"more\s+than\s+", r"over\s+"])) + r")?"
-    r"(?:(?P<vague>" + _by_first_letter(_grouped([r"a\s+few", "few", "several", "many", "some"])) + r")"
-    r"|(?P<lo>\d+(?:\.\d+)?|" + _by_first_letter(_grouped(sorted(NUMBER_WORDS, key=len, reverse=True))) + r")"
+    r"(?:(?P<vague>" + _by_first_letter(group_by_first_letter([r"a\s+few", "few", "several", "many", "some"])) + r")"
+    r"|(?P<lo>\d+(?:\.\d+)?|" + _by_first_letter(group_by_first_letter(sorted(NUMBER_WORDS, key=len, reverse=True))) + r")"
     r"(?i:(?P<lohalf>" + _HALF + r")"
     r"(?:\s*(?:-|–|to|or)\s*(?:up\s+to\s+)?(?:~\s*)?(?P<hi>" + _NUM + r")(?P<hihalf>" + _HALF + r"))?))"
     r"(?i:[\s-]*" + _UNIT + r")"
