@@ -394,7 +394,7 @@ class _NameFinder:
         self.found.update(known.values())
         out = [(start, start + n) for start, n in longest.items()]
         for stop, start in stem_ends.items():  # back to where the word's run of word characters starts
-            while start > 0 and ((c := lower[start - 1]).isalnum() or c == "_"):
+            while start > 0 and _word_char(lower[start - 1]):
                 start -= 1
             while lower[start].isdecimal() or lower[start] == "_":
                 start += 1
