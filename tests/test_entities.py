@@ -6,7 +6,7 @@ import pytest
 
 from livertox_parse.readers.text import read_text
 from livertox_parse.stages.assemble import build
-from livertox_parse.stages.drug_lexicon import index
+from livertox_parse.stages.drug_lexicon import dictionary_names
 from livertox_parse.stages.entities import _blocks, _chapter_matcher, extract_entities, get_nlp
 from livertox_parse.stages.sections import sectionize
 
@@ -20,9 +20,9 @@ def test_windows_find_what_a_full_pass_finds(path) -> None:  # type: ignore[no-u
     monograph, _ = build(doc, spans)
     windowed = {(e.label, e.start, e.end) for e in extract_entities(doc, spans, monograph)}
     nlp = get_nlp()
-    # every dictionary name occurring anywhere in the text, found by plain substring search (not by the index)
+    # every dictionary name occurring anywhere in the text, found by plain substring search (not by the automaton)
     lower = doc.text.lower()
-    matcher = _chapter_matcher(nlp, monograph, {n for names in index().by_first.values() for n in names if n in lower})
+    matcher = _chapter_matcher(nlp, monograph, {n for n in dictionary_names() if n in lower})
     full = set()
     for offset, block in _blocks(doc, spans):  # every block tokenised whole, the component searching itself
         sdoc = nlp.make_doc(block)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -74,28 +73,11 @@ def lookup(name: str) -> DrugInfo | None:
     return lexicon().get(name.strip().rstrip("®").strip().lower())
 
 
-class NameIndex:
-    """Lower-cased names by their first word (a ``WORD``); names not starting with a letter are left out."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.by_first: dict[str, list[str]] = {}
-        for name in sorted({n.lower() for n in names if n}, key=len, reverse=True):
-            first = WORD.match(name)
-            if first is not None:
-                self.by_first.setdefault(first.group(0), []).append(name)
-
-
 @cache
 def dictionary_names() -> frozenset[str]:
     """Every dictionary name matched in text, lower-cased (those a ``WORD`` starts: a letter first)."""
     unmatched = {r["name"].lower() for r in _rules() if r.get("match_name") is False}
     return frozenset(low for n in lexicon() if n and n not in unmatched and WORD.match(low := n.lower()))
-
-
-@cache
-def index() -> NameIndex:
-    """The index of every dictionary name matched in text, by first word (built once per process)."""
-    return NameIndex(dictionary_names())
 
 
 def link(name: str) -> DrugLink:

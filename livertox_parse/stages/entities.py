@@ -324,7 +324,7 @@ def _name_automaton() -> Any:
 
 
 def _searchable(names: Iterable[str]) -> set[str]:
-    """Lower-cased names a word search can find: those starting with a letter (as ``NameIndex`` keeps them)."""
+    """Lower-cased names a word search can find: those starting with a letter (as ``dictionary_names`` keeps them)."""
     return {low for n in names if n and WORD.match(low := n.lower())}
 
 
