@@ -175,7 +175,6 @@ def work_chunk(tasks: list[Task], json_dir: Path, limits: Limits = DEFAULT_LIMIT
     try:
         tables = _merge(done, to_tables)
     except ROW_ERRORS:  # find the sources at fault
-        tables = {}
         for i, parsed in enumerate(done):
             try:
                 to_tables(parsed.rows)
