@@ -13,6 +13,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from livertox_parse.document import Document, Source
 from livertox_parse.readers import text as text_reader
 from livertox_parse.rules import load_table
 from livertox_parse.stages import chapter as ch
@@ -163,3 +164,40 @@ def test_case_forms_are_what_ignorecase_matches() -> None:
         pattern = re.compile(f"(?i:{letter})")
         matched = {chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))}
         assert matched == set(case_forms(letter)), letter
+
+
+def _every_line(text: str, hinted: dict[int, int]) -> list[tuple[int, int]]:
+    """sectionize's first form looked at every line."""
+    out, start = [], 0
+    for line in text.split("\n"):
+        out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+LONG = ["   Mechanism of Injury, " + "w" * 57 + "  ", "Hepatotoxicity, " + "and more" * 8, "Mechanism of Injury, " + "w" * 59, "Mechanism of Injury, " + "w" * 60, "x" * 75, "y" * 80, "Case 12. " + "long title " * 9, "OVERVIEW", "  Key Points  ", "\u2003Comment\u2003", "\x0b",
+        "A" * 81, "CASE REPORT\u00a0", "CASE REPORTS"]
+section_text = st.lists(st.one_of(st.sampled_from(REAL_LINES), st.sampled_from(PIECES), st.sampled_from(LONG),
+                                  st.text(max_size=30)), max_size=40).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(section_text, st.lists(st.integers(min_value=-2, max_value=60), max_size=5))
+@example("Case 1. Acute hepatitis due to\nvenlafaxine.(1)\nKey Points", [])
+@example("OVERVIEW\n" + "W" * 90 + "\nmore", [1])
+@example("CASE REPORT\nCase 3. " + "A long case title that wraps " * 4 + "\nonto this line.", [])
+def test_sectionize_looks_only_at_lines_that_can_be_headings(t: str, hints: list[int]) -> None:
+    """sectionize skips, by one scan, the lines no heading rule can match (long, not led by 'Case', not
+    marked by the reader): the sections are the same as when it looks at every line. Hints (NXML titles)
+    name where a line's text starts (line k of the text) or any offset (k < 0: the offset 13 * -k)."""
+    lines = _every_line(t, {})
+    starts = [13 * -k if k < 0 else a + len(t[a:b]) - len(t[a:b].lstrip()) if k < len(lines) else k
+              for k in hints for a, b in [lines[k] if 0 <= k < len(lines) else (0, 0)]]
+    doc = Document(t, Source(None, "nxml"), extra={"sections": [{"start": h, "level": 1 + h % 2} for h in starts]})
+    fast = sections.sectionize(doc)
+    original = sections.candidate_lines
+    sections.candidate_lines = _every_line
+    try:
+        assert sections.sectionize(doc) == fast
+    finally:
+        sections.candidate_lines = original

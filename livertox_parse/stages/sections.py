@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
-from ..document import Document, text_lines
+from ..document import Document
 from ..rules import load_table
 from .normalize import to_count
 
@@ -126,12 +127,11 @@ def sectionize(doc: Document) -> list[SectionSpan]:
     hinted = _hinted_heading_starts(doc)
     found: list[tuple[str, str, int, str | None, int, int, int | None, str | None]] = []
     stack: list[tuple[str, int]] = []  # (id, level) of open sections
-    lines = [(start, start + len(line)) for start, line in text_lines(text)]
-    skip_to = -1
-    for index, (start, end) in enumerate(lines):
+    skip = -1  # the start of a line already read as the rest of a case title
+    for start, end in candidate_lines(text, hinted):
         raw = text[start:end]
         line = raw.strip()
-        if not line or index <= skip_to:
+        if not line or start == skip:
             continue
         s = start + (len(raw) - len(raw.lstrip()))
         e = s + len(line)
@@ -147,8 +147,8 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             # too large a number: None, the text kept
             number = to_count(groups["number"]) if groups.get("number") else None
             case_title = groups["title"].strip() if groups.get("title") is not None else None
-            if case_title is not None and (wrapped := _title_continuation(text, lines, index, case_title)):
-                line, e, skip_to = f"{line} {wrapped[0]}", wrapped[1], index + 1
+            if case_title is not None and (wrapped := _title_continuation(text, end, case_title)):
+                line, e, skip = f"{line} {wrapped[0]}", wrapped[1], end + 1
                 case_title = f"{case_title} {wrapped[0]}"
             found.append((rule.id, line, rule.level, parent, s, e, number, case_title))
             stack.append((rule.id, rule.level))
@@ -173,13 +173,33 @@ def sectionize(doc: Document) -> list[SectionSpan]:
     return sections
 
 
-def _title_continuation(text: str, lines: list[tuple[int, int]], index: int,
-                        title: str) -> tuple[str, int] | None:
-    """The next line when a case title wrapped onto it ('Case 1. Acute hepatitis due to' / 'venlafaxine.(1)'):
-    the title does not end a sentence and the next line is short, ends one, and is no heading."""
-    if not title or title.endswith((".", ")", "]")) or index + 1 >= len(lines):
+def candidate_lines(text: str, hinted: dict[int, int]) -> list[tuple[int, int]]:
+    """(start, end) of every line of ``text`` that can be a heading, in order: at most 80 characters once
+    stripped (the heading table and the capitals rule look at nothing longer), led by 'Case' (a case title
+    runs long), or marked by the reader (``hinted``: where a heading starts). Most lines of a chapter are
+    longer paragraphs: they are left out by their length alone."""
+    lines = text.split("\n")
+    starts = accumulate(map((1).__add__, map(len, lines)), initial=0)
+    out = []
+    for start, line in zip(starts, lines):
+        if len(line) > 80:
+            stripped = line.lstrip()
+            if len(stripped.rstrip()) > 80 and not stripped.startswith("Case") and \
+                    start + len(line) - len(stripped) not in hinted:
+                continue
+        out.append((start, start + len(line)))
+    return out
+
+
+def _title_continuation(text: str, end: int, title: str) -> tuple[str, int] | None:
+    """The next line (after the line ending at ``end``) when a case title wrapped onto it ('Case 1. Acute
+    hepatitis due to' / 'venlafaxine.(1)'): the title does not end a sentence and the next line is short,
+    ends one, and is no heading."""
+    if not title or title.endswith((".", ")", "]")) or end >= len(text):
         return None
-    start, end = lines[index + 1]
+    start = end + 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
     nxt = text[start:end].strip()
     if not nxt or len(nxt) > 80 or not nxt.endswith((".", ")", "]")) or match_heading(nxt) is not None:
         return None
