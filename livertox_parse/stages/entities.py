@@ -240,9 +240,15 @@ def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]
             yield a + m.start(), m.group(0)
 
 
+# between windows in the text spaCy sees: a whitespace token of its own, so no name or hit crosses it. Not "\n":
+# that is a tokenizer special case, and after one the tokenizer caches no word of the Doc (spaCy keeps one
+# flag per Doc), so every later word went through the prefix, suffix and infix searches again.
+WINDOW_SEPARATOR = "\n\n"
+
+
 @dataclass(slots=True)
 class _Windows:
-    """The text spaCy sees: hit windows joined by newlines, with the way back to document offsets."""
+    """The text spaCy sees: hit windows joined by ``WINDOW_SEPARATOR``, with the way back to document offsets."""
 
     text: str
     starts: list[int]  # where each window starts in ``text``
@@ -297,13 +303,13 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
             parts.append(block[s:e])
             starts.append(pos)
             offsets.append(offset + s)
-            pos += e - s + 1
+            pos += e - s + len(WINDOW_SEPARATOR)
         base = len(starts) - len(merged)
         for hs, he, label in found:
             k = base + bisect.bisect_right(window_starts, hs) - 1
             shift = starts[k] - (offsets[k] - offset)
             hits.append((hs + shift, he + shift, label))
-    return _Windows("\n".join(parts), starts, offsets, hits)
+    return _Windows(WINDOW_SEPARATOR.join(parts), starts, offsets, hits)
 
 
 @cache
