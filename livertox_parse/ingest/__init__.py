@@ -180,10 +180,12 @@ class Ingest:
 
     def _report(self, store: Store) -> None:
         """``out/report.html`` from the database as this run left it; drawing it must not fail the run."""
-        from ..view.report import report_data, write_report
+        from ..view.report import draw_charts_in_two, report_data, write_report
 
         try:
-            write_report(self.out, report_data(store.con, self.counts))
+            data = report_data(store.con, self.counts)
+            # with worker processes, their cores are idle by now: the charts are drawn in two processes
+            write_report(self.out, data, draw_charts_in_two(data) if self.workers > 1 else None)
         except Exception as exc:  # noqa: BLE001  # the data is in; only the page is lost, and said so
             print(f"{self.out / 'report.html'}: not written: {type(exc).__name__}: {exc}", file=self.stderr)
 

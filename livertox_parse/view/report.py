@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -187,8 +187,66 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return f"<table><tr>{th}</tr>{body}</table>"
 
 
-def render_report(data: ReportData, *, title: str = "Ingest report") -> str:
-    """The report page: cards with the counts, then each chart with the table of its numbers."""
+CHARTS = ("warnings", "scores", "patterns", "r")  # the page's charts, in page order
+
+
+def draw_charts(data: ReportData, names: Iterable[str] = CHARTS) -> dict[str, str | None]:
+    """The charts ``names`` of ``data`` as SVG data URIs (None: nothing to draw)."""
+    warn = data.warnings_by_code
+    scores = _scores(data)
+    uris: dict[str, str | None] = {}
+    for name in names:
+        if name == "warnings":
+            uris[name] = _bars([w[0] for w in warn], [("warnings", [w[1] for w in warn])], xlabel="warnings",
+                               horizontal=True) if warn else None
+        elif name == "scores":
+            uris[name] = (_bars([s[0] for s in scores], [("scores", [s[1] for s in scores])], xlabel="scores")
+                          if any(s[1] for s in scores) else None)
+        elif name == "patterns":
+            uris[name] = _bars([p[0] for p in data.patterns], [("Key Points", [p[1] for p in data.patterns]),
+                                                               ("recomputed", [p[2] for p in data.patterns])],
+                               xlabel="cases") if data.cases else None
+        elif name == "r":
+            uris[name] = _scatter(data.r_pairs) if data.r_pairs else None
+        else:
+            raise ValueError(f"no chart {name!r}")
+    return uris
+
+
+def draw_charts_in_two(data: ReportData) -> dict[str, str | None]:
+    """:func:`draw_charts` of every chart, about half of them in a process forked for the purpose.
+
+    matplotlib takes ~0.3 s of CPU for the four charts, when nothing else can go on (the end of an ingest
+    run with worker processes, whose cores are idle by then): a child forked from this process, which has
+    matplotlib imported already, draws the scatter plot and one bar chart meanwhile. Where there is no
+    fork, or the child fails, this process draws them all.
+    """
+    import multiprocessing
+    import sys
+
+    theirs = ("r", "scores")
+    if sys.platform != "linux":
+        return draw_charts(data)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(draw_charts, data, theirs)
+        uris = draw_charts(data, [c for c in CHARTS if c not in theirs])
+        try:
+            uris.update(future.result())
+        except Exception:  # noqa: BLE001  # drawn here instead: the page is the same
+            uris.update(draw_charts(data, theirs))
+    return uris
+
+
+def _scores(data: ReportData) -> list[tuple[str, int]]:
+    return [s for s in data.scores if s[1] or s[0] in LETTERS]
+
+
+def render_report(data: ReportData, *, title: str = "Ingest report",
+                  charts: Mapping[str, str | None] | None = None) -> str:
+    """The report page: cards with the counts, then each chart with the table of its numbers; ``charts``:
+    the charts drawn already (:func:`draw_charts`), else they are drawn here."""
     cards = "".join(
         f'<div class="card{" bad" if key == "failed" and data.counts.get(key) else ""}" data-count="{key}">'
         f"<b>{data.counts.get(key, 0)}</b>{escape(label)}</div>" for key, label in COUNT_LABELS)
@@ -200,24 +258,19 @@ def render_report(data: ReportData, *, title: str = "Ingest report") -> str:
     if data.skipped:
         failures += (f"<details><summary>Skipped as not monographs ({len(data.skipped)})</summary>"
                      f'{_table(("Source", "Code", "Message"), data.skipped)}</details>')
+    uris = dict(charts or {})
+    uris.update(draw_charts(data, [c for c in CHARTS if c not in uris]))
     warn = data.warnings_by_code
-    scores = [s for s in data.scores if s[1] or s[0] in LETTERS]
-    charts = [
-        _chart("Warnings by code", _bars([w[0] for w in warn], [("warnings", [w[1] for w in warn])],
-                                         xlabel="warnings", horizontal=True) if warn else None,
-               "Number of warnings of each code in the current monographs.")
+    scores = _scores(data)
+    charts_html = [
+        _chart("Warnings by code", uris["warnings"], "Number of warnings of each code in the current monographs.")
         + _table(("Code", "Warnings", "Chapters"), warn),
-        _chart("Likelihood scores by letter",
-               _bars([s[0] for s in scores], [("scores", [s[1] for s in scores])], xlabel="scores")
-               if any(s[1] for s in scores) else None, "A (well known cause) to E (unlikely); X unknown.")
+        _chart("Likelihood scores by letter", uris["scores"], "A (well known cause) to E (unlikely); X unknown.")
         + _table(("Score", "Count"), scores),
-        _chart("Injury patterns", _bars([p[0] for p in data.patterns],
-                                        [("Key Points", [p[1] for p in data.patterns]),
-                                         ("recomputed", [p[2] for p in data.patterns])], xlabel="cases")
-               if data.cases else None, "Pattern stated in the Key Points against the one recomputed from the "
-               "case's ALT and ALP.")
+        _chart("Injury patterns", uris["patterns"], "Pattern stated in the Key Points against the one recomputed "
+               "from the case's ALT and ALP.")
         + _table(("Pattern", "Key Points", "Recomputed"), data.patterns),
-        _chart("Key Points R against recomputed R", _scatter(data.r_pairs) if data.r_pairs else None,
+        _chart("Key Points R against recomputed R", uris["r"],
                f"{len(data.r_pairs)} cases with both; log scales; dashed line where they agree, grey lines at "
                "R = 2 and 5."),
     ]
@@ -227,16 +280,18 @@ def render_report(data: ReportData, *, title: str = "Ingest report") -> str:
                  + _table(("Chapter", "Case", "Key Points R", "Recomputed R"), far) + "</details>") if far else ""
     body = (f'<main class="report" style="max-width: 82rem"><p class="meta">Last run: {seconds}.</p><div class="cards">{cards}</div>'
             f'<h2 id="failures">Failures ({len(data.failures)})</h2>{failures}'
-            f'<h2 id="charts">Monographs</h2><div class="charts">{"".join(f"<div>{c}</div>" for c in charts)}'
+            f'<h2 id="charts">Monographs</h2><div class="charts">{"".join(f"<div>{c}</div>" for c in charts_html)}'
             f"</div>{far_table}</main>")
     return render_page(title, body)
 
 
-def write_report(out: Path, data: ReportData | None = None) -> Path:
-    """Write ``out/report.html`` (atomically) from ``data``, else from ``out/livertox.duckdb``; returns its path."""
+def write_report(out: Path, data: ReportData | None = None,
+                 charts: Mapping[str, str | None] | None = None) -> Path:
+    """Write ``out/report.html`` (atomically) from ``data``, else from ``out/livertox.duckdb``; returns its path.
+    ``charts``: those drawn already (:func:`draw_charts`)."""
     from ..emit import write_atomic
 
-    html = render_report(data if data is not None else read_report_data(out / "livertox.duckdb"))
+    html = render_report(data if data is not None else read_report_data(out / "livertox.duckdb"), charts=charts)
     path = out / "report.html"
     write_atomic(path, html.encode("utf-8"))
     return path
