@@ -3,6 +3,7 @@ fed a few sources at a time so that the main process spends next to nothing per 
 
 from __future__ import annotations
 
+import gc
 import importlib.abc
 import os
 import sys
@@ -40,6 +41,7 @@ def _warm_worker(parent: int) -> None:
     # pandas is no dependency of the core, so here (a worker process only) it is not to be found.
     sys.meta_path.insert(0, _NoPandas())
     warm()  # pyarrow's first conversions, while the main process opens the database
+    gc.freeze()
 
 
 class _NoPandas(importlib.abc.MetaPathFinder):
