@@ -3,8 +3,8 @@
 Every .nxml of ``../shared/corpus/livertox-2021`` (or the folder given; the five fixture chapters when there is
 none) is read into memory once; then, in one process and alternating, round after round: ``read_nxml`` of
 each chapter, its tag pairing alone (``tag_spans`` on a tree parsed beforehand) and ``lxml.etree.fromstring``
-+ ``itertext`` of the same bytes. Each keeps its best round (the machine is shared). Prints ms per chapter
-and the ratio bare/reader; asserts nothing.
++ ``itertext`` of the same bytes. Each keeps its best round of CPU time (the machine is shared: CPU time is
+what other processes disturb least). Prints ms per chapter and the ratio bare/reader; asserts nothing.
 
 ``--baseline DIR`` also times the ``livertox_parse`` package of another checkout (e.g. a ``git worktree`` of
 main) in the same rounds, imported under another name, and prints its figures side by side.
@@ -108,11 +108,11 @@ def main() -> None:
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(args.rounds):
         for key, run in runs.items():
-            started = time.perf_counter()
+            started = time.process_time()
             run()
-            best[key] = min(best[key], time.perf_counter() - started)
+            best[key] = min(best[key], time.process_time() - started)
     n = len(chapters)
-    print(f"NXML reader over {n} chapters of {args.folder} (best of {args.rounds} alternating rounds, "
+    print(f"NXML reader over {n} chapters of {args.folder} (best CPU time of {args.rounds} alternating rounds, "
           f"load average {os.getloadavg()[0]:.2f}):")
     for key, spent in best.items():
         print(f"  {key:<22} {1000 * spent / n:7.3f} ms/chapter  {n / spent:8.1f} chapters/s")

@@ -132,6 +132,17 @@ class OffsetMap:
     def __len__(self) -> int:
         return self._length + 1
 
+    def sources(self) -> array[int]:
+        """The source offset of every index, in order (``[m[i] for i in range(len(m))]``, a run at a time):
+        equal for any two maps that agree at every index, however their runs are cut."""
+        out = array("q")
+        if not self._out:
+            return array("q", [0]) * len(self)
+        ends = [*self._out[1:], len(self)]
+        for start, end, src, step in zip(self._out, ends, self._src, self._step, strict=True):
+            out.extend(range(src, src + end - start) if step else repeat(src, end - start))
+        return out
+
     def __getitem__(self, i: int) -> int:
         if not self._out:
             return 0
@@ -186,12 +197,26 @@ class TextBuilder:
         self._origin = OffsetMap()
         self._length = 0
         self._last_src = 0
+        # runs given to add_runs and not yet in the map (lengths, sources, steps), the first starting at
+        # ``_runs_at``: kept as plain lists and laid out in the map at once (one sum, three extends)
+        self._lens: list[int] = []
+        self._srcs: list[int] = []
+        self._steps: list[int] = []
+        self._runs_at = 0
+
+    def _settle(self) -> None:
+        """Lay the runs kept by add_runs out in the map."""
+        if self._lens:
+            outs = list(accumulate(self._lens, initial=self._runs_at))
+            self._origin.extend_runs(outs[:-1], self._srcs, self._steps, outs[-1])
+            self._lens, self._srcs, self._steps = [], [], []
 
     def __len__(self) -> int:
         return self._length
 
     def add(self, text: str, src: int | None) -> tuple[int, int]:
         """Append ``text`` copied from source offset ``src``; return its (start, end) in the output."""
+        self._settle()
         start = self._length
         if not text:
             return start, start
@@ -208,6 +233,7 @@ class TextBuilder:
         """Append ``text`` whose characters map one to one onto ``origins``."""
         if len(origins) != len(text):
             raise ValueError("origins must map every character")
+        self._settle()
         start = self._length
         if text:
             # one run per stretch of consecutive source offsets, not one per character; the breaks are
@@ -232,12 +258,15 @@ class TextBuilder:
             end = start + len(text)
             self._last_src = srcs[-1] + steps[-1] * (len(parts[-1]) - 1) + 1
             # one run per part (a part that continues the run before it is a run of its own: same offsets)
-            outs = list(accumulate(map(len, parts), initial=start))  # ends with ``end``: the newline's start
+            if not self._lens:
+                self._runs_at = start
+            self._lens += map(len, parts)
+            self._srcs += srcs
+            self._steps += steps
             if newline:  # a run of its own: it maps to the source offset after the text's last one
-                self._origin.extend_runs(outs, [*srcs, self._last_src], [*steps, 0], end + 1)
-            else:
-                outs.pop()
-                self._origin.extend_runs(outs, srcs, steps, end)
+                self._lens.append(1)
+                self._srcs.append(self._last_src)
+                self._steps.append(0)
             self._parts.append(text)
             self._length = end
             if newline:
@@ -267,6 +296,7 @@ class TextBuilder:
         extra: dict[str, object] | None = None,
     ) -> Document:
         """Freeze into a Document; ``source_text`` enables line/column locations."""
+        self._settle()
         origin = self._origin
         line_starts: tuple[int, ...] = ()
         if source_text is not None:  # 0, then one past every newline (C-level: split, lengths, sums)
