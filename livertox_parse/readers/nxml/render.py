@@ -19,6 +19,7 @@ import re
 from lxml import etree
 
 from ...document import Cell, Document, Source, Table, TextBuilder
+from .citations import CITE_SEP, citation_head, citation_tail, mixed_citation
 from .provenance import LineBuilder, Misaligned, Run, TokenSpans, decode_run, tag_spans
 from .tables import TableDraft, TableRendering
 
@@ -36,8 +37,6 @@ _PLAIN, _SKIPPED, _SPACED, _OTHER = 0, 1, 2, 3
 _KIND = {tag: _SKIPPED for tag in _SKIP} | {tag: _OTHER for tag in _BLOCK} | {
     tag: _SPACED for tag in ("break", "annotation", "given-names")} | {
     tag: _OTHER for tag in ("pub-id", "element-citation", "ext-link")}
-_CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
-             "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
 
 
 def _date(year: str, month: str, day: str) -> datetime.date | None:
@@ -50,6 +49,8 @@ def _date(year: str, month: str, day: str) -> datetime.date | None:
 
 class ChapterRenderer(TableRendering):
     """Walks the chapter once and writes the line layout into a TextBuilder."""
+
+    fast_paths = True  # the shape-checked fast paths (:mod:`.citations`); tests compare them with the walk
 
     def __init__(self, src: str, root: etree._Element) -> None:
         self.src = src
@@ -256,6 +257,9 @@ class ChapterRenderer(TableRendering):
                 for cite in child:
                     if cite.tag == "element-citation":
                         self._element_citation(cite)
+                    elif cite.tag == "mixed-citation" and self.fast_paths and self.tokens is not None \
+                            and mixed_citation(self.tokens, self.tokens.index[cite], self.cur):
+                        continue  # the book's text, annotation and PubMed id, in a few list operations
                     elif cite.tag in ("mixed-citation", "citation-alternatives", "note"):
                         self._inline(cite)
                 self.inline_only = False
@@ -290,7 +294,7 @@ class ChapterRenderer(TableRendering):
                 in_biblio = False
                 if line.n and not line.ends_with(".", ")"):
                     line.raw(".")
-            sep = _CITE_SEP.get(tag, " ")
+            sep = CITE_SEP.get(tag, " ")
             if sep == " ":
                 line.space(self._where(child))
             else:
@@ -307,6 +311,10 @@ class ChapterRenderer(TableRendering):
         line = self.cur
         in_biblio = True
         j, end = opens[k] + 1, closes[k]
+        if self.fast_paths and not line.n:  # authors and plain fields in a few list operations
+            j = citation_head(tokens, k, line)
+            if citation_tail(tokens, j, end, line):  # then the annotation and PubMed id
+                return
         while j < end:  # the children: each opens at tag j; the next one opens after its end tag
             child = owner[j]
             tag = tags[child]
@@ -329,7 +337,7 @@ class ChapterRenderer(TableRendering):
                 in_biblio = False
                 if line.n and not line.ends_with(".", ")"):
                     line.raw(".")
-            sep = _CITE_SEP.get(tag, " ")
+            sep = CITE_SEP.get(tag, " ")
             if sep == " ":
                 line.space(offsets[2 * j + 1])
             else:

@@ -1,0 +1,225 @@
+"""The fast path for the head of a regular ``element-citation``: its authors and plain fields.
+
+Most of the book's references are element-citations of one shape: a ``person-group`` of ``name``
+(surname, given-names) elements, maybe an ``etal``, then fields of plain text (article-title, source, year,
+volume, fpage, lpage, ...). :func:`citation_head` writes that head on the line as the general walk of
+:meth:`.render.ChapterRenderer._citation_tokens` would (the same parts, source offsets and pending space),
+but the names in a handful of C-level list operations over the cut source (every name is the same six
+tags, so the surnames are every twelfth piece) instead of some thirty calls per name. It stops at the
+first child that is not of that shape (``annotation``, ``pub-id``, markup in a field, a character
+reference, whitespace to collapse, ...), which the general walk renders from there on.
+"""
+
+from __future__ import annotations
+
+from operator import add
+
+from .provenance import LineBuilder, TokenSpans
+
+# the separator written before each field of a citation (a space is asked for, the others are written)
+CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
+            "issue": "(", "fpage": ":", "lpage": "-", "elocation-id": " ", "comment": " "}
+# fields the general walk writes as plain markup: a separator, then their text
+_FIELDS = frozenset(CITE_SEP) | {"supplement", "month", "day", "season", "edition", "publisher-name",
+                                 "publisher-loc", "series", "part-title"}
+_NAME_TAGS = ["<surname>", "</surname>", "<given-names>", "</given-names>", "</name>"]
+
+
+def _plain(texts: list[str]) -> bool:
+    """True when every text is one the line takes as it is: not empty, no reference to decode, no XML
+    whitespace to collapse or strip (the fast branch of :meth:`LineBuilder.text`)."""
+    if not all(texts):
+        return False
+    joined = "\x01".join(texts)  # a character no XML text holds
+    return not ("&" in joined or "\n" in joined or "\t" in joined or "\r" in joined or "  " in joined
+                or " \x01" in joined or "\x01 " in joined or joined[0] == " " or joined[-1] == " ")
+
+
+def citation_head(tokens: TokenSpans, k: int, line: LineBuilder) -> int:
+    """Write the regular head of element-citation node ``k`` on ``line`` (which must be empty); return the
+    tag at which the general walk goes on (the citation's first child's when nothing was written)."""
+    pieces, offsets, owner, closes, tags = tokens.pieces, tokens.offsets, tokens.owner, tokens.closes, tokens.tags
+    j, end = tokens.opens[k] + 1, closes[k]
+    parts, srcs, steps = line.parts, line.srcs, line.steps
+    pending: int | None = None
+    last = 0
+    if j < end and tags[owner[j]] == "person-group":
+        a, b = j, closes[owner[j]]  # the group's tags
+        n, rest = divmod(b - a - 1, 6)  # six tags a name, maybe one <etal/> after them
+        etal = rest == 1 and pieces[2 * b - 1] == "<etal/>"
+        stop = 2 * a + 3 + 12 * n  # tag t is piece 2t+1, the text after it piece 2t+2
+        unit = pieces[2 * a + 3 : 2 * a + 14 : 2]
+        if not n or (rest and not etal) or unit[1:] != _NAME_TAGS or not unit[0].startswith(("<name>", "<name ")) \
+                or pieces[2 * a + 3 : stop : 2] != unit * n:
+            return j
+        surnames, given = pieces[2 * a + 6 : stop : 12], pieces[2 * a + 10 : stop : 12]
+        # text in a name besides surname and given-names is written: it must be whitespace (none is asked for)
+        spaces = pieces[2 * a + 4 : stop : 12] + pieces[2 * a + 8 : stop : 12] + pieces[2 * a + 12 : stop : 12]
+        if not _plain(surnames + given) or "".join(spaces).strip(" \t\n"):
+            return j
+        # per name: surname, a space (at the whitespace after the surname, else where given-names opens),
+        # given-names, then ", " at its last character
+        at_given = offsets[2 * a + 10 : stop : 12]
+        parts.extend([""] * (4 * n - 1))
+        parts[0::4], parts[1::4], parts[2::4], parts[3::4] = surnames, [" "] * n, given, [", "] * (n - 1)
+        srcs.extend([0] * (4 * n - 1))
+        srcs[0::4], srcs[1::4], srcs[2::4] = offsets[2 * a + 6 : stop : 12], offsets[2 * a + 8 : stop : 12], at_given
+        ends = list(map(add, at_given, map(len, given)))
+        srcs[3::4] = [e - 1 for e in ends[:-1]]
+        steps.extend([1, 1, 1, 0] * n)
+        steps.pop()
+        last = ends[-1] - 1
+        if etal:  # raw(", "), raw("et al") where it is
+            parts += [", ", "et al"]
+            srcs += [last, offsets[2 * b - 1]]
+            steps += [0, 0]
+            last = offsets[2 * b - 1]
+        elif pieces[stop - 3]:  # whitespace after the last given-names: a pending space
+            pending = offsets[stop - 3]
+        if not parts[-1].endswith("."):
+            parts.append(".")
+            srcs.append(last)
+            steps.append(0)
+            pending = None
+        j = b + 1
+    while j < end:  # plain fields: <tag>text</tag>
+        child = owner[j]
+        tag = tags[child]
+        text = pieces[2 * j + 2]
+        if closes[child] != j + 1 or tag not in _FIELDS or not _plain([text]):
+            break
+        sep = CITE_SEP.get(tag, " ")
+        if sep == " ":
+            if parts and pending is None and not parts[-1].endswith((" ", "\t")):
+                pending = offsets[2 * j + 1]
+            if pending is not None:
+                parts.append(" ")
+                srcs.append(pending)
+                steps.append(1)
+        else:
+            parts.append(sep)
+            srcs.append(offsets[2 * j + 1])
+            steps.append(0)
+        pending = None
+        parts.append(text)
+        srcs.append(offsets[2 * j + 2])
+        steps.append(1)
+        last = offsets[2 * j + 2] + len(text) - 1
+        if sep == "(":
+            parts.append(")")
+            srcs.append(last)
+            steps.append(0)
+        j += 2
+    if parts:
+        line.n = sum(map(len, parts))
+        line.pending = pending
+        line.last = last
+    return j
+
+
+
+def _ws(text: str) -> bool:
+    """True for XML whitespace (or nothing), which the line only ever turns into a space."""
+    return not text.strip(" \t\n")
+
+
+def _annotation(tokens: TokenSpans, a: int) -> str | None:
+    """The text of annotation node ``a`` when it is the book's ``<annotation> <p> <italic>text</italic> </p>
+    </annotation>`` with plain text and whitespace around it, else None."""
+    o = tokens.opens[a]
+    pieces = tokens.pieces
+    if tokens.closes[a] != o + 5 or tokens.tags[a + 1 : a + 3] != ["p", "italic"] \
+            or tokens.closes[a + 1 : a + 3] != [o + 4, o + 3]:
+        return None
+    text = pieces[2 * o + 6]
+    if not _plain([text]) or not _ws(pieces[2 * o + 2] + pieces[2 * o + 4] + pieces[2 * o + 8] + pieces[2 * o + 10]):
+        return None
+    return text
+
+
+def _pmid(tokens: TokenSpans, k: int) -> str | None:
+    """The digits of leaf pub-id node ``k`` when they are all its text, else None."""
+    o = tokens.opens[k]
+    text = tokens.pieces[2 * o + 2]
+    if tokens.tags[k] != "pub-id" or tokens.closes[k] != o + 1 or not text.isdigit():
+        return None
+    return text
+
+
+def _write_tail(tokens: TokenSpans, a: int, text: str, pub: int | None, line: LineBuilder) -> None:
+    """Write annotation ``a`` (of text ``text``) and pub-id node ``pub`` as the walk does: a space asked
+    for where the annotation opens, its text, a space (at the whitespace after the italic, else at the
+    text's last character), the PubMed id and its mark."""
+    offsets, parts, srcs, steps = tokens.offsets, line.parts, line.srcs, line.steps
+    o = tokens.opens[a]
+    pending = line.pending
+    if pending is None and not parts[-1].endswith((" ", "\t")):
+        pending = offsets[2 * o + 1]
+    n = line.n
+    if pending is not None:
+        parts.append(" ")
+        srcs.append(pending)
+        steps.append(1)
+        n += 1
+    at = offsets[2 * o + 6]
+    parts.append(text)
+    srcs.append(at)
+    steps.append(1)
+    n += len(text)
+    last = at + len(text) - 1
+    pending = offsets[2 * o + 8] if tokens.pieces[2 * o + 8] else last
+    if pub is not None:
+        p = tokens.opens[pub]
+        pmid = tokens.pieces[2 * p + 2]
+        parts += [" ", pmid]
+        srcs += [pending, offsets[2 * p + 2]]
+        steps += [1, 1]
+        if tokens.nodes[pub].get("pub-id-type") == "pmid":
+            line.marks.append((n + 1, n + 1 + len(pmid), pmid))
+        n += 1 + len(pmid)
+        last = offsets[2 * p + 2] + len(pmid) - 1
+        pending = None
+    line.n, line.pending, line.last = n, pending, last
+
+
+def citation_tail(tokens: TokenSpans, j: int, end: int, line: LineBuilder) -> bool:
+    """Write the rest of an element-citation from its child at tag ``j`` (its end tag ``end``) when it is
+    the book's annotation and pub-id; False (nothing written) otherwise."""
+    a = tokens.owner[j]
+    if not line.n or j >= end or tokens.tags[a] != "annotation":
+        return False
+    text = _annotation(tokens, a)
+    after = tokens.closes[a] + 1
+    pub = None if after == end else tokens.owner[after]
+    if text is None or (pub is not None and (_pmid(tokens, pub) is None or tokens.closes[pub] + 1 != end)):
+        return False
+    if not line.parts[-1].endswith((".", ")")):  # the bibliographic part ends with a full stop
+        line.raw(".")
+    _write_tail(tokens, a, text, pub, line)
+    return True
+
+
+def mixed_citation(tokens: TokenSpans, k: int, line: LineBuilder) -> bool:
+    """Write mixed-citation node ``k`` on the (empty) line when it is the book's ``text <annotation>...
+    </annotation> <pub-id>digits</pub-id>`` with plain text, as the walk would; False (nothing written)
+    otherwise."""
+    pieces, offsets, opens, closes = tokens.pieces, tokens.offsets, tokens.opens, tokens.closes
+    o = opens[k]
+    if line.n or closes[k] not in (o + 7, o + 9) or tokens.tags[k + 1] != "annotation" or opens[k + 1] != o + 1:
+        return False
+    head = pieces[2 * o + 2]
+    body = head.rstrip(" \t\n")
+    text = _annotation(tokens, k + 1)
+    pub = k + 4 if closes[k] == o + 9 else None
+    if text is None or not _plain([body]) or not _ws(pieces[2 * o + 14]) \
+            or (pub is not None and (opens[pub] != o + 7 or _pmid(tokens, pub) is None or not _ws(pieces[2 * o + 18]))):
+        return False
+    line.parts.append(body)
+    line.srcs.append(offsets[2 * o + 2])
+    line.steps.append(1)
+    line.n = len(body)
+    line.last = offsets[2 * o + 2] + len(body) - 1
+    if len(body) < len(head):  # trailing whitespace: a space pending at its first character
+        line.pending = offsets[2 * o + 2] + len(body)
+    _write_tail(tokens, k + 1, text, pub, line)
+    return True
