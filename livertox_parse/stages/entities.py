@@ -119,11 +119,52 @@ def _stem_tokens(doc: Doc) -> list[int]:
     return out
 
 
+def filter_token_spans(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` over (start, end, label) token spans: the longest first (of equal ones the
+    first given), none sharing a token, in order of start; tuples, so that no Span is made for a span dropped."""
+    kept = []
+    seen: set[int] = set()
+    for span in sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        if span[0] not in seen and span[1] - 1 not in seen:
+            kept.append(span)
+            seen.update(range(span[0], span[1]))
+    return sorted(kept, key=lambda s: s[0])
+
+
+def expand_char_span(starts: list[int], lengths: list[int], size: int, start: int, end: int) -> tuple[int, int] | None:
+    """(first, end) token indices of ``Doc.char_span(start, end, alignment_mode="expand")``, or None where it
+    gives None: ``starts`` and ``lengths`` are the tokens' offsets and lengths in a text of ``size`` characters
+    (tokens and their trailing spaces tile a Doc's text). Bisection, without a Token object per step."""
+    if not (0 <= start < size and 0 < end <= size):
+        return None  # a character no token covers
+    first = bisect.bisect_right(starts, start) - 1
+    if start == starts[first] + lengths[first]:  # in the trailing space of the token before
+        first += 1
+    return first, bisect.bisect_right(starts, end - 1)
+
+
+def set_token_ents(doc: Doc, spans: list[tuple[int, int, int]]) -> None:
+    """``doc.ents = spans`` for (start, end, label) token spans that share no token (empty ones are left out,
+    as ``Doc.set_ents`` leaves them): the IOB tags and labels of all tokens written at once by ``from_array``,
+    where ``set_ents`` makes a Span per entity and goes over the tokens in Python sets."""
+    from spacy.attrs import ENT_IOB, ENT_TYPE
+
+    iob = [2] * len(doc)  # 2: outside, 3: begins, 1: inside an entity
+    labels = [0] * len(doc)
+    for start, end, label in spans:
+        if start < end:
+            iob[start:end] = [3] + [1] * (end - start - 1)
+            labels[start:end] = [label] * (end - start)
+    array: Any = doc.to_array([ENT_IOB, ENT_TYPE])  # uint64, as from_array takes (the stubs say float)
+    array[:, 0] = iob
+    array[:, 1] = labels
+    doc.from_array([ENT_IOB, ENT_TYPE], array)
+
+
 def _register_components() -> None:
+    from spacy.attrs import IDX, LENGTH
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Span
-    from spacy.util import filter_spans
 
     if "livertox_regex_entities" in Language.factories:
         return
@@ -133,14 +174,15 @@ def _register_components() -> None:
         # words carrying a drug-name stem, where the lexicon's phrases left them free, are DRUG: what a
         # token pattern in the entity_ruler would give (the ruler keeps the longest matches; a one-token
         # match only ever loses to one covering it), without a Python token per token for its predicate
-        stems = [Span(doc, i, i + 1, label="DRUG") for i in _stem_tokens(doc)]
+        drug = doc.vocab.strings.add("DRUG")
+        stems = [(i, i + 1, drug) for i in _stem_tokens(doc)]
         matcher: PhraseMatcher | None = doc.user_data.get("chapter_matcher")
         if matcher is None:
-            if stems:
-                doc.set_ents(stems, default="unmodified")
+            if stems:  # where no entity is: added to the ruler's
+                set_token_ents(doc, sorted([*((e.start, e.end, e.label) for e in doc.ents), *stems]))
             return doc
-        labelled = [Span(doc, s, e, label=mid) for mid, s, e in matcher(doc)]
-        doc.ents = filter_spans([*doc.ents, *stems, *labelled])
+        ents = [(e.start, e.end, e.label) for e in doc.ents]
+        set_token_ents(doc, filter_token_spans([*ents, *stems, *((s, e, label) for label, s, e in matcher(doc))]))
         return doc
 
     @Language.component("livertox_regex_entities")
@@ -149,15 +191,16 @@ def _register_components() -> None:
         hits = doc.user_data.get("hits")
         if hits is None:
             hits = find_hits(doc.text)
-        found = list(doc.ents)
+        found = [(e.start, e.end, e.label) for e in doc.ents]
         text = doc.user_data.get("text") or doc.text  # Doc.text joins every token again: costly
+        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if hits else ([], [])
         for start, end, label in hits:
             if not text[start:end].strip():
                 continue
-            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            span = expand_char_span(starts, lengths, len(text), start, end)
             if span is not None:
-                found.append(span)
-        doc.ents = filter_spans(found)
+                found.append((*span, doc.vocab.strings.add(label)))
+        set_token_ents(doc, filter_token_spans(found))
         return doc
 
 
