@@ -25,14 +25,15 @@ _FIELDS = frozenset(CITE_SEP) | {"supplement", "month", "day", "season", "editio
 _NAME_TAGS = ["<surname>", "</surname>", "<given-names>", "</given-names>", "</name>"]
 
 
-def _plain(texts: list[str]) -> bool:
-    """True when every text is one the line takes as it is: not empty, no reference to decode, no XML
-    whitespace to collapse or strip (the fast branch of :meth:`LineBuilder.text`)."""
-    if not all(texts):
+def _plain(text: str) -> bool:
+    """True when ``text`` (one text, or several joined by "\x01", a character no XML text holds) is one
+    the line takes as it is: not empty, no reference to decode, no XML whitespace to collapse or strip
+    (the fast branch of :meth:`LineBuilder.text`)."""
+    if not text or "&" in text or "\n" in text or "\t" in text or "\r" in text or "  " in text \
+            or text[0] == " " or text[-1] == " ":
         return False
-    joined = "\x01".join(texts)  # a character no XML text holds
-    return not ("&" in joined or "\n" in joined or "\t" in joined or "\r" in joined or "  " in joined
-                or " \x01" in joined or "\x01 " in joined or joined[0] == " " or joined[-1] == " ")
+    return "\x01" not in text or not (" \x01" in text or "\x01 " in text or "\x01\x01" in text
+                                      or text[0] == "\x01" or text[-1] == "\x01")
 
 
 def citation_head(tokens: TokenSpans, k: int, line: LineBuilder) -> int:
@@ -55,7 +56,7 @@ def citation_head(tokens: TokenSpans, k: int, line: LineBuilder) -> int:
         surnames, given = pieces[2 * a + 6 : stop : 12], pieces[2 * a + 10 : stop : 12]
         # text in a name besides surname and given-names is written: it must be whitespace (none is asked for)
         spaces = pieces[2 * a + 4 : stop : 12] + pieces[2 * a + 8 : stop : 12] + pieces[2 * a + 12 : stop : 12]
-        if not _plain(surnames + given) or "".join(spaces).strip(" \t\n"):
+        if not _plain("\x01".join(surnames + given)) or "".join(spaces).strip(" \t\n"):
             return j
         # per name: surname, a space (at the whitespace after the surname, else where given-names opens),
         # given-names, then ", " at its last character
@@ -86,7 +87,7 @@ def citation_head(tokens: TokenSpans, k: int, line: LineBuilder) -> int:
         child = owner[j]
         tag = tags[child]
         text = pieces[2 * j + 2]
-        if closes[child] != j + 1 or tag not in _FIELDS or not _plain([text]):
+        if closes[child] != j + 1 or tag not in _FIELDS or not _plain(text):
             break
         sep = CITE_SEP.get(tag, " ")
         if sep == " ":
@@ -132,7 +133,7 @@ def _annotation(tokens: TokenSpans, a: int) -> str | None:
             or tokens.closes[a + 1 : a + 3] != [o + 4, o + 3]:
         return None
     text = pieces[2 * o + 6]
-    if not _plain([text]) or not _ws(pieces[2 * o + 2] + pieces[2 * o + 4] + pieces[2 * o + 8] + pieces[2 * o + 10]):
+    if not _plain(text) or not _ws(pieces[2 * o + 2] + pieces[2 * o + 4] + pieces[2 * o + 8] + pieces[2 * o + 10]):
         return None
     return text
 
@@ -211,7 +212,7 @@ def mixed_citation(tokens: TokenSpans, k: int, line: LineBuilder) -> bool:
     body = head.rstrip(" \t\n")
     text = _annotation(tokens, k + 1)
     pub = k + 4 if closes[k] == o + 9 else None
-    if text is None or not _plain([body]) or not _ws(pieces[2 * o + 14]) \
+    if text is None or not _plain(body) or not _ws(pieces[2 * o + 14]) \
             or (pub is not None and (opens[pub] != o + 7 or _pmid(tokens, pub) is None or not _ws(pieces[2 * o + 18]))):
         return False
     line.parts.append(body)

@@ -38,6 +38,7 @@ _REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);|<!\[C
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _WS_RUN = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")  # whitespace that is not already a single space
 _NAME = re.compile(r"[^\s/>]+")
+_START_NAME = re.compile(r"<([^\s/>!?][^ \t\r\n/>]*)")  # the name of every start (or empty) tag
 
 
 class Misaligned(Exception):
@@ -48,10 +49,10 @@ def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
     """Pair every node with its tags in the source: its tag offset and its text and tail spans.
 
     Raises Misaligned (or IndexError) when the tag scan and lxml's tree disagree. The source is cut at its
-    tags once (one C-level split) and the tags are matched to lxml's elements in document order, checking
-    every name; the answer is a :class:`TokenSpans`, which also gives the renderer the cut source. Anything
-    out of the ordinary (CDATA, comments, PIs, a namespaced tag, an entity node, an end tag that closes
-    another element) is left to the event walk of :func:`_walk_spans`, which decides.
+    tags once (one C-level split) and the tags are matched to lxml's elements in document order, the names
+    of all start tags checked at once against lxml's; the answer is a :class:`TokenSpans`, which also gives
+    the renderer the cut source. Anything out of the ordinary (CDATA, comments, PIs, a namespaced tag, a
+    name that differs) is left to the event walk of :func:`_walk_spans`, which decides.
     """
     pieces = _TOKEN.split(src)  # text, tag, text, tag, ..., text
     tokens = pieces[1::2]
@@ -64,34 +65,29 @@ def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
     offsets = list(accumulate(map(len, pieces), initial=0))
     nodes = list(root.iter(etree.Element, etree.Comment, etree.ProcessingInstruction))
     tags = list(map(attrgetter("tag"), nodes))
+    # the names of the start tags, in order, are lxml's (one C-level scan); lxml parsed the text, so every
+    # end tag then closes the innermost open element, and the loop below only pairs them
+    if _START_NAME.findall(src) != tags:
+        return _walk_spans(src, root)  # a namespaced tag, a tag in a comment before the root, a mismatch
     opens: list[int] = []  # the tag of each node, in document order
     closes: list[int] = []  # the tag that closes it (its own tag when empty)
     owner: list[int] = []  # per tag from the root's on: the node it opens, -1 for an end tag
     stack: list[int] = []  # open elements, by their index in ``closes``
+    push, pop, add_open, add_close, add_owner = stack.append, stack.pop, opens.append, closes.append, owner.append
     k = 0
-    try:
-        for j, token in enumerate(tokens[first:], first):
-            if token[1] == "/":
-                slot = stack.pop()
-                tag = tags[slot]
-                if not token.startswith(tag, 2) or token[len(tag) + 2] not in " \t\r\n>":
-                    return _walk_spans(src, root)
-                closes[slot] = j
-                owner.append(-1)
-            else:
-                tag = tags[k]
-                if not token.startswith(tag, 1) or token[len(tag) + 1] not in " \t\r\n/>":
-                    return _walk_spans(src, root)  # a namespaced tag, an entity node, or a mismatch
-                if token[-2] != "/":
-                    stack.append(k)
-                opens.append(j)
-                closes.append(j)
-                owner.append(k)
-                k += 1
-            if not stack:
-                break
-    except (IndexError, TypeError):  # a tag without a node, or a node that is not an element
-        return _walk_spans(src, root)
+    for j, token in enumerate(tokens[first:], first):
+        if token[1] == "/":
+            closes[pop()] = j
+            add_owner(-1)
+        else:
+            if token[-2] != "/":
+                push(k)
+            add_open(j)
+            add_close(j)
+            add_owner(k)
+            k += 1
+        if not stack:
+            break
     if stack or k != len(nodes) or k < 2:
         return _walk_spans(src, root)
     return TokenSpans(pieces, offsets, nodes, tags, opens, closes, [-1] * first + owner)

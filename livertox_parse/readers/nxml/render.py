@@ -244,6 +244,9 @@ class ChapterRenderer(TableRendering):
             self.tables.append(TableDraft("agents", rows, first, last))
 
     def _ref_list(self, el: etree._Element) -> None:
+        if self.tokens is not None:
+            self._refs_tokens(self.tokens.index[el])
+            return
         for child in el:
             if not isinstance(child.tag, str):
                 continue
@@ -257,15 +260,47 @@ class ChapterRenderer(TableRendering):
                 for cite in child:
                     if cite.tag == "element-citation":
                         self._element_citation(cite)
-                    elif cite.tag == "mixed-citation" and self.fast_paths and self.tokens is not None \
-                            and mixed_citation(self.tokens, self.tokens.index[cite], self.cur):
-                        continue  # the book's text, annotation and PubMed id, in a few list operations
                     elif cite.tag in ("mixed-citation", "citation-alternatives", "note"):
                         self._inline(cite)
                 self.inline_only = False
                 self._flush()
             else:
                 self._block(child, 0)
+
+    def _refs_tokens(self, k: int) -> None:
+        """:meth:`_ref_list` of node ``k`` along the cut source: the same calls, each child found by its
+        tags instead of lxml's walk; the book's mixed-citations by their fast path."""
+        tokens = self.tokens
+        assert tokens is not None
+        owner, opens, closes, tags = tokens.owner, tokens.opens, tokens.closes, tokens.tags
+        j, end = opens[k] + 1, closes[k]
+        while j < end:  # the children: each opens at tag j; the next one opens after its end tag
+            ref = owner[j]
+            j = closes[ref] + 1
+            if tags[ref] != "ref":
+                self._block(tokens.nodes[ref], 0)
+                continue
+            self._flush()
+            self.inline_only = True
+            kids = []
+            i, stop = opens[ref] + 1, closes[ref]
+            while i < stop:
+                kids.append(owner[i])
+                i = closes[owner[i]] + 1
+            label = next((c for c in kids if tags[c] == "label"), None)
+            if label is not None:
+                self._inline_tokens(opens[label], closes[label])
+                self.cur.raw(". ")
+            for cite in kids:
+                tag = tags[cite]
+                if tag == "element-citation":
+                    self._citation_tokens(cite)
+                elif tag == "mixed-citation" and self.fast_paths and mixed_citation(tokens, cite, self.cur):
+                    continue  # the book's text, annotation and PubMed id, in a few list operations
+                elif tag in ("mixed-citation", "citation-alternatives", "note"):
+                    self._inline_tokens(opens[cite], closes[cite])
+            self.inline_only = False
+            self._flush()
 
     def _element_citation(self, el: etree._Element) -> None:
         """``Surname GN, Surname GN. Title. Source Year;Vol(Issue):first-last. (annotation) pmid``."""
