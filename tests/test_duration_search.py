@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from livertox_parse.stages import normalize
 from livertox_parse.stages.normalize import DURATION_RE
 
+from .conftest import TEXTS
+
 PLAIN_UNIT = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b", re.IGNORECASE)
 PIECES = ["hours", "HRS", "Hr", "days", "DAY", "weeks", "wKs", "months", "MO", "mos", "Years", "yrſ", "daYſ",
           "3", "1.5", "two", "Twelve", "a", "an", "few", "Several", "some", "half", "and a half", "one",
           "within", "up to", "about ", "~", "<", " ", "  ", "-", " - ", "\n", "\u00a0", "x", "holi", "each ",
-          "K", "İ", "_", "to", "or", ",", "."]
+          "K", "İ", "_", "to", "or", ",", ".", ". ", "(", ")", ";", ":", "[", "]", "3. ", "1.", ".5"]
 
 
 def plain_duration_matches(text: str) -> list[tuple[int, int]]:
@@ -37,6 +39,12 @@ def plain_duration_matches(text: str) -> list[tuple[int, int]]:
 def test_duration_search_matches_the_plain_search(text: str) -> None:
     assert [m.span() for m in normalize._UNIT_WORD.finditer(text)] == [m.span() for m in PLAIN_UNIT.finditer(text)]
     assert [m.span() for m in normalize._duration_matches(text)] == plain_duration_matches(text)
+
+
+def test_duration_search_matches_the_plain_search_on_the_fixture_texts() -> None:
+    for path in TEXTS:
+        text = path.read_text(encoding="utf-8")
+        assert [m.span() for m in normalize._duration_matches(text)] == plain_duration_matches(text)
 
 
 @settings(max_examples=400, deadline=None)

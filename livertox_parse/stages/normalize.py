@@ -140,6 +140,8 @@ _LOOKBEHIND = 80  # longest duration phrase before its unit word ("within the fi
 # vague word; a unit word without one ('holidays', 'each month') cannot end a duration and is not searched
 _BEFORE_UNIT = re.compile(r"(?:\d|half|few|several|many|some|" + "|".join(NUMBER_WORDS) + r")\Z", re.IGNORECASE)
 _LONGEST_BEFORE_UNIT = max(map(len, ("half", "several", *NUMBER_WORDS)))
+# characters no DURATION_RE match holds ('.' only before a digit, in '1.5')
+_STOPS = (",", ";", ":", "(", ")", "[", "]", ". ")
 
 
 def _duration_matches(text: str) -> list[re.Match[str]]:
@@ -153,6 +155,9 @@ def _duration_matches(text: str) -> list[re.Match[str]]:
             end -= 1
         if not _BEFORE_UNIT.search(text, max(lo, end - _LONGEST_BEFORE_UNIT), end):
             continue
+        # no match holds one of _STOPS: one starting before the last of them ends before it, so the search
+        # from just after it finds the same first match ending at the unit
+        lo = max(lo, *(text.rfind(stop, lo, end) + 1 for stop in _STOPS))
         for m in _DURATION_SCAN.finditer(text, lo, unit.end()):
             if m.end() == unit.end():
                 found.setdefault(m.end(), m)
