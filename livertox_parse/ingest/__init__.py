@@ -120,6 +120,15 @@ class Ingest:
         # collection (~80 ms each), and forked workers do not copy the pages it would write. Unfrozen at the
         # end, as the run may be one call of a longer program.
         gc.freeze()
+        try:
+            return self._run()
+        finally:
+            preload = getattr(self, "preload", None)
+            if preload is not None and preload.ident is not None:  # its gc.freeze() comes before the unfreeze
+                preload.join()
+            gc.unfreeze()
+
+    def _run(self) -> dict[str, int]:
         from ..progress import Progress
         from .pool import map_chunks, start_pool
         from .store import BatchWriter, Store
@@ -173,7 +182,6 @@ class Ingest:
             store.close()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-            gc.unfreeze()
         return self.counts
 
     def _status(self) -> tuple[int, dict[str, int]]:
