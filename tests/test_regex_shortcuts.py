@@ -47,3 +47,40 @@ def test_fast_spelling_matches_like_the_plain_one(name: str, text: str) -> None:
         assert bool(fast.search(text)) == bool(plain.search(text))
     if name == "CAS_RE":
         assert bool(fast.fullmatch(text.strip())) == bool(plain.fullmatch(text.strip()))
+
+
+GATED = [(label, pattern, words) for label, pattern, _, _, words in entities._REGEXES if words]
+CASE_PIECES = ["MİXED", "mıxed", "CHOLEſTATIC", "cholestatıc", "HEPATOCELLULAR", "UPPER LIMIT OF NORMAL",
+               "upper lımit of normal", "Uln", "5 times ", "3x ", "xed", "chole", "3 times the upper limit of normal",
+               "2-fold UPPER LIMIT OF NORMAL", "1.5 x uln"]
+
+
+@pytest.mark.parametrize("label", [label for label, _, _ in GATED])
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES + CASE_PIECES), max_size=14).map("".join))
+def test_every_match_holds_one_of_its_lower_case_words(label: str, text: str) -> None:
+    """find_hits leaves a pattern with words unsearched where the lower-cased text holds none of them."""
+    _, pattern, words = next(g for g in GATED if g[0] == label)
+    for m in pattern.finditer(text):
+        assert any(w in m.group(0).lower() for w in words)
+
+
+def test_lower_case_words_have_only_letters_of_two_cases() -> None:
+    """Ignoring case, each letter of the words matches its two ASCII cases and nothing else (BMP)."""
+    for letter in sorted({c for _, _, words in GATED for w in words for c in w}):
+        pattern = re.compile(letter, re.IGNORECASE)
+        assert {chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c))} == {letter, letter.upper()}, letter
+
+
+def test_find_hits_with_words_is_find_hits_without_on_the_fixture_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from livertox_parse.readers.text import read_text
+    from livertox_parse.stages.sections import sectionize
+
+    from .conftest import TEXTS
+
+    docs = [read_text(path) for path in TEXTS]
+    blocks = [block for doc in docs for _, block in entities._blocks(doc, sectionize(doc))]
+    gated = [entities.find_hits(block) for block in blocks]
+    monkeypatch.setattr(entities, "_REGEXES", tuple((*entry[:4], ()) for entry in entities._REGEXES))
+    assert gated == [entities.find_hits(block) for block in blocks]
+    assert sum(h[2] == "PATTERN" for hits in gated for h in hits) > 10

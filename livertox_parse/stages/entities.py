@@ -58,17 +58,19 @@ _PATTERN = re.compile(r"[hcmHCM](?<!\w[hcmHCM])(?:(?<=[hH])(?i:epatocellular)|(?
 _FORMULA = re.compile(r"[A-Z](?<![\w-][A-Z])[a-z]?\d*-(?:[A-Z][a-z]?\d*-)+[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])")
 _TIMES_ULN = re.compile(r"\d(?<!\w\d)(?i:\d*(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?"
                         r"(?:ULN|upper\s+limit\s+of\s+normal))")
-# (label, pattern, a substring every match contains, whether every match has a digit): text without them
-# is not searched
-_REGEXES: tuple[tuple[str, re.Pattern[str], str, bool], ...] = (
-    ("LIKELIHOOD", LIKELIHOOD_RE, "ikelihood", False),
-    ("PATIENT", PATIENT_RE, "old", True),
-    ("LAB_VALUE", _TIMES_ULN, "", True),
-    ("CAS", CAS_RE, "-", True),
-    ("FORMULA", _FORMULA, "-", False),
-    ("SEVERITY", _SEVERITY, "+", True),
-    ("PATTERN", _PATTERN, "", False),
-    ("DOSE", DOSE_RE, "", True),
+# (label, pattern, a substring every match contains, whether every match has a digit, lower-case words one of
+# which every match holds once lower-cased): text without them is not searched. The words have no i, k or s,
+# the letters that match more than their two cases ignoring case ('ı', 'K', 'ſ'): so a match's letters
+# lower-case to the word (tests/test_regex_shortcuts.py).
+_REGEXES: tuple[tuple[str, re.Pattern[str], str, bool, tuple[str, ...]], ...] = (
+    ("LIKELIHOOD", LIKELIHOOD_RE, "ikelihood", False, ()),
+    ("PATIENT", PATIENT_RE, "old", True, ()),
+    ("LAB_VALUE", _TIMES_ULN, "", True, ("uln", "upper")),
+    ("CAS", CAS_RE, "-", True, ()),
+    ("FORMULA", _FORMULA, "-", False, ()),
+    ("SEVERITY", _SEVERITY, "+", True, ()),
+    ("PATTERN", _PATTERN, "", False, ("hepatocellular", "chole", "xed")),
+    ("DOSE", DOSE_RE, "", True, ()),
 )
 _DIGIT = re.compile(r"\d")
 _LAB_UNIT_HINT = re.compile(r"[/Iiİı](?:(?<=/)(?i:[dm]?l)|(?<=[Iiİı])(?i:nr))")  # '/[dm]?L|INR|/mL' ignoring case
@@ -207,8 +209,10 @@ def _register_components() -> None:
 def find_hits(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of every regex entity in ``text``: lab values, durations, doses, scores, ..."""
     digits = _DIGIT.search(text) is not None
-    hits = [(m.start(), m.end(), label) for label, pattern, needed, numeric in _REGEXES
-            if needed in text and (digits or not numeric) for m in pattern.finditer(text) if m.end() > m.start()]
+    lower = text.lower()
+    hits = [(m.start(), m.end(), label) for label, pattern, needed, numeric, words in _REGEXES
+            if needed in text and (digits or not numeric) and (not words or any(w in lower for w in words))
+            for m in pattern.finditer(text) if m.end() > m.start()]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
     if digits and _LAB_UNIT_HINT.search(text):
         hits += [(m.start(), m.end(), "LAB_VALUE") for m in lab_regex().finditer(text) if m.group("unit")]
