@@ -164,7 +164,7 @@ def fields(draw: st.DrawFn) -> str:
 def mixed(draw: st.DrawFn) -> str:
     """A mixed-citation: text, then mostly the book's annotation and pub-id, sometimes something else."""
     head = draw(st.sampled_from(["Kremer JM. Title. N Engl J Med 2003; 349: 1907-15. ", "A. B.", "", " x ",
-                                 "a &#x00026; b. ", "a\n  b. ", "a.\t", "x<italic>y</italic>. "]))
+                                 "a &#x00026; b. ", "a\n  b. ", "a.\t", "x<italic>y</italic>. ", "a\r\nb. "]))
     rest = draw(st.lists(st.one_of(annotations(), pub_ids(), fields()), max_size=3))
     return f"<mixed-citation publication-type=\"journal\">{head}{''.join(rest)}</mixed-citation>{draw(WS)}"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from operator import add
 
-from .provenance import LineBuilder, TokenSpans
+from .provenance import LineBuilder, TokenSpans, decode_run
 
 # the separator written before each field of a citation (a space is asked for, the others are written)
 CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
@@ -124,18 +124,14 @@ def _ws(text: str) -> bool:
     return not text.strip(" \t\n")
 
 
-def _annotation(tokens: TokenSpans, a: int) -> str | None:
-    """The text of annotation node ``a`` when it is the book's ``<annotation> <p> <italic>text</italic> </p>
-    </annotation>`` with plain text and whitespace around it, else None."""
+def _annotation(tokens: TokenSpans, a: int) -> bool:
+    """True when annotation node ``a`` is the book's ``<annotation> <p> <italic>text</italic> </p>
+    </annotation>``, with only whitespace around the italic."""
     o = tokens.opens[a]
     pieces = tokens.pieces
-    if tokens.closes[a] != o + 5 or tokens.tags[a + 1 : a + 3] != ["p", "italic"] \
-            or tokens.closes[a + 1 : a + 3] != [o + 4, o + 3]:
-        return None
-    text = pieces[2 * o + 6]
-    if not _plain(text) or not _ws(pieces[2 * o + 2] + pieces[2 * o + 4] + pieces[2 * o + 8] + pieces[2 * o + 10]):
-        return None
-    return text
+    return tokens.closes[a] == o + 5 and tokens.tags[a + 1 : a + 3] == ["p", "italic"] \
+        and tokens.closes[a + 1 : a + 3] == [o + 4, o + 3] \
+        and _ws(pieces[2 * o + 2] + pieces[2 * o + 4] + pieces[2 * o + 8] + pieces[2 * o + 10])
 
 
 def _pmid(tokens: TokenSpans, k: int) -> str | None:
@@ -147,80 +143,101 @@ def _pmid(tokens: TokenSpans, k: int) -> str | None:
     return text
 
 
-def _write_tail(tokens: TokenSpans, a: int, text: str, pub: int | None, line: LineBuilder) -> None:
-    """Write annotation ``a`` (of text ``text``) and pub-id node ``pub`` as the walk does: a space asked
-    for where the annotation opens, its text, a space (at the whitespace after the italic, else at the
-    text's last character), the PubMed id and its mark."""
-    offsets, parts, srcs, steps = tokens.offsets, line.parts, line.srcs, line.steps
+def _write_text(src: str, tokens: TokenSpans, i: int, line: LineBuilder) -> None:
+    """The walk's call for text piece ``i``: :meth:`LineBuilder.text`, decoded when it holds a reference or
+    a carriage return (whitespace collapsed and origins kept by the line itself)."""
+    text = tokens.pieces[i]
+    if "&" in text or "\r" in text:
+        line.text(*decode_run(src, tokens.offsets[i], tokens.offsets[i + 1]))
+    elif text:
+        line.text(text, tokens.offsets[i])
+
+
+def _write_tail(src: str, tokens: TokenSpans, a: int, pub: int | None, line: LineBuilder) -> None:
+    """Write annotation ``a`` and pub-id node ``pub`` (if any) on the (not empty) line as the walk does: a
+    space asked for where the annotation opens, its text, a space (at the whitespace after the italic, else
+    at the text's last character), the PubMed id and its mark. Plain text is written directly, any other
+    by the line's own calls."""
+    offsets, pieces, parts, srcs, steps = tokens.offsets, tokens.pieces, line.parts, line.srcs, line.steps
     o = tokens.opens[a]
     pending = line.pending
     if pending is None and not parts[-1].endswith((" ", "\t")):
         pending = offsets[2 * o + 1]
-    n = line.n
     if pending is not None:
         parts.append(" ")
         srcs.append(pending)
         steps.append(1)
-        n += 1
-    at = offsets[2 * o + 6]
-    parts.append(text)
-    srcs.append(at)
+        line.n += 1
+        line.last = pending
+        line.pending = None
+    text = pieces[2 * o + 6]
+    if _plain(text):
+        at = offsets[2 * o + 6]
+        parts.append(text)
+        srcs.append(at)
+        steps.append(1)
+        line.n += len(text)
+        line.last = at + len(text) - 1
+        line.pending = offsets[2 * o + 8] if pieces[2 * o + 8] else line.last
+    else:
+        _write_text(src, tokens, 2 * o + 6, line)
+        _write_text(src, tokens, 2 * o + 8, line)
+        line.space()  # the end of the p block
+    if pub is None:
+        return
+    p = tokens.opens[pub]
+    pmid = pieces[2 * p + 2]
+    line.space(offsets[2 * p + 1])
+    start = line.begin()
+    parts.append(pmid)
+    srcs.append(offsets[2 * p + 2])
     steps.append(1)
-    n += len(text)
-    last = at + len(text) - 1
-    pending = offsets[2 * o + 8] if tokens.pieces[2 * o + 8] else last
-    if pub is not None:
-        p = tokens.opens[pub]
-        pmid = tokens.pieces[2 * p + 2]
-        parts += [" ", pmid]
-        srcs += [pending, offsets[2 * p + 2]]
-        steps += [1, 1]
-        if tokens.nodes[pub].get("pub-id-type") == "pmid":
-            line.marks.append((n + 1, n + 1 + len(pmid), pmid))
-        n += 1 + len(pmid)
-        last = offsets[2 * p + 2] + len(pmid) - 1
-        pending = None
-    line.n, line.pending, line.last = n, pending, last
+    line.n += len(pmid)
+    line.last = offsets[2 * p + 2] + len(pmid) - 1
+    if tokens.nodes[pub].get("pub-id-type") == "pmid":
+        line.marks.append((start, line.n, pmid))
 
 
-def citation_tail(tokens: TokenSpans, j: int, end: int, line: LineBuilder) -> bool:
+def citation_tail(src: str, tokens: TokenSpans, j: int, end: int, line: LineBuilder) -> bool:
     """Write the rest of an element-citation from its child at tag ``j`` (its end tag ``end``) when it is
     the book's annotation and pub-id; False (nothing written) otherwise."""
     a = tokens.owner[j]
-    if not line.n or j >= end or tokens.tags[a] != "annotation":
+    if not line.n or j >= end or tokens.tags[a] != "annotation" or not _annotation(tokens, a):
         return False
-    text = _annotation(tokens, a)
     after = tokens.closes[a] + 1
     pub = None if after == end else tokens.owner[after]
-    if text is None or (pub is not None and (_pmid(tokens, pub) is None or tokens.closes[pub] + 1 != end)):
+    if pub is not None and (_pmid(tokens, pub) is None or tokens.closes[pub] + 1 != end):
         return False
     if not line.parts[-1].endswith((".", ")")):  # the bibliographic part ends with a full stop
         line.raw(".")
-    _write_tail(tokens, a, text, pub, line)
+    _write_tail(src, tokens, a, pub, line)
     return True
 
 
-def mixed_citation(tokens: TokenSpans, k: int, line: LineBuilder) -> bool:
+def mixed_citation(src: str, tokens: TokenSpans, k: int, line: LineBuilder) -> bool:
     """Write mixed-citation node ``k`` on the (empty) line when it is the book's ``text <annotation>...
-    </annotation> <pub-id>digits</pub-id>`` with plain text, as the walk would; False (nothing written)
-    otherwise."""
+    </annotation> <pub-id>digits</pub-id>``, as the walk would; False (nothing written) otherwise."""
     pieces, offsets, opens, closes = tokens.pieces, tokens.offsets, tokens.opens, tokens.closes
     o = opens[k]
     if line.n or closes[k] not in (o + 7, o + 9) or tokens.tags[k + 1] != "annotation" or opens[k + 1] != o + 1:
         return False
-    head = pieces[2 * o + 2]
-    body = head.rstrip(" \t\n")
-    text = _annotation(tokens, k + 1)
     pub = k + 4 if closes[k] == o + 9 else None
-    if text is None or not _plain(body) or not _ws(pieces[2 * o + 14]) \
+    if not _annotation(tokens, k + 1) or not _ws(pieces[2 * o + 14]) \
             or (pub is not None and (opens[pub] != o + 7 or _pmid(tokens, pub) is None or not _ws(pieces[2 * o + 18]))):
         return False
-    line.parts.append(body)
-    line.srcs.append(offsets[2 * o + 2])
-    line.steps.append(1)
-    line.n = len(body)
-    line.last = offsets[2 * o + 2] + len(body) - 1
-    if len(body) < len(head):  # trailing whitespace: a space pending at its first character
-        line.pending = offsets[2 * o + 2] + len(body)
-    _write_tail(tokens, k + 1, text, pub, line)
+    head = pieces[2 * o + 2]
+    body = head.rstrip(" \t\n")
+    if _plain(body):
+        line.parts.append(body)
+        line.srcs.append(offsets[2 * o + 2])
+        line.steps.append(1)
+        line.n = len(body)
+        line.last = offsets[2 * o + 2] + len(body) - 1
+        if len(body) < len(head):  # trailing whitespace: a space pending at its first character
+            line.pending = offsets[2 * o + 2] + len(body)
+    else:
+        _write_text(src, tokens, 2 * o + 2, line)
+        if not line.n:  # nothing written (whitespace): the walk takes it from here
+            return False
+    _write_tail(src, tokens, k + 1, pub, line)
     return True

@@ -295,7 +295,7 @@ class ChapterRenderer(TableRendering):
                 tag = tags[cite]
                 if tag == "element-citation":
                     self._citation_tokens(cite)
-                elif tag == "mixed-citation" and self.fast_paths and mixed_citation(tokens, cite, self.cur):
+                elif tag == "mixed-citation" and self.fast_paths and mixed_citation(self.src, tokens, cite, self.cur):
                     continue  # the book's text, annotation and PubMed id, in a few list operations
                 elif tag in ("mixed-citation", "citation-alternatives", "note"):
                     self._inline_tokens(opens[cite], closes[cite])
@@ -348,7 +348,7 @@ class ChapterRenderer(TableRendering):
         j, end = opens[k] + 1, closes[k]
         if self.fast_paths and not line.n:  # authors and plain fields in a few list operations
             j = citation_head(tokens, k, line)
-            if citation_tail(tokens, j, end, line):  # then the annotation and PubMed id
+            if citation_tail(self.src, tokens, j, end, line):  # then the annotation and PubMed id
                 return
         while j < end:  # the children: each opens at tag j; the next one opens after its end tag
             child = owner[j]
