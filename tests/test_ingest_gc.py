@@ -23,9 +23,9 @@ def test_a_run_leaves_nothing_frozen(tmp_path: Path) -> None:
     seen: list[int] = []
 
     class Watched(Ingest):
-        def _export(self) -> None:
+        def _export(self) -> float:
             seen.append(gc.get_freeze_count())  # during the run: what there was at its start is frozen
-            super()._export()
+            return super()._export()
 
     counts = Watched([str(src)], tmp_path / "out", workers=1, stderr=io.StringIO(), root=tmp_path).run()
     assert counts["parsed"] == 1

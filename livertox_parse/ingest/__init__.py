@@ -32,6 +32,7 @@ from .discovery import Discovery, SourceItem
 from .work import Chunk, Parsed, Task, failed_source, parse_source, parser_version, work_chunk
 
 if TYPE_CHECKING:
+    from ..view.report import ReportData
     from .store import Store
 
 __all__ = ["Discovery", "Ingest", "Parsed", "SourceItem", "failed_source", "parse_source", "parser_version",
@@ -112,6 +113,7 @@ class Ingest:
         self.counts = dict.fromkeys(("parsed", "unchanged", "skipped", "failed", "removed", "warnings",
                                      "not_chapters", "not_given"), 0)
         self.seconds = 0.0
+        self.exports: tuple[list[str], list[dict[str, Any]]] = ([], [])  # monograph ids, errors rows
 
     def run(self) -> dict[str, int]:
         """Do the run; returns the counts (parsed, unchanged, failed, removed, warnings, not_chapters)."""
@@ -129,6 +131,8 @@ class Ingest:
             gc.unfreeze()
 
     def _run(self) -> dict[str, int]:
+        from concurrent.futures import ThreadPoolExecutor
+
         from ..progress import Progress
         from .pool import map_chunks, start_pool
         from .store import BatchWriter, Store
@@ -167,12 +171,20 @@ class Ingest:
                     self.writer.close()
             self.counts["not_chapters"] = len(discovery.notes)
             self._not_given(seen, discovery.partial)
-            self._export()
-            self.seconds = time.perf_counter() - started
-            store.finish_run(self.run_id, self.counts, self.seconds)
+            self.exports = store.monograph_ids(), store.error_rows()
+            if self.parquet:
+                store.export_parquet(self.out / "parquet")
             if self.preload.is_alive():
                 self.preload.join()
-            self._report(store)
+            # the JSON Lines files are written (reads, writes, fsync: mostly waiting on the disk) in a thread
+            # while the report's charts are drawn
+            with ThreadPoolExecutor(1, thread_name_prefix="export") as exporting:
+                exported = exporting.submit(self._export)
+                report = self._report(store)
+                self.seconds = exported.result() - started
+            store.finish_run(self.run_id, self.counts, self.seconds)
+            if report is not None:
+                self._write_report(*report)
         except BaseException as exc:  # the run is never left 'running'
             if getattr(self, "run_id", 0):
                 with contextlib.suppress(Exception):
@@ -194,16 +206,31 @@ class Ingest:
         self.counts["failed"] += 1
         self.progress.print(line)
 
-    def _report(self, store: Store) -> None:
-        """``out/report.html`` from the database as this run left it; drawing it must not fail the run."""
-        from ..view.report import draw_charts_in_two, report_data, write_report
+    def _report(self, store: Store) -> tuple[ReportData, dict[str, str | None]] | None:
+        """The numbers of ``out/report.html`` from the database as this run left it, and its charts (drawn in
+        two processes with worker processes, whose cores are idle by now); None when drawing failed, which
+        must not fail the run (said so)."""
+        from ..view.report import draw_charts, draw_charts_in_two, report_data
 
         try:
             data = report_data(store.con, self.counts)
-            # with worker processes, their cores are idle by now: the charts are drawn in two processes
-            write_report(self.out, data, draw_charts_in_two(data) if self.workers > 1 else None)
+            return data, draw_charts_in_two(data) if self.workers > 1 else draw_charts(data)
         except Exception as exc:  # noqa: BLE001  # the data is in; only the page is lost, and said so
-            print(f"{self.out / 'report.html'}: not written: {type(exc).__name__}: {exc}", file=self.stderr)
+            self._not_written(exc)
+            return None
+
+    def _write_report(self, data: ReportData, charts: dict[str, str | None]) -> None:
+        """``out/report.html``, with the run's seconds (known once the export is done)."""
+        from ..view.report import write_report
+
+        data.seconds = self.seconds
+        try:
+            write_report(self.out, data, charts)
+        except Exception as exc:  # noqa: BLE001
+            self._not_written(exc)
+
+    def _not_written(self, exc: Exception) -> None:
+        print(f"{self.out / 'report.html'}: not written: {type(exc).__name__}: {exc}", file=self.stderr)
 
     def _todo(self, discovery: Discovery, seen: set[str]) -> Iterator[Task]:
         """The sources for the workers, with what the database knows of each; sources that could not be
@@ -253,25 +280,27 @@ class Ingest:
         for sid in gone:
             self._json(sid).unlink(missing_ok=True)
 
-    def _export(self) -> None:
-        """monographs.jsonl and errors.jsonl rewritten from the database; json/ pruned; Parquet files."""
+    def _export(self) -> float:
+        """monographs.jsonl and errors.jsonl rewritten from ``self.exports`` (the database's monograph ids
+        and errors rows), json/ pruned. Touches no database (it runs in a thread beside the report's
+        drawing); returns the time it ended (``time.perf_counter``)."""
         import orjson
 
         from ..emit import atomic_stream
 
-        ids = self.store.monograph_ids()
+        ids, errors = self.exports
+
         with atomic_stream(self.out / "monographs.jsonl") as fh:
             for sid in ids:
                 fh.write(self._json(sid).read_bytes().rstrip(b"\n") + b"\n")
         with atomic_stream(self.out / "errors.jsonl") as fh:
-            for row in self.store.error_rows():
+            for row in errors:
                 fh.write(orjson.dumps(row) + b"\n")
         keep = {f"{sid}.json" for sid in ids}
         for path in (self.out / "json").glob("*.json"):
             if path.name not in keep:
                 path.unlink()
-        if self.parquet:
-            self.store.export_parquet(self.out / "parquet")
+        return time.perf_counter()
 
     def summary(self) -> str:
         """One line: parsed, unchanged, skipped (front matter), failed, removed, warnings, seconds, monographs/s."""

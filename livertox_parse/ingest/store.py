@@ -261,8 +261,8 @@ class BatchWriter:
         if len(self.sources) >= self.max_batch or time.monotonic() - self.since >= self.max_delay:
             self.flush()
 
-    def flush(self) -> None:
-        """Commit what is queued in one transaction."""
+    def flush(self, checkpoint: bool = True) -> None:
+        """Commit what is queued in one transaction (then write it into the database file: ``checkpoint``)."""
         if not self.sources:
             return
         import duckdb
@@ -274,7 +274,8 @@ class BatchWriter:
             self.store.replace(tables, self.run_id, known_ids=[sid for sid in ids if sid in self.known_ids])
         except duckdb.Error:
             self._one_by_one(tables)
-        self.store.checkpoint()
+        if checkpoint:
+            self.store.checkpoint()
         self.known_ids.update(ids)
         for outcome in self.sources:
             if outcome.status != "ok":
@@ -309,5 +310,6 @@ class BatchWriter:
                        outcome.sha256)
 
     def close(self) -> None:
-        """Commit what is queued."""
-        self.flush()
+        """Commit what is queued; closing the database writes it into the file (one checkpoint, not two,
+        at the end of a run, when nothing else goes on)."""
+        self.flush(checkpoint=False)
