@@ -112,3 +112,20 @@ def test_section_lookup_by_bisection_matches_the_scan(path) -> None:  # type: ig
     sections = _Sections(spans)
     assert len({sections.of(i) for i in range(len(doc.text) + 10)}) > 3
     assert all(sections.of(i) == _section_of(i, spans) for i in range(len(doc.text) + 10))
+
+
+def test_each_drug_entity_is_linked_as_its_name_alone_would_be() -> None:
+    """The links are kept by name within a chapter: each must still be the one its own text gives."""
+    from livertox_parse.stages.entities import _link
+
+    linked = 0
+    for path in TEXTS:
+        doc = read_text(path)
+        spans = sectionize(doc)
+        monograph = build(doc, spans)[0]
+        for e in extract_entities(doc, spans, monograph):
+            if e.label in ("DRUG", "TRADE_NAME"):
+                link = _link(e.text, monograph)
+                assert (e.generic, e.drugbank_id, e.unii) == (link.get("generic"), link.get("drugbank_id"), link.get("unii"))
+                linked += e.generic is not None
+    assert linked > 100

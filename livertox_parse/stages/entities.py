@@ -508,6 +508,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     matcher = _chapter_matcher(nlp, monograph, names.found)
     sections = _Sections(spans)
     out: list[dict[str, Any]] = []
+    links: dict[str, dict[str, str | None]] = {}  # by name: a chapter names its drugs again and again
     for base, text in chunks(windows.text, nlp.max_length):
         sdoc = nlp.make_doc(text)
         sdoc.user_data["chapter_matcher"] = matcher
@@ -517,12 +518,17 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
         for _, proc in nlp.pipeline:
             sdoc = proc(sdoc)
         for ent in sdoc.ents:
+            label = ent.label_
             start = windows.to_document(base + ent.start_char)
             end = start + (ent.end_char - ent.start_char)
             name = doc.text[start:end]
-            link = _link(name, monograph) if ent.label_ in ("DRUG", "TRADE_NAME") else {}
-            out.append({"label": ent.label_, "text": name, "start": start, "end": end,
-                        "section": sections.of(start), **link})
+            link = {}
+            if label in ("DRUG", "TRADE_NAME"):
+                link = links.get(name, {})
+                if name not in links:
+                    link = links[name] = _link(name, monograph)
+            out.append({"label": label, "text": name, "start": start, "end": end, "section": sections.of(start),
+                        **link})
     return _entity_list().validate_python(out)  # one validation call for the list: the same models
 
 
