@@ -307,7 +307,8 @@ class LineBuilder:
             self.steps.extend(other.steps)
             self.n += other.n
             self.last = other.last
-        self.marks.extend((s + start, e + start, pmid) for s, e, pmid in other.marks)
+        if other.marks:  # most cells have none: no generator made for them
+            self.marks.extend((s + start, e + start, pmid) for s, e, pmid in other.marks)
         return start, self.n
 
     def finish(self) -> str:
