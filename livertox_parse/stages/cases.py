@@ -207,6 +207,9 @@ def _shared_unit(text: str, matches: list[tuple[re.Match[str], str | None]], k: 
 
 _HEADER_UNIT = re.compile(r"\((?P<unit>[^()]+)\)\s*$")
 _NUMBER_CELL = re.compile(r"^\s*[~<>]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*$")
+# a column that tells when ('Time After Starting', 'Days After Stopping', 'Date', 'Postoperative Days'): the
+# words start a word, so 'Protime (seconds)', a laboratory column, is not one
+_TIME_HEADER = re.compile(r"\b(?:time|after|day|week|date)", re.IGNORECASE)
 _ULN_CELL = re.compile(r"^\s*(?:<|≤|<=|up to)?\s*(\d+(?:\.\d+)?)\s*$")
 
 
@@ -247,7 +250,7 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
             continue
         timepoint = "; ".join(
             f"{columns[k][2]}: {texts[k]}" for k in range(min(len(row), len(columns)))
-            if columns[k][0] is None and texts[k] and re.search(r"time|after|day|week|date", columns[k][2], re.IGNORECASE)
+            if columns[k][0] is None and texts[k] and _TIME_HEADER.search(columns[k][2])
         ) or None
         col = 0
         for cell in row:
