@@ -7,15 +7,28 @@ from livertox_parse.stages.cases import table_labs
 
 
 def _table(header: list[str], rows: list[list[str]]) -> Table:
+    """A table from cell texts; 'text{n}' spans n columns."""
     pos = 0
     out = []
     for k, texts in enumerate([header, *rows]):
         cells = []
         for text in texts:
-            cells.append(Cell(text, pos, pos + len(text), header=k == 0))
+            span = 1
+            if text.endswith("}"):
+                text, _, n = text[:-1].rpartition("{")
+                span = int(n)
+            cells.append(Cell(text, pos, pos + len(text), colspan=span, header=k == 0))
             pos += len(text) + 1
         out.append(tuple(cells))
     return Table("laboratory_values", tuple(out), 0, pos)
+
+
+TIMES = ["Time After Starting", "Time After Stopping"]
+
+
+def _ulns(header: list[str], normal: list[str]) -> dict[str, float]:
+    width = sum(int(t[:-1].rpartition("{")[2]) if t.endswith("}") else 1 for t in header)
+    return table_labs(_table(header, [["2 weeks", "0", *["1"] * (width - 3), ""], normal]))[1]
 
 
 def test_time_columns_give_the_timepoint_and_protime_is_no_time_column() -> None:
@@ -37,3 +50,50 @@ def test_days_weeks_and_dates_are_time_columns() -> None:
                    "Tme After Starting"):
         labs, _ = table_labs(_table([header, "ALT (U/L)"], [["3", "250"]]))
         assert [lab.timepoint for lab in labs] == [f"{header}: 3"], header
+
+
+# header and 'Normal Values' rows as the dev chapters print them (LiverTox 2021)
+def test_normal_values_by_position_when_the_markup_keeps_the_spans() -> None:
+    alt_alp_bili = [*TIMES, "ALT (U/L)", "Alk P (U/L)", "Bilirubin (mg/dL)", "Other"]
+    assert _ulns(alt_alp_bili, ["Normal Values{2}", "<42", "<115", "<1.2", ""]) == {"ALT": 42, "ALP": 115,
+                                                                                      "bilirubin": 1.2}
+    # an empty cell keeps its column (Gold Preparations): the bilirubin limit is not the ALP's
+    assert _ulns(alt_alp_bili, ["Normal Values{2}", "<40", "", "<1.2", ""]) == {"ALT": 40, "bilirubin": 1.2}
+    # ranges give their upper end; the label may be followed by its span's empty cell (Ketamine)
+    assert _ulns(alt_alp_bili, ["Normal Values", "", "1-17", "10–40", "<1.2", ""]) == {"ALT": 17, "ALP": 40,
+                                                                                       "bilirubin": 1.2}
+    # a column that is no test keeps its limit to itself (Amiodarone's LDH, Pyrazinamide's Protime)
+    ldh = [*TIMES, "ALT (U/L)", "LDH (U/L)", "Bilirubin (mg/dL)", "Other"]
+    assert _ulns(ldh, ["Normal Values{2}", "<46", "<225", "<1.2", ""]) == {"ALT": 46, "bilirubin": 1.2}
+    # one cell over three columns (Caffeine); a lower limit is none (Vancomycin's albumin)
+    four = [*TIMES, "ALT (U/L)", "AST (U/L)", "Alk P (U/L)", "Bilirubin (mg/dL)", "Other"]
+    assert _ulns(four, ["Normal Values{2}", "Not given{3}", "<1.2", ""]) == {"bilirubin": 1.2}
+    albumin = [*TIMES, "ALT (U/L)", "Albumin (g/dL)", "INR", "Comments"]
+    assert _ulns(albumin, ["Normal Values{2}", "<35", ">3.8", "<1.2", ""]) == {"ALT": 35, "INR": 1.2}
+
+
+def test_normal_values_in_text_copies_that_lost_the_label_span() -> None:
+    alt_alp_bili = [*TIMES, "ALT (U/L)", "Alk P (U/L)", "Bilirubin (mg/dL)", "Other"]
+    expected = {"ALT": 42, "ALP": 115, "bilirubin": 1.2}
+    assert _ulns(alt_alp_bili, ["Normal Values", "<42", "<115", "<1.2", ""]) == expected  # up to 'Other'
+    assert _ulns(alt_alp_bili, ["Normal Values", "<42", "<115", "<1.2"]) == expected  # cut short (Cimetidine)
+    weight = ["Months After Starting", "Body Weight (kg)", "ALT (U/L)", "Alk P (U/L)", "Albumin (g/dL)", "Other"]
+    assert _ulns(weight, ["Normal Values", "<40", "<85", "<3.5", ""]) == {"ALT": 40, "ALP": 85, "albumin": 3.5}
+
+
+def test_a_row_that_does_not_line_up_falls_back_to_the_order_of_the_tests() -> None:
+    # Phenotypes_bland: the header has an empty column the rows do not; by position '<40' would fall under a
+    # time column, so the limits go to the test columns in order
+    header = ["Time After Stopping", "", "Time After Stopping", "AST* (U/L)", "Alk P* (U/L)", "Bilirubin* (mg/dL)",
+              "Other"]
+    assert _ulns(header, ["Normal Values{2}", "<40", "<115", "<1.2", "", ""]) == {"AST": 40, "ALP": 115,
+                                                                                  "bilirubin": 1.2}
+
+
+def test_a_footnote_mark_after_the_unit_keeps_the_column() -> None:
+    # Celandine: 'ALT (U/L)*'; the values were dropped when the mark hid the unit
+    table = _table([*TIMES, "ALT (U/L)*", "Alk P (U/L)", "Bilirubin (mg/dL)**", "Other"],
+                   [["9 weeks", "4 weeks", "1490", "265", "11.7", ""], ["Normal Values{2}", "<30", "<120", "<1.2", ""]])
+    labs, _ = table_labs(table)
+    assert [(lab.test, lab.value, lab.unit, lab.uln) for lab in labs] == [
+        ("ALT", 1490, "U/L", 30), ("ALP", 265, "U/L", 120), ("bilirubin", 11.7, "mg/dL", 1.2)]

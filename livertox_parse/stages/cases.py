@@ -210,7 +210,52 @@ _NUMBER_CELL = re.compile(r"^\s*[~<>]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*$"
 # a column that tells when ('Time After Starting', 'Days After Stopping', 'Date', 'Postoperative Days'): the
 # words start a word, so 'Protime (seconds)', a laboratory column, is not one
 _TIME_HEADER = re.compile(r"\b(?:time|after|day|week|date)", re.IGNORECASE)
-_ULN_CELL = re.compile(r"^\s*(?:<|≤|<=|up to)?\s*(\d+(?:\.\d+)?)\s*$")
+# an upper limit of normal: '<40', '≤ 1.2', 'up to 35', '40', or a range '10-40' (its upper end)
+_ULN_CELL = re.compile(r"^\s*(?:<|≤|<=|up to|\d+(?:\.\d+)?\s*[-–]|)\s*(\d+(?:\.\d+)?)\s*$")
+_NORMAL_LABEL = re.compile(r"normal\s+values?", re.IGNORECASE)
+
+
+def _uln(text: str) -> float | None:
+    m = _ULN_CELL.match(text)
+    return to_number(m.group(1)) if m else None
+
+
+def _normal_values(row: tuple[Cell, ...], columns: list[tuple[str | None, str | None, str]]) -> dict[str, float]:
+    """The upper limits of normal in a 'Normal Values' row, by test.
+
+    The label covers the leading time columns, but text copied from a page loses its span. So the cells
+    after it are placed by position when the row spans the header exactly; else from the right when the row
+    reaches the last column (its empty 'Other' cell is there); else from the first value column (neither
+    empty nor a time column). A limit that lands under a time column shows that the row does not line up:
+    the limits are then taken in the order of the test columns. A cell that gives no limit ('Not given',
+    '>165', empty) keeps its place.
+    """
+    label = next(k for k, c in enumerate(row) if _NORMAL_LABEL.match(c.text.strip()))
+    after = row[label + 1 :]
+    label_end = sum(c.colspan for c in row[: label + 1])
+    if label_end + sum(c.colspan for c in after) == len(columns):
+        col = label_end
+    elif after and not after[-1].text.strip():
+        col = len(columns) - sum(c.colspan for c in after)
+    else:
+        col = max(label_end, next((k for k, (test, _, header) in enumerate(columns)
+                                   if test is not None or (header and not _TIME_HEADER.search(header))), 0))
+    out: dict[str, float] = {}
+    for cell in after:
+        if not 1 <= col < len(columns):
+            break
+        test, _, header = columns[col]
+        col += cell.colspan
+        value = _uln(cell.text)
+        if value is not None and test is None and _TIME_HEADER.search(header):
+            break
+        if test is not None and value is not None:
+            out.setdefault(test, value)
+    else:
+        return out
+    limits = [_uln(c.text) for c in after if c.text.strip()]
+    tests = [c[0] for c in columns if c[0] is not None]
+    return {test: value for test, value in zip(tests, limits) if value is not None}
 
 
 def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
@@ -231,8 +276,9 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
     columns: list[tuple[str | None, str | None, str]] = []  # (test, unit, header text)
     for cell in header:
         name = re.sub(r"\s+", " ", cell.text).strip()
-        unit_m = _HEADER_UNIT.search(name)
-        base = _HEADER_UNIT.sub("", name).replace("*", "").strip()
+        bare = name.rstrip("*†‡ ")  # a footnote mark may follow the unit: 'ALT (U/L)*'
+        unit_m = _HEADER_UNIT.search(bare)
+        base = _HEADER_UNIT.sub("", bare).replace("*", "").strip()
         columns.extend([(test_name(base), unit_m.group("unit").strip() if unit_m else None, name)] * cell.colspan)
     ulns: dict[str, float] = {}
     values: list[tuple[int, int, Cell, str, str | None, str | None]] = []
@@ -240,13 +286,8 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
         if len(row) == 1 and row[0].colspan > 1:
             continue  # event row spanning the table
         texts = [c.text.strip() for c in row]
-        if any(re.match(r"normal\s+values?", t, re.IGNORECASE) for t in texts):
-            # the limits are given in the order of the test columns; the label may span any number of
-            # columns, and copied text loses the spans, so they are paired by order, not by position
-            limits = [v for c in row
-                      if (m := _ULN_CELL.match(c.text)) and (v := to_number(m.group(1))) is not None]
-            tests = [c[0] for c in columns if c[0] is not None]
-            ulns.update(zip(tests, limits))
+        if any(_NORMAL_LABEL.match(t) for t in texts):
+            ulns.update(_normal_values(row, columns))
             continue
         timepoint = "; ".join(
             f"{columns[k][2]}: {texts[k]}" for k in range(min(len(row), len(columns)))
