@@ -107,6 +107,7 @@ _CONTEXT_AFTER = re.compile(
     r"|after\s+(?:(?:the|a|an)\s+)?(?P<ctx3>(?!(?:the|a|an)\b)[a-z]+(?:\s+[a-z]+)?))",
     re.IGNORECASE,
 )
+_AGE_AFTER = re.compile(r"[\s-]*old\b", re.IGNORECASE)
 _CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.IGNORECASE)
 
 
@@ -189,6 +190,8 @@ def find_durations(text: str) -> list[DurationValue]:
             elif prefix.startswith(("more", "over", ">")):
                 hi_days = None
         start, end = m.start(), m.end()
+        if _AGE_AFTER.match(text, end):
+            continue  # 'a 49 year old man': an age
         ctx = _CONTEXT_AFTER.match(text[end : end + 40])
         before = _CONTEXT_BEFORE.search(text[max(0, start - 30) : start])
         after = next((g for g in ctx.groups() if g), None) if ctx else None
@@ -368,8 +371,8 @@ def pattern_from_r(r: float) -> str:
 # '(?<![\w.])\d+' is spelt with its look-behind after the first digit, so that re skips non-digits in C.
 DOSE_RE = re.compile(
     r"(?P<amount>\d(?<![\w.]\d)\d*(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
-    r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b"
-    r"(?P<freq>(?:/day|/d|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
+    r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b(?!\s*/\s*(?:dL|L|mL)\b)"  # '2.0 mg/dL': a lab value
+    r"(?P<freq>(?:/day|/d\b|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
     r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
     re.IGNORECASE,
 )

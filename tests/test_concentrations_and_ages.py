@@ -1,0 +1,50 @@
+"""What is not a dose or a duration: a concentration ('5.9 mg/dL', '50 mg/mL', '300 IU/L') and an age ('a 49
+year old man'), as the book writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from livertox_parse import parse_text
+from livertox_parse.stages.normalize import DOSE_RE, find_durations, parse_medication
+
+
+@pytest.mark.parametrize("text", ["bilirubin 5.9 mg/dL", "albumin 2.9 g/dL", "ammonia 85 μg/dL", "ALT 300 IU/L",
+                                  "acetaminophen level was 4 mg/L", "vials of 25 mg/mL", "HCV RNA 2300 IU/mL",
+                                  "bilirubin 0.3-0.5 mg/DL"])
+def test_concentrations_are_no_doses(text: str) -> None:
+    assert DOSE_RE.search(text) is None
+
+
+@pytest.mark.parametrize(("text", "dose"), [("100 mg daily", "100 mg daily"), ("40 mg/d for a week", "40 mg/d"),
+                                            ("4.8 g/day", "4.8 g/day"), ("1 mg/kg/day", "1 mg/kg/day"),
+                                            ("300 mg/m2 daily", "300 mg/m2 daily"), ("15 mg/week", "15 mg/week")])
+def test_doses_per_day_week_and_body_size_stay(text: str, dose: str) -> None:
+    m = DOSE_RE.search(text)
+    assert m is not None and m.group(0).strip() == dose
+
+
+def test_a_serum_level_is_no_key_points_dose() -> None:
+    # Aspirin (LiverTox 2021): the Key Points give a target level, not a dose
+    assert parse_medication("Aspirin (salicylate levels maintained at 20-25 mg/dL)") == ("Aspirin", None)
+    assert parse_medication("Anakinra (100 mg daily)") == ("Anakinra", "100 mg daily")
+
+
+@pytest.mark.parametrize("text", ["A 49 year old man", "a nine year old girl", "a 24-year-old woman",
+                                  "(62 year old man)", "an infant 6 months old"])
+def test_ages_are_no_durations(text: str) -> None:
+    assert find_durations(text) == []
+
+
+def test_a_duration_beside_an_age_stays() -> None:
+    found = find_durations("A 49 year old man developed jaundice 6 weeks after starting")
+    assert [(d.text, d.min_days) for d in found] == [("6 weeks", 42.0)]
+
+
+def test_entities_of_a_case_narrative() -> None:
+    text = ("Drug X\n\nCASE REPORT\n\nCase 1. Hepatitis.\n\nA 49 year old man took drug X 100 mg daily for 6 weeks. "
+            "Serum bilirubin was 5.9 mg/dL and ALT 300 IU/L.\n")
+    ents = {(e.label, e.text) for e in parse_text(text).entities}
+    assert ("DOSE", "100 mg daily") in ents and ("DURATION", "6 weeks") in ents
+    assert not {t for label, t in ents if label == "DOSE"} - {"100 mg daily"}
+    assert not {t for label, t in ents if label == "DURATION"} - {"6 weeks"}
