@@ -177,3 +177,19 @@ def test_front_matter_is_skipped_with_its_own_code() -> None:
     with pytest.raises(LiverToxError) as other:  # a text about something else is no LiverTox text at all
         parse_text("Pancakes\nMix flour, eggs and milk.\n")
     assert other.value.code == "LTX005" and not other.value.skipped
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("Venlafaxine – Generic, Effexor®/Generic", ["Effexor"]),  # 'Zyrtec®/Generic' (Cetirizine_Levocetir)
+    ("Venlafaxine – Generic, Effexor®, Combination Products", ["Effexor"]),  # FolicAcid, VitaminB
+    ("Venlafaxine – Generic, In Combination, Effexor®", ["Effexor"]),  # Melatonin
+    ("Venlafaxine – Generic, Effexor®/XR", ["Effexor/XR"]),  # a slash between two names stays
+])
+def test_trade_name_items_that_name_no_brand(line: str, names: list[str]) -> None:
+    from livertox_parse import parse_text
+
+    text = _venlafaxine_with({"trade_names": ("Venlafaxine – Generic, Effexor®", line)}["trade_names"])
+    m = parse_text(text, with_text=True)
+    assert m.trade_names_by_agent["Venlafaxine"] == names
+    spans = {(e.text, m.text[e.start:e.end]) for e in m.entities if e.label == "TRADE_NAME"}  # type: ignore[index]
+    assert spans and all(name == span for name, span in spans)  # each entity spans its own text

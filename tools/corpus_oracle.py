@@ -22,7 +22,8 @@ SCORE_STATEMENT = re.compile(
 SCORE_QUOTED = re.compile(r"\bli[a-z]{0,4}h?o{1,2}d\s+scores?\s+(?:of\s+)?[\"“]([A-EX])(\*?)[\"”]", re.IGNORECASE)
 CASE_TITLE = re.compile(r"^\s*Case\s+\d+\b")
 CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
-NOT_BRANDS = {"generic", "various", "various generic", "none", "not available"}
+NOT_BRANDS = {"generic", "various", "various generic", "none", "not available", "combination products",
+              "in combination"}
 
 
 @dataclass
@@ -147,5 +148,8 @@ def _trade_names(body: etree._Element, plain: Plain) -> None:
             for name in re.findall(r"(?:[^,(]|\([^)]*\)?)+", names if sep else text):
                 name = re.sub(r"\s*\([^)]*\)?", "", name).replace("\u00ae", "").replace("\u2122", "").strip()
                 name = name.rstrip(".;")
-                if name and name.lower() not in NOT_BRANDS:
+                parts = name.split("/")  # 'Zyrtec/Generic': one agent's brand, the other's generic
+                if len(parts) > 1 and any(p.strip().lower() in NOT_BRANDS for p in parts):
+                    plain.trade_names.extend(p.strip() for p in parts if p.strip().lower() not in NOT_BRANDS)
+                elif name and name.lower() not in NOT_BRANDS:
                     plain.trade_names.append(name)

@@ -56,7 +56,8 @@ _TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—]+?)\s+[–—-]\s+(?P<names>[^\
 _TRADE_ITEM = re.compile(r"(?:[^,(]|\([^)]*\)?)+")
 _TRADE_MARKED = re.compile(r"[®™]")
 _TRADE_MARKS = re.compile(r"[®™©]")
-_NOT_TRADE_NAMES = {"generic", "various", "various generic", "generics", "none", "not available"}
+_NOT_TRADE_NAMES = {"generic", "various", "various generic", "generics", "none", "not available",
+                    "combination products", "in combination"}
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
                     "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
 # a CAS number in a table cell, with the form it names: '17140-81-7 (Monohydrate)', '518-28-5 ID: JW05850000'
@@ -338,10 +339,16 @@ def _trade_names_in(names: str, base: int) -> list[Found]:
     found = []
     for nm in _TRADE_ITEM.finditer(names):
         raw = nm.group(0).split("(")[0].strip()
-        clean = _TRADE_MARKS.sub("", raw).strip()
-        if clean and clean.lower() not in _NOT_TRADE_NAMES:
-            s = base + nm.start() + nm.group(0).index(raw)
-            found.append(Found(clean, s, s + len(clean)))
+        at = base + nm.start() + nm.group(0).index(raw)
+        pieces = raw.split("/")
+        if len(pieces) == 1 or not any(_TRADE_MARKS.sub("", p).strip().lower() in _NOT_TRADE_NAMES for p in pieces):
+            pieces = [raw]  # 'Zyrtec®/Generic' (brand of one agent, generic of the other) is two items; a slash
+        for piece in pieces:  # elsewhere is part of the name
+            clean = _TRADE_MARKS.sub("", piece).strip()
+            if clean and clean.lower() not in _NOT_TRADE_NAMES:
+                s = at + piece.index(clean[0])
+                found.append(Found(clean, s, s + len(clean)))
+            at += len(piece) + 1
     return found
 
 
