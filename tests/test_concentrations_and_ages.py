@@ -1,12 +1,22 @@
 """What is not a dose or a duration: a concentration ('5.9 mg/dL', '50 mg/mL', '300 IU/L') and an age ('a 49
-year old man'), as the book writes them."""
+year old man'), as the book writes them; and how it introduces a case's patient."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from livertox_parse import parse_text
-from livertox_parse.stages.normalize import DOSE_RE, find_durations, parse_medication
+from livertox_parse.stages.normalize import (
+    DOSE_RE,
+    PATIENT_RE,
+    find_durations,
+    find_patient,
+    parse_medication,
+)
 
 
 @pytest.mark.parametrize("text", ["bilirubin 5.9 mg/dL", "albumin 2.9 g/dL", "ammonia 85 μg/dL", "ALT 300 IU/L",
@@ -48,3 +58,35 @@ def test_entities_of_a_case_narrative() -> None:
     assert ("DOSE", "100 mg daily") in ents and ("DURATION", "6 weeks") in ents
     assert not {t for label, t in ents if label == "DOSE"} - {"100 mg daily"}
     assert not {t for label, t in ents if label == "DURATION"} - {"6 weeks"}
+
+
+# how the dev chapters introduce a case's patient (LiverTox 2021)
+@pytest.mark.parametrize(("text", "age", "sex"), [
+    ("A nine year old girl with cystic fibrosis", 9, "female"),  # AmphotericinB
+    ("a ten-year-old boy", 10, "male"),
+    ("A 47 year old African-American man with refractory multiple myeloma", 47, "male"),  # Pomalidomide
+    ("A 49 year woman underwent arthroscopic surgery", 49, "female"),  # Sevoflurane: 'old' left out
+    ("A woman in her early 40s with a history of chronic knee pain", None, "female"),  # DILIN: a decade
+    ("A man in his 60s", None, "male"),
+    ("An 18 month old girl", 1.5, "female"),
+])
+def test_patient_forms_of_the_book(text: str, age: float | None, sex: str) -> None:
+    found = find_patient(text)
+    assert found is not None and (found.age_years, found.sex) == (age, sex)
+
+
+@pytest.mark.parametrize("text", ["a 2 year course of therapy in a man", "data from a 10 year study of women",
+                                  "Alpha 22 year old woman"])
+def test_no_patient_in_other_phrases(text: str) -> None:
+    assert find_patient(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "A", "an", "An", "AN", "xa", "_a", "1a", " ", "\n", "22", "nine", "year",
+                                 "-", "old", "woman", "in", "her", "40s", "early", "Fabian", "é"]), max_size=14))
+def test_patient_regex_leading_class_is_word_boundary_a(words: list[str]) -> None:
+    """PATIENT_RE opens with '[aA](?<!\\w[aA])n?' for speed: the same matches as '\\b(?:a|an)' ignoring case."""
+    text = " ".join(words).replace(" - ", "-")
+    plain = re.compile(PATIENT_RE.pattern.replace(r"[aA](?<!\w[aA])n?\s+", r"\b(?:a|an)\s+", 1), re.IGNORECASE)
+    assert plain.pattern != PATIENT_RE.pattern
+    assert [m.span() for m in PATIENT_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -417,10 +417,20 @@ def split_medications(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_UNITS_AND_TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_AGE_WORDS = {w: n for n, w in enumerate(_UNITS_AND_TEENS, start=1)} | {w: 10 * n for n, w in enumerate(_TENS, start=2)}
+_WHO = (r"woman|man|female|male|girl|boy|lady|gentleman|patient|child|infant|adolescent|mother|father|wife|"
+        r"husband")
+# 'A 22 year old woman', 'a nine-year-old girl', 'A 47 year old African-American man', 'A 49 year woman' (the
+# 'old' left out); DILIN cases give a decade instead: 'A woman in her early 40s' (sex, no age). '\b(?:a|an)'
+# is spelt with a leading class, its look-behind after it, so that re skips to each 'a' in C
 PATIENT_RE = re.compile(
-    r"\b(?:a|an)\s+(?P<age>\d{1,3}(?:\.\d+)?)[\s-]+(?P<unit>year|month|week)s?[\s-]+old\s+"
-    r"(?:(?:[a-z]+)\s+){0,2}?(?P<who>woman|man|female|male|girl|boy|lady|gentleman|patient|child|infant|"
-    r"adolescent|mother|father|wife|husband)\b",
+    r"[aA](?<!\w[aA])n?\s+(?:(?P<age>\d{1,3}(?:\.\d+)?|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)) + r")"
+    r"[\s-]+(?P<unit>year|month|week)s?(?:[\s-]+old)?[\s-]+(?:[a-z][a-z-]*\s+){0,2}?(?P<who>" + _WHO + r")\b"
+    r"|(?:[a-z][a-z-]*\s+){0,2}?(?P<who_decade>" + _WHO + r")\s+in\s+(?:his|her)\s+"
+    r"(?:(?:early|mid|late)[\s-]+)?[1-9]0'?s\b)",
     re.IGNORECASE,
 )
 _SEX = {"woman": "female", "female": "female", "girl": "female", "lady": "female", "mother": "female",
@@ -441,7 +451,10 @@ def find_patient(text: str) -> PatientValue | None:
     m = PATIENT_RE.search(text)
     if not m:
         return None
-    age = to_number(m.group("age"))
+    if m.group("who_decade"):
+        return PatientValue(None, _SEX.get(m.group("who_decade").lower()), m.start(), m.end())
+    word = m.group("age").lower()
+    age = float(_AGE_WORDS[word]) if word in _AGE_WORDS else to_number(m.group("age"))
     if age is None:
         return PatientValue(None, _SEX.get(m.group("who").lower()), m.start(), m.end())
     unit = m.group("unit").lower()
