@@ -97,3 +97,13 @@ def test_a_footnote_mark_after_the_unit_keeps_the_column() -> None:
     labs, _ = table_labs(table)
     assert [(lab.test, lab.value, lab.unit, lab.uln) for lab in labs] == [
         ("ALT", 1490, "U/L", 30), ("ALP", 265, "U/L", 120), ("bilirubin", 11.7, "mg/dL", 1.2)]
+
+
+def test_a_cell_over_two_time_columns_and_its_text_copy() -> None:
+    # Ezetimibe: 'Post-op day 1' spans both time columns; its text copy keeps the empty 'Other' cell, not the span
+    header = [*TIMES, "ALT (U/L)", "Alk P (U/L)", "Bilirubin (mg/dL)", "Other"]
+    for row in (["Post-op day 1{2}", "209", "83", "8.4", ""], ["Post-op day 1", "209", "83", "8.4", ""]):
+        labs, _ = table_labs(_table(header, [row]))
+        assert [(lab.test, lab.value, lab.timepoint) for lab in labs] == [
+            ("ALT", 209, "Time After Starting: Post-op day 1"), ("ALP", 83, "Time After Starting: Post-op day 1"),
+            ("bilirubin", 8.4, "Time After Starting: Post-op day 1")], row

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from ..document import Cell, Document, Table, text_lines
 from ..rules import load_table
@@ -205,6 +206,7 @@ def _shared_unit(text: str, matches: list[tuple[re.Match[str], str | None]], k: 
     return None
 
 
+_SPACES = re.compile(r"\s+")
 _HEADER_UNIT = re.compile(r"\((?P<unit>[^()]+)\)\s*$")
 _NUMBER_CELL = re.compile(r"^\s*[~<>]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*$")
 # a column that tells when ('Time After Starting', 'Days After Stopping', 'Date', 'Postoperative Days'): the
@@ -220,32 +222,28 @@ def _uln(text: str) -> float | None:
     return to_number(m.group(1)) if m else None
 
 
-def _normal_values(row: tuple[Cell, ...], columns: list[tuple[str | None, str | None, str]]) -> dict[str, float]:
-    """The upper limits of normal in a 'Normal Values' row, by test.
+def _cell_columns(row: tuple[Cell, ...], width: int) -> list[int]:
+    """The header column each cell of a body row starts under, by the cells' spans. A row that spans fewer
+    columns than the header but still reaches the last one (its last cell, the 'Other' column's, is there
+    and empty) lost a span in copying: text copied from a page keeps the empty cells between tabs, not the
+    span of a label or a time over two columns, so the first cell takes the missing columns."""
+    spans = [c.colspan for c in row]
+    missing = width - sum(spans)
+    if missing > 0 and len(row) > 1 and not row[-1].text.strip():
+        spans[0] += missing
+    return list(accumulate(spans, initial=0))[:-1]
 
-    The label covers the leading time columns, but text copied from a page loses its span. So the cells
-    after it are placed by position when the row spans the header exactly; else from the right when the row
-    reaches the last column (its empty 'Other' cell is there); else from the first value column (neither
-    empty nor a time column). A limit that lands under a time column shows that the row does not line up:
-    the limits are then taken in the order of the test columns. A cell that gives no limit ('Not given',
-    '>165', empty) keeps its place.
-    """
+
+def _normal_values(row: tuple[Cell, ...], starts: list[int],
+                   columns: list[tuple[str | None, str | None, str]]) -> dict[str, float]:
+    """The upper limits of normal in a 'Normal Values' row, by test: each limit is its column's. A limit under
+    a time column shows that the row does not line up with the header (a header cell too many, a row cut
+    short): the limits after the label are then taken in the order of the test columns, a cell that gives
+    none ('Not given', '>165') keeping its place."""
     label = next(k for k, c in enumerate(row) if _NORMAL_LABEL.match(c.text.strip()))
-    after = row[label + 1 :]
-    label_end = sum(c.colspan for c in row[: label + 1])
-    if label_end + sum(c.colspan for c in after) == len(columns):
-        col = label_end
-    elif after and not after[-1].text.strip():
-        col = len(columns) - sum(c.colspan for c in after)
-    else:
-        col = max(label_end, next((k for k, (test, _, header) in enumerate(columns)
-                                   if test is not None or (header and not _TIME_HEADER.search(header))), 0))
     out: dict[str, float] = {}
-    for cell in after:
-        if not 1 <= col < len(columns):
-            break
-        test, _, header = columns[col]
-        col += cell.colspan
+    for cell, col in zip(row[label + 1 :], starts[label + 1 :]):
+        test, _, header = columns[col] if col < len(columns) else (None, None, "")
         value = _uln(cell.text)
         if value is not None and test is None and _TIME_HEADER.search(header):
             break
@@ -253,7 +251,7 @@ def _normal_values(row: tuple[Cell, ...], columns: list[tuple[str | None, str | 
             out.setdefault(test, value)
     else:
         return out
-    limits = [_uln(c.text) for c in after if c.text.strip()]
+    limits = [_uln(c.text) for c in row[label + 1 :] if c.text.strip()]
     tests = [c[0] for c in columns if c[0] is not None]
     return {test: value for test, value in zip(tests, limits) if value is not None}
 
@@ -262,7 +260,8 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
     """Values of a Laboratory Values table, with the ULN of each test from its 'Normal Values' row.
 
     Columns are named by the header cells ('ALT* (U/L)' gives ALT in U/L); time columns give the
-    timepoint; full-width event rows ('Metoprolol ... restarted') carry no values.
+    timepoint; full-width event rows ('Metoprolol ... restarted') carry no values. A cell belongs to the
+    column it starts under (:func:`_cell_columns`).
     """
     header: list[Cell] = []
     body_rows: list[tuple[int, tuple[Cell, ...]]] = []
@@ -275,39 +274,29 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
         header = list(body_rows.pop(0)[1])
     columns: list[tuple[str | None, str | None, str]] = []  # (test, unit, header text)
     for cell in header:
-        name = re.sub(r"\s+", " ", cell.text).strip()
+        name = _SPACES.sub(" ", cell.text).strip()
         bare = name.rstrip("*†‡ ")  # a footnote mark may follow the unit: 'ALT (U/L)*'
         unit_m = _HEADER_UNIT.search(bare)
         base = _HEADER_UNIT.sub("", bare).replace("*", "").strip()
         columns.extend([(test_name(base), unit_m.group("unit").strip() if unit_m else None, name)] * cell.colspan)
     ulns: dict[str, float] = {}
-    values: list[tuple[int, int, Cell, str, str | None, str | None]] = []
+    found: list[tuple[str, float, str | None, str | None, Cell, int]] = []  # the ULNs come with the last row
     for index, row in body_rows:
         if len(row) == 1 and row[0].colspan > 1:
             continue  # event row spanning the table
-        texts = [c.text.strip() for c in row]
-        if any(_NORMAL_LABEL.match(t) for t in texts):
-            ulns.update(_normal_values(row, columns))
+        starts = _cell_columns(row, len(columns))
+        if any(_NORMAL_LABEL.match(c.text.strip()) for c in row):
+            ulns.update(_normal_values(row, starts, columns))
             continue
-        timepoint = "; ".join(
-            f"{columns[k][2]}: {texts[k]}" for k in range(min(len(row), len(columns)))
-            if columns[k][0] is None and texts[k] and _TIME_HEADER.search(columns[k][2])
-        ) or None
-        col = 0
-        for cell in row:
-            test, unit, _ = columns[col] if col < len(columns) else (None, None, "")
-            col += cell.colspan
-            if test and _NUMBER_CELL.match(cell.text):
-                values.append((index, col, cell, test, unit, timepoint))
-    labs = []
-    for index, _col, cell, test, unit, timepoint in values:
-        raw = _NUMBER_CELL.match(cell.text)
-        assert raw is not None
-        value = to_number(raw.group(1))
-        if value is None:
-            continue
-        labs.append(Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index))
-    return labs, ulns
+        placed = [(cell, columns[col]) for cell, col in zip(row, starts) if col < len(columns)]
+        timepoint = "; ".join(f"{header}: {cell.text.strip()}" for cell, (test, _, header) in placed
+                              if test is None and cell.text.strip() and _TIME_HEADER.search(header)) or None
+        for cell, (test, unit, _) in placed:
+            raw = _NUMBER_CELL.match(cell.text) if test else None
+            if raw and test and (value := to_number(raw.group(1))) is not None:
+                found.append((test, value, unit, timepoint, cell, index))
+    return [Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index)
+            for test, value, unit, timepoint, cell, index in found], ulns
 
 
 def case_tables(doc: Document, sec: SectionSpan, kind: str) -> list[Table]:
