@@ -193,3 +193,20 @@ def test_trade_name_items_that_name_no_brand(line: str, names: list[str]) -> Non
     assert m.trade_names_by_agent["Venlafaxine"] == names
     spans = {(e.text, m.text[e.start:e.end]) for e in m.entities if e.label == "TRADE_NAME"}  # type: ignore[index]
     assert spans and all(name == span for name, span in spans)  # each entity spans its own text
+
+
+@pytest.mark.parametrize(("text", "meds"), [  # Key Points 'Other medications' as the dev chapters write them
+    ("Prednisone, folate", ["Prednisone", "folate"]),
+    ("Carvedilol, iron, epoetin, thiamine, and multivitamins", ["Carvedilol", "iron", "epoetin", "thiamine",
+                                                               "multivitamins"]),  # Amiodarone: Oxford comma
+    ("Metformin (3 years), lisinopril (for 1 week, 3 weeks before presentation)",  # Disulfiram
+     ["Metformin (3 years)", "lisinopril (for 1 week, 3 weeks before presentation)"]),
+    ("None mentioned, except for dexamethasone", ["dexamethasone"]),  # Pomalidomide
+    ("None, except occasional herbal tea containing chaparral leaf", ["occasional herbal tea containing chaparral leaf"]),
+    ("None concurrently", []), ("Not given", []), ("Not listed", []), ("Not mentioned", []), ("None.", []),
+    ("Noni juice", ["Noni juice"]), ("Nortriptyline and lithium", ["Nortriptyline", "lithium"]),
+])
+def test_other_medications_split(text: str, meds: list[str]) -> None:
+    from livertox_parse.stages.normalize import split_medications
+
+    assert split_medications(text) == meds

@@ -406,15 +406,33 @@ def parse_medication(text: str) -> tuple[str | None, str | None]:
     return name, (rest.strip() if m.group("paren") else dose.group(0).strip())
 
 
-_NONE_LIST = re.compile(r"^\s*(none|none mentioned|none reported|not reported|no other\b.*)\W*$", re.IGNORECASE)
+_NONE_LIST = re.compile(
+    r"^\s*(?:none(?:\s+(?:mentioned|reported|concurrently|known|listed|given))?"
+    r"|not\s+(?:reported|given|listed|mentioned|known|available)|no\s+other\b.*)\W*$", re.IGNORECASE)
+_NONE_EXCEPT = re.compile(r"^\s*none(?:\s+(?:mentioned|reported))?\W*\s*except(?:\s+for)?\s+", re.IGNORECASE)
+_MED_SEPARATOR = re.compile(r"[()]|,\s*|;\s*|\s+and\s+")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
 
 
 def split_medications(text: str) -> list[str]:
-    """``Prednisone, folate`` -> ['Prednisone', 'folate']; ``None`` -> []."""
+    """``Prednisone, folate`` -> ['Prednisone', 'folate']; ``None`` or ``Not listed`` -> []; ``None, except
+    for dexamethasone`` -> ['dexamethasone']. Commas, semicolons and 'and' inside parentheses do not split
+    ('lisinopril (for 1 week, 3 weeks before presentation)'); an Oxford comma's 'and' is no part of a name."""
     if _NONE_LIST.match(text):
         return []
-    parts = re.split(r",\s*|\s+and\s+|;\s*", text.strip().rstrip("."))
-    return [p.strip() for p in parts if p.strip()]
+    text = _NONE_EXCEPT.sub("", text.strip().rstrip("."))
+    parts: list[str] = []
+    depth = start = 0
+    for m in _MED_SEPARATOR.finditer(text):
+        if m.group() == "(":
+            depth += 1
+        elif m.group() == ")":
+            depth = max(0, depth - 1)
+        elif not depth:
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    return [p for p in (_LEADING_CONJUNCTION.sub("", p.strip()).strip() for p in parts) if p]
 
 
 _UNITS_AND_TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
