@@ -210,3 +210,26 @@ def test_other_medications_split(text: str, meds: list[str]) -> None:
     from livertox_parse.stages.normalize import split_medications
 
     assert split_medications(text) == meds
+
+
+@pytest.mark.parametrize(("name", "drugs"), [  # Key Points medications of the dev chapters
+    ("Amiloride (2.5 mg) and hydrochlorothiazide (25 mg daily)", ["Amiloride", "hydrochlorothiazide"]),
+    ("Nifedipine (60 mg daily) and then amlodipine (10 mg daily)", ["Nifedipine", "amlodipine"]),
+    ("Elotuzumab with lenalidomide and dexamethasone", ["Elotuzumab", "lenalidomide", "dexamethasone"]),
+    ("Desflurane (6%), 90 min anesthesia time", ["Desflurane"]),
+    ("Trimethoprim (160 mg)-sulfamethoxazole (800 mg)", ["Trimethoprim (160 mg)-sulfamethoxazole (800 mg)"]),
+    ("Greater celandine", ["Greater celandine"]),
+])
+def test_the_drugs_a_medication_names(name: str, drugs: list[str]) -> None:
+    from livertox_parse.stages.normalize import medication_drugs
+
+    assert medication_drugs(name) == drugs
+
+
+def test_a_two_drug_medication_gives_two_drug_entities() -> None:
+    from livertox_parse import parse_text
+
+    text = _venlafaxine_with(("Venlafaxine (300 mg daily)\n", "Venlafaxine (300 mg daily) and fluoxetine (20 mg daily)\n"))
+    m = parse_text(text)
+    drugs = {e.text for e in m.entities if e.label == "DRUG"}
+    assert {"Venlafaxine", "fluoxetine"} <= drugs and not any(" and " in d for d in drugs)

@@ -38,7 +38,7 @@ from ..rules import load_table
 from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
 from .drug_lexicon import WORD, dictionary_names, lookup, not_drugs
-from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
+from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations, medication_drugs
 from .sections import SectionSpan
 
 if TYPE_CHECKING:
@@ -251,7 +251,8 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
     drugs = set(monograph.agents) | {c.drug for c in monograph.chemicals}
     if monograph.subclass:
         drugs |= set(monograph.subclass.other_drugs)
-    drugs |= {c.key_points.medication.name for c in monograph.cases if c.key_points and c.key_points.medication.name}
+    drugs |= {d for c in monograph.cases if c.key_points and c.key_points.medication.name
+                       for d in medication_drugs(c.key_points.medication.name)}
     drugs -= set(_lexicon())
     drugs = {d for d in drugs if d.lower() not in not_drugs()}  # a class chapter's title names no drug
     if drugs:
@@ -474,7 +475,8 @@ def _names(monograph: Monograph) -> _NameFinder:
     names |= {c.drug for c in monograph.chemicals}
     if monograph.subclass:
         names |= set(monograph.subclass.other_drugs)
-    names |= {c.key_points.medication.name for c in monograph.cases if c.key_points and c.key_points.medication.name}
+    names |= {d for c in monograph.cases if c.key_points and c.key_points.medication.name
+                       for d in medication_drugs(c.key_points.medication.name)}
     return _NameFinder(names)
 
 

@@ -390,7 +390,14 @@ def covered_case_numbers(title: str, number: int) -> range:
     return range(number, number + 1)
 
 
-_MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)|(?P<tail>\d.*))?\s*$")
+# 'Name (dose)', 'Name dose', 'Name'; after the dose in parentheses, how or how long it was given ('(20 mg
+# daily) for 15 days', '(1.5 mg daily) iv for 14 days', '(5-15 mg/week) for 7.5 years (total dose 4.5 g)')
+_MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)(?:\s*(?:(?:iv|intravenously|orally|tea)\s*)*"
+                  r"(?:for\s+[^,;()]*)?(?:\s*\([^()]*\))?)?|(?P<tail>\d.*))?\s*$", re.IGNORECASE)
+# how it was given, ending a name whose dose is not written as one: 'Didanosine for 13 weeks', 'Amoxicillin-
+# clavulanate unknown dose twice daily for 10 days', 'Amoxicillin-clavulanate intravenously for 3 days'
+_MED_NAME_TAIL = re.compile(r"(?:\s+(?:unknown\s+dose|once|twice|daily|intravenously|orally|iv|for))+$",
+                            re.IGNORECASE)
 
 
 def parse_medication(text: str) -> tuple[str | None, str | None]:
@@ -398,12 +405,27 @@ def parse_medication(text: str) -> tuple[str | None, str | None]:
     m = _MED.match(text.strip())
     if not m:
         return (text.strip() or None), None
-    name = m.group("name").strip().rstrip(",") or None
+    name = _MED_NAME_TAIL.sub("", m.group("name").strip().rstrip(",")) or None
     rest = m.group("paren") or m.group("tail") or ""
     dose = DOSE_RE.search(rest)
     if not dose:
         return name, None
     return name, (rest.strip() if m.group("paren") else dose.group(0).strip())
+
+
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_THEN = re.compile(r"^(?:then|with)\s+", re.IGNORECASE)
+
+
+def medication_drugs(name: str) -> list[str]:
+    """The drugs a Key Points medication names: 'Amiloride (2.5 mg) and hydrochlorothiazide (25 mg daily)' ->
+    ['Amiloride', 'hydrochlorothiazide']; 'Nifedipine (60 mg daily) and then amlodipine' -> ['Nifedipine',
+    'amlodipine']; one drug (dose and all) as it is."""
+    parts = split_medications(re.sub(r"\s+with\s+", ", ", name))
+    if len(parts) < 2:  # one drug, its dose or qualifier left in: 'Trimethoprim (160 mg)-sulfamethoxazole (800 mg)'
+        return [name]
+    drugs = [_THEN.sub("", _PAREN.sub("", part)).strip() for part in parts]
+    return [d for d in drugs if d[:1].isalpha()] or [name]
 
 
 _NONE_LIST = re.compile(
