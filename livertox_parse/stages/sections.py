@@ -128,6 +128,7 @@ def sectionize(doc: Document) -> list[SectionSpan]:
     found: list[tuple[str, str, int, str | None, int, int, int | None, str | None]] = []
     stack: list[tuple[str, int]] = []  # (id, level) of open sections
     skip = -1  # the start of a line already read as the rest of a case title
+    table_starts = {t.start for t in doc.tables}  # an upper-case line just before a table is its caption
     for start, end in candidate_lines(text, hinted):
         raw = text[start:end]
         line = raw.strip()
@@ -153,7 +154,7 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             found.append((rule.id, line, rule.level, parent, s, e, number, case_title))
             stack.append((rule.id, rule.level))
             continue
-        if s in hinted or (found and _CAPS_HEADING.match(line)
+        if s in hinted or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
                            and next((sid for sid, lv in stack if lv == 1), None) not in _NO_CAPS_HEADINGS):
             level = hinted.get(s, 1)
             while stack and stack[-1][1] >= level:
