@@ -233,3 +233,37 @@ def test_a_two_drug_medication_gives_two_drug_entities() -> None:
     m = parse_text(text)
     drugs = {e.text for e in m.entities if e.label == "DRUG"}
     assert {"Venlafaxine", "fluoxetine"} <= drugs and not any(" and " in d for d in drugs)
+
+
+def _barbiturates_with(*edits: tuple[str, str]) -> str:
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "text" / "barbiturates.txt").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+SCORE_FOR_SEVERAL = ("Likelihood score for amobarbital, pentobarbital and secobarbital: E (unlikely causes of clinically "
+                     "apparent liver injury).")
+
+
+def test_statements_without_an_agent_take_the_agent_their_paragraph_names() -> None:
+    # ThrombopoietinRecept, EmergencyContracepti (LiverTox 2021): each agent's paragraph closes with its own
+    # 'Likelihood score: X (...)', naming no agent
+    from livertox_parse import parse_text
+
+    statements = ("Phenobarbital has been linked to DRESS.\nLikelihood score: B (likely cause of clinically apparent "
+                  "liver injury).\nSecobarbital has not been linked to liver injury.\nLikelihood score: E (unlikely "
+                  "cause of clinically apparent liver injury).")
+    text = _barbiturates_with((SCORE_FOR_SEVERAL, statements))
+    assert [(s.agent, s.score) for s in parse_text(text).likelihood_scores] == [("Phenobarbital", "B"),
+                                                                                ("Secobarbital", "E")]
+
+
+def test_one_statement_for_the_chapter_keeps_no_agent() -> None:
+    from livertox_parse import parse_text
+
+    text = _barbiturates_with((SCORE_FOR_SEVERAL, "Likelihood score: E (unlikely cause of clinically apparent liver injury)."))
+    assert [(s.agent, s.score) for s in parse_text(text).likelihood_scores] == [(None, "E")]

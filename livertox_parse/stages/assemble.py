@@ -254,6 +254,40 @@ def _scores(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Lik
     return out
 
 
+def _score_agents(doc: Document, spans: list[SectionSpan], scores: list[LikelihoodScore],
+                  names: list[str]) -> list[LikelihoodScore]:
+    """Agents for the score statements that name none, in a chapter of several agents and statements (each
+    statement closes the paragraphs on its agent: 'Likelihood score: E (unlikely ...)'): the agent the title
+    of the statement's section names ('Omega-3 Acid Ethyl Esters'); the title itself when the section is one
+    the heading table does not know and names no agent ('Vitamin B3, Niacin'); else the agent named last
+    before it, since the last statement or heading ('... romiplostim has not been linked to cases of hepatic
+    injury.'). Chapters of one statement, or of one agent, keep statements without one."""
+    if len(scores) < 2 or all(s.agent for s in scores) or len({n.lower() for n in names}) < 2:
+        return scores
+    canonical = {n.lower(): n for n in sorted(names, key=len)}
+    finder = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(canonical, key=len, reverse=True))) + r")\b",
+                        re.IGNORECASE)
+    out: list[LikelihoodScore] = []
+    since = 0
+    for score in scores:
+        agent = score.agent
+        if agent is None:
+            section = max((s for s in spans if s.start <= score.start < s.end), key=lambda s: s.start, default=None)
+            in_title = {canonical[m.group().lower()] for m in finder.finditer(section.title)} if section else set()
+            if len(in_title) == 1:
+                agent = in_title.pop()
+            elif section is not None and section.id == "other" and not in_title:
+                agent = section.title  # a section of its own for an agent the lists leave out: 'Vitamin B3, Niacin'
+            else:
+                lo = max(since, section.heading_end if section else 0)
+                said = [canonical[m.group().lower()] for m in finder.finditer(doc.text, lo, score.start)]
+                if said:
+                    agent = said[-1]
+        out.append(score if agent == score.agent else score.model_copy(update={"agent": agent}))
+        since = score.end
+    return out
+
+
 def _chemicals(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Chemical]:
     out = []
     by_cas: dict[str, str] = {}
@@ -299,6 +333,8 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
         raise LiverToxError("LTX006", f"not a monograph: {title or 'this chapter'!r} has no drug or class "
                             "sections, likelihood score or case report (front matter or a method chapter)",
                             path=doc.source.path)
+    scores = _score_agents(doc, spans, scores, (title_parts if kind == "drug" else []) + chem_names
+                           + [a.value for a, _ in trade])
     agents: list[str] = []
     for name in (title_parts if kind == "drug" else []) + chem_names + [a.value for a, _ in trade] + [
             s.agent for s in scores if s.agent]:
