@@ -22,8 +22,8 @@ PLAIN = {  # name: (the plain spelling, the module holding the fast one)
     "CAS_RE": (re.compile(r"\b(\d{2,7})-(\d{2})-(\d)\b"), normalize),
     "DOSE_RE": (re.compile(
         r"(?<![\w.])(?P<amount>\d+(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
-        r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b"
-        r"(?P<freq>(?:/day|/d|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
+        r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b(?!\s*/\s*(?:dL|L|mL)\b)"
+        r"(?P<freq>(?:/day|/d\b|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
         r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
         re.IGNORECASE), normalize),
 }
