@@ -1,13 +1,16 @@
-"""The fast path for the head of a regular ``element-citation``: its authors and plain fields.
+"""Fast paths for the book's references: shape-checked, each falling back to the general walk.
 
-Most of the book's references are element-citations of one shape: a ``person-group`` of ``name``
-(surname, given-names) elements, maybe an ``etal``, then fields of plain text (article-title, source, year,
-volume, fpage, lpage, ...). :func:`citation_head` writes that head on the line as the general walk of
-:meth:`.render.ChapterRenderer._citation_tokens` would (the same parts, source offsets and pending space),
-but the names in a handful of C-level list operations over the cut source (every name is the same six
-tags, so the surnames are every twelfth piece) instead of some thirty calls per name. It stops at the
-first child that is not of that shape (``annotation``, ``pub-id``, markup in a field, a character
-reference, whitespace to collapse, ...), which the general walk renders from there on.
+Most of the book's references have one of two shapes. An ``element-citation``: a ``person-group`` of
+``name`` (surname, given-names) elements, maybe an ``etal``, fields of plain text (article-title, source,
+year, volume, fpage, lpage, ...), then ``<annotation><p><italic>text</italic></p></annotation>`` and a
+``pub-id`` of digits. A ``mixed-citation``: text, then the same annotation and pub-id. The functions here
+write such a reference on the line as the walk of :class:`.render.ChapterRenderer` would (the same parts,
+source offsets, pending space and pmid marks) with far fewer Python steps: :func:`citation_head` writes the
+names in a handful of list operations over the cut source (every name is the same six tags, so the surnames
+are every twelfth piece) and the plain fields; :func:`citation_tail` the annotation and pub-id;
+:func:`mixed_citation` a whole mixed-citation. Plain text is written directly; other text (a character
+reference, whitespace to collapse) by the line's own calls. Each checks its shape on the cut source first
+and writes nothing when it differs, and the walk renders from there.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Blocks are walked on lxml's tree. Inline content (paragraph text, citations) is 
 at its tags when the tag pairing took its fast path (:class:`.provenance.TokenSpans`): the text after each
 tag in turn, with plain markup flattened instead of one call per element; otherwise (comments, CDATA,
 namespaced tags, or provenance by element lines) by the walk over the tree. Both make the same calls on the
-line, so the output is the same either way.
+line, so the output is the same either way. The book's regular references take the shape-checked fast paths
+of :mod:`.citations` (``fast_paths``; tests turn them off to compare).
 """
 
 from __future__ import annotations
