@@ -20,7 +20,7 @@ TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "tex
 CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus" / "livertox-2021",
                            ROOT.parent.parent / "shared" / "corpus" / "livertox-2021") if p.is_dir()), None)
 CHAPTERS = 100
-ROUNDS = 3
+ROUNDS = 10  # of the 6 fixture texts per run: 3 rounds (~60 ms) were at the mercy of the scheduler on a shared machine
 REPEATS = 5
 
 
