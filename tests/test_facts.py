@@ -114,14 +114,19 @@ def test_stated_uln_is_kept() -> None:
     assert lab.uln == 35
 
 
-def _venlafaxine_with(*edits: tuple[str, str]) -> str:
+def _fixture_with(name: str, *edits: tuple[str, str]) -> str:
+    """The fixture text ``name`` with each (old, new) edit made (each old text must be there)."""
     from .conftest import FIXTURES
 
-    text = (FIXTURES / "text" / "venlafaxine.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "text" / name).read_text(encoding="utf-8")
     for old, new in edits:
         assert old in text
         text = text.replace(old, new)
     return text
+
+
+def _venlafaxine_with(*edits: tuple[str, str]) -> str:
+    return _fixture_with("venlafaxine.txt", *edits)
 
 
 WRAPPED = {  # lines a narrower PDF page wraps, as pdftotext then prints them
@@ -236,13 +241,7 @@ def test_a_two_drug_medication_gives_two_drug_entities() -> None:
 
 
 def _barbiturates_with(*edits: tuple[str, str]) -> str:
-    from .conftest import FIXTURES
-
-    text = (FIXTURES / "text" / "barbiturates.txt").read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new)
-    return text
+    return _fixture_with("barbiturates.txt", *edits)
 
 
 SCORE_FOR_SEVERAL = ("Likelihood score for amobarbital, pentobarbital and secobarbital: E (unlikely causes of clinically "
