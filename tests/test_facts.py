@@ -266,3 +266,17 @@ def test_one_statement_for_the_chapter_keeps_no_agent() -> None:
 
     text = _barbiturates_with((SCORE_FOR_SEVERAL, "Likelihood score: E (unlikely cause of clinically apparent liver injury)."))
     assert [(s.agent, s.score) for s in parse_text(text).likelihood_scores] == [(None, "E")]
+
+
+def test_a_cited_reference_ends_with_its_pubmed_id_bare_or_written_out() -> None:
+    # Methyldopa (LiverTox 2021): 'PMID:37733', an old five-digit id written out, where most end '... 18955056'
+    from livertox_parse.document import Source
+    from livertox_parse.readers.text import document_from_text
+    from livertox_parse.stages.chapter import cited_pmids
+    from livertox_parse.stages.sections import sectionize
+
+    doc = document_from_text(
+        "Drug X\n\nOVERVIEW\n\nText.\n\nCITED REFERENCES\n\n1. Chalasani N. Causes. Gastroenterology 2008;135:1924-34. "
+        "18955056\n2. Delpre G. Case report. Am J Med Sci 1979; 277: 207-13. PMID:37733\n3. Smith J. A book. 1999. "
+        "pp. 656-8.\n", Source(None, "text"))
+    assert cited_pmids(doc, sectionize(doc)) == {1: "18955056", 2: "37733"}
