@@ -278,5 +278,6 @@ def test_a_cited_reference_ends_with_its_pubmed_id_bare_or_written_out() -> None
     doc = document_from_text(
         "Drug X\n\nOVERVIEW\n\nText.\n\nCITED REFERENCES\n\n1. Chalasani N. Causes. Gastroenterology 2008;135:1924-34. "
         "18955056\n2. Delpre G. Case report. Am J Med Sci 1979; 277: 207-13. PMID:37733\n3. Smith J. A book. 1999. "
-        "pp. 656-8.\n", Source(None, "text"))
-    assert cited_pmids(doc, sectionize(doc)) == {1: "18955056", 2: "37733"}
+        "pp. 656-8.\n4. Cavalli F. A case. Cancer Treat Rep 1978;62:2125-6. 751721\n5. Doe J. Medicine 2017;96:e67890\n",
+        Source(None, "text"))  # 4: Cisplatin's, an older six-digit id
+    assert cited_pmids(doc, sectionize(doc)) == {1: "18955056", 2: "37733", 4: "751721"}

@@ -447,9 +447,10 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
 
 
 _CITED_ENTRY = re.compile(r"^(?P<n>\d{1,3})\.?\s+(?P<body>.*?)(?=^\d{1,3}\.?\s|\Z)", re.MULTILINE | re.DOTALL)
-# the PubMed id that ends a reference: its pub-id as rendered ('... 2008;135:1924-34. 18955056'), or written
-# out, of any length ('... 1979; 277: 207-13. PMID:37733')
-_TRAILING_PMID = re.compile(r"(?:\bPMID:?\s*(?P<labelled>\d{1,8})|\b(?P<pmid>\d{7,8}))\s*$")
+# the PubMed id that ends a reference: its pub-id as rendered ('... 2008;135:1924-34. 18955056'; an older,
+# shorter one after the full stop that ends the citation: '... 1978;62:2125-6. 751721'), or written out, of any
+# length ('... 1979; 277: 207-13. PMID:37733')
+_TRAILING_PMID = re.compile(r"(?:\bPMID:?\s*(?P<labelled>\d{1,8})|\b(?P<pmid>\d{7,8})|(?<=\.\s)(?P<short>\d{5,6}))\s*$")
 CITATION_MARK = re.compile(r"\((?P<n>\d{1,3})\)\s*$")
 
 
@@ -463,7 +464,7 @@ def cited_pmids(doc: Document, sections: list[SectionSpan]) -> dict[int, str]:
         for m in _CITED_ENTRY.finditer(text):
             pmid = _TRAILING_PMID.search(m.group("body"))
             if pmid:
-                out.setdefault(int(m.group("n")), pmid.group("labelled") or pmid.group("pmid"))
+                out.setdefault(int(m.group("n")), pmid.group("labelled") or pmid.group("pmid") or pmid.group("short"))
     return out
 
 
