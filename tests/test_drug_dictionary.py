@@ -40,3 +40,17 @@ def test_a_combination_brand_names_its_drugs_without_one_drugs_id(brand: str, ge
 def test_a_combination_with_one_drug_known_is_no_brand_of_that_drug() -> None:
     # 'vytorin component ezetimibe': the source names no other component; Vytorin is not ezetimibe
     assert link("Vytorin").generic != "Ezetimibe"
+
+
+@pytest.mark.parametrize(("name", "generic"), [("Nitrofurantoin (Monohydrate)", "Nitrofurantoin"),
+                                               ("Diazepam (Oral)", "Diazepam"),
+                                               ("Epoprostenol [Prostacyclin]", "Epoprostenol"),
+                                               ("Penicillin G (Benzylpenicillin)", "Penicillin G")])
+def test_an_agent_the_book_qualifies_links_to_its_drug(name: str, generic: str) -> None:
+    found = link(name)
+    assert found.generic == generic and found.drugbank_id is not None and found.name == name
+
+
+def test_a_qualified_name_in_the_dictionary_is_taken_as_it_is() -> None:
+    assert link("Doxepin (Insomnia)").generic == "Doxepin"  # merged at build: the same drug either way
+    assert link("Unknownazole (Oral)").generic is None

@@ -68,9 +68,18 @@ def lexicon() -> dict[str, DrugInfo]:
     return out
 
 
+_QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")  # '(Oral)', '(Monohydrate)', '[INN:BAN]'
+
+
 def lookup(name: str) -> DrugInfo | None:
-    """The dictionary's entry for ``name`` (any case; a trailing '®' is ignored), or None."""
-    return lexicon().get(name.strip().rstrip("®").strip().lower())
+    """The dictionary's entry for ``name`` (any case; a trailing '®' is ignored), or None. A name the book
+    qualifies ('Nitrofurantoin (Monohydrate)', 'Diazepam (Oral)', 'Epoprostenol [Prostacyclin]') is looked up
+    without its qualifier when it is not in the dictionary with it."""
+    key = name.strip().rstrip("®").strip().lower()
+    found = lexicon().get(key)
+    if found is None and ("(" in key or "[" in key):
+        found = lexicon().get(_QUALIFIER.sub("", key).strip())
+    return found
 
 
 @cache
