@@ -211,6 +211,8 @@ def main() -> None:
                     if kept is None or r["seconds"] < kept["seconds"]:
                         best[name][(n, workers)] = r
         controlled = {name: measure(checkout, with_largest, 2) for name, checkout in checkouts.items()}
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average after: {load} (the 1-minute figure counts these runs too: ~2 with 2 workers)")
     warm = next(iter(best.values()))[(SIZES[1], 1)]["warm"]
     print(f"(spaCy pipeline and parser caches built in {warm:.1f} s before each run, not timed; rounds: {args.rounds}; "
           f"largest input of the first {SIZES[0]}: {largest(SIZES[0])}, of all {SIZES[1]}: {largest(SIZES[1])})")
