@@ -281,3 +281,16 @@ def test_a_cited_reference_ends_with_its_pubmed_id_bare_or_written_out() -> None
         "pp. 656-8.\n4. Cavalli F. A case. Cancer Treat Rep 1978;62:2125-6. 751721\n5. Doe J. Medicine 2017;96:e67890\n",
         Source(None, "text"))  # 4: Cisplatin's, an older six-digit id
     assert cited_pmids(doc, sectionize(doc)) == {1: "18955056", 2: "37733", 4: "751721"}
+
+
+@pytest.mark.parametrize(("stated", "warned"), [("R=19", False), ("R=8.5", False), ("R=3", True)])
+def test_a_key_points_r_that_one_row_of_the_table_gives_is_no_contradiction(stated: str, warned: bool) -> None:
+    # Metoprolol's table: the row of the peak ALT gives R=18.7, the row two days after stopping 8.5 (409/40 over
+    # 132/110); R=3 no row gives. Amiodarone (LiverTox 2021) states R=13.1 of its 'stopped + 3 days' row
+    from livertox_parse import parse_input
+
+    from .conftest import FIXTURES
+
+    data = (FIXTURES / "nxml" / "Metoprolol.nxml").read_bytes().replace(b"R=19", stated.encode())
+    m = parse_input("Metoprolol.nxml", data)
+    assert (m.cases[0].computed.r_ratio, any(w.code == "LTW130" for w in m.warnings)) == (18.7, warned)

@@ -89,7 +89,7 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
                      f"{kp.pattern.type}", *ref)
     if kp.pattern.r_ratio is not None and computed.r_ratio is not None:
         stated = kp.pattern.r_ratio
-        if abs(computed.r_ratio - stated) > max(R_TOLERANCE * stated, 0.5):
+        if not _r_agrees(stated, computed.r_ratio) and not _some_row_gives(stated, computed, labs):
             warn.add("LTW130", f"Key Points R={stated:g} but the case's lab values give R={computed.r_ratio:g} "
                      f"(ALT {computed.alt:g}/{computed.alt_uln:g}, ALP {computed.alp:g}/{computed.alp_uln:g}, "
                      f"ULN {computed.uln_source})", *ref)
@@ -98,6 +98,23 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
     narrative = _narrative_text(doc, case, children)  # read once, for the dose and the latency checks
     _check_dose(kp, narrative, warn)
     _check_latency(kp, narrative, warn)
+
+
+def _r_agrees(stated: float, r: float) -> bool:
+    return abs(r - stated) <= max(R_TOLERANCE * stated, 0.5)
+
+
+def _some_row_gives(stated: float, computed: Computed, labs: list[Lab]) -> bool:
+    """True when the ALT and ALP of some one row of the lab table give the stated R (with the ULNs of the
+    recomputation): the authors took that timepoint ('R=11.7, at week 9'), which is no contradiction."""
+    if not computed.alt_uln or not computed.alp_uln:
+        return False
+    rows: dict[int, dict[str, float]] = {}
+    for lab in labs:
+        if lab.source == "table" and lab.row is not None and lab.test in ("ALT", "ALP"):
+            rows.setdefault(lab.row, {}).setdefault(lab.test, lab.value)
+    return any(_r_agrees(stated, (r["ALT"] / computed.alt_uln) / (r["ALP"] / computed.alp_uln))
+               for r in rows.values() if "ALT" in r and r.get("ALP"))
 
 
 def _check_dose(kp: KeyPoints, narrative: str, warn: Warnings) -> None:
