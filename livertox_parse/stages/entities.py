@@ -63,7 +63,7 @@ _TIMES_ULN = re.compile(r"\d(?<!\w\d)(?i:\d*(?:\.\d+)?\s*(?:times|x|×|-fold)\s*
 # the letters that match more than their two cases ignoring case ('ı', 'K', 'ſ'): so a match's letters
 # lower-case to the word (tests/test_regex_shortcuts.py).
 _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool, tuple[str, ...]], ...] = (
-    ("LIKELIHOOD", LIKELIHOOD_RE, "ikelihood", False, ()),
+    ("LIKELIHOOD", LIKELIHOOD_RE, "core", False, ()),  # every spelling of SCORE_WORD ends "[Ss]core": "Likelhood score"
     # PATIENT entities are the ages that say "old" ("a nine year old girl": not always digits); the DILIN decade
     # ("a woman in her 40s") and "a 49 year woman" give the case's patient only: searching every block for
     # them would cost ~0.1 ms a chapter for a handful of phrases
