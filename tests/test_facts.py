@@ -294,3 +294,15 @@ def test_a_key_points_r_that_one_row_of_the_table_gives_is_no_contradiction(stat
     data = (FIXTURES / "nxml" / "Metoprolol.nxml").read_bytes().replace(b"R=19", stated.encode())
     m = parse_input("Metoprolol.nxml", data)
     assert (m.cases[0].computed.r_ratio, any(w.code == "LTW130" for w in m.warnings)) == (18.7, warned)
+
+
+@pytest.mark.parametrize("word", ["Likelihood", "Likehood", "Liklihood", "Likelhood"])
+def test_a_misspelt_score_statement_is_a_score_and_an_entity(word: str) -> None:
+    # the dev chapters misspell it: Abatacept 'Likehood', Codeine 'Liklihood', Elvitegravir_Cobicis 'Likelhood'
+    from livertox_parse import parse_text
+
+    text = _venlafaxine_with(("Likelihood score (venlafaxine)", f"{word} score (venlafaxine)"),
+                             ("Likelihood score (desvenlafaxine)", f"{word} score (desvenlafaxine)"))
+    m = parse_text(text)
+    assert [(s.agent, s.score) for s in m.likelihood_scores] == [("Venlafaxine", "B"), ("Desvenlafaxine", "E*")]
+    assert sum(e.label == "LIKELIHOOD" for e in m.entities) == 2
