@@ -271,11 +271,16 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
 
 
 _PATTERNS: dict[str, Doc] = {}  # name -> its tokenised pattern, shared by every document
+# a Doc is ~5 kB: unbounded, the cache grew by ~15 MB over the 566 dev chapters (2,999 names) in a process
+# that parses them all (an ingest worker); the oldest go first, a name named again is tokenised again
+PATTERN_CACHE_SIZE = 1024
 
 
 def _pattern(nlp: Language, name: str) -> Doc:
     doc = _PATTERNS.get(name)
     if doc is None:
+        if len(_PATTERNS) >= PATTERN_CACHE_SIZE:
+            del _PATTERNS[next(iter(_PATTERNS))]
         doc = _PATTERNS[name] = nlp.make_doc(name)
     return doc
 
