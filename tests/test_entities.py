@@ -129,3 +129,18 @@ def test_each_drug_entity_is_linked_as_its_name_alone_would_be() -> None:
                 assert (e.generic, e.drugbank_id, e.unii) == (link.get("generic"), link.get("drugbank_id"), link.get("unii"))
                 linked += e.generic is not None
     assert linked > 100
+
+
+def test_the_pattern_cache_is_bounded_and_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tokenised chapter names are cached up to PATTERN_CACHE_SIZE (an ingest worker parses thousands of
+    chapters); a name evicted is tokenised again, to the same entities."""
+    from livertox_parse import parse_text
+    from livertox_parse.stages import entities as ent
+
+    texts = [p.read_text(encoding="utf-8") for p in TEXTS]
+    full = [[e.model_dump() for e in parse_text(t).entities] for t in texts]
+    monkeypatch.setattr(ent, "PATTERN_CACHE_SIZE", 5)
+    ent._PATTERNS.clear()
+    small = [[e.model_dump() for e in parse_text(t).entities] for t in texts]
+    assert len(ent._PATTERNS) <= 5
+    assert small == full
