@@ -149,11 +149,7 @@ def _compute_r(labs: list[cr.Lab], ulns: dict[str, float]) -> Computed:
     """R = (ALT/ULN) / (ALP/ULN) from values taken together: the table row with the highest ALT that also
     has an ALP, else the first ALT and ALP of the narrative."""
     pair: tuple[cr.Lab, cr.Lab] | None = None
-    rows: dict[int, dict[str, cr.Lab]] = {}
-    for lab in labs:
-        if lab.source == "table" and lab.row is not None:
-            rows.setdefault(lab.row, {}).setdefault(lab.test, lab)
-    candidates = [(r["ALT"], r["ALP"]) for r in rows.values() if "ALT" in r and "ALP" in r]
+    candidates = [(r["ALT"], r["ALP"]) for r in cr.table_rows(labs) if "ALT" in r and "ALP" in r]
     if candidates:
         pair = max(candidates, key=lambda p: p[0].value)
     else:
@@ -333,11 +329,10 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
         raise LiverToxError("LTX006", f"not a monograph: {title or 'this chapter'!r} has no drug or class "
                             "sections, likelihood score or case report (front matter or a method chapter)",
                             path=doc.source.path)
-    scores = _score_agents(doc, spans, scores, (title_parts if kind == "drug" else []) + chem_names
-                           + [a.value for a, _ in trade])
+    named = (title_parts if kind == "drug" else []) + chem_names + [a.value for a, _ in trade]
+    scores = _score_agents(doc, spans, scores, named)
     agents: list[str] = []
-    for name in (title_parts if kind == "drug" else []) + chem_names + [a.value for a, _ in trade] + [
-            s.agent for s in scores if s.agent]:
+    for name in named + [s.agent for s in scores if s.agent]:
         if name and name.lower() not in {a.lower() for a in agents}:
             agents.append(name)
     check_required_sections(kind, spans, warn)

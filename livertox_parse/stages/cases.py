@@ -299,6 +299,15 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
             for test, value, unit, timepoint, cell, index in found], ulns
 
 
+def table_rows(labs: list[Lab]) -> list[dict[str, Lab]]:
+    """The table values of ``labs`` by the row they were read from, each test's first value in its row."""
+    rows: dict[int, dict[str, Lab]] = {}
+    for lab in labs:
+        if lab.source == "table" and lab.row is not None:
+            rows.setdefault(lab.row, {}).setdefault(lab.test, lab)
+    return list(rows.values())
+
+
 def case_tables(doc: Document, sec: SectionSpan, kind: str) -> list[Table]:
     """Reader tables of ``kind`` inside a section."""
     return [t for t in doc.tables if t.kind == kind and sec.start <= t.start < sec.end]

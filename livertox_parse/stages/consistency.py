@@ -12,7 +12,7 @@ import re
 
 from ..document import Document
 from ..models import Computed, KeyPoints, LikelihoodScore, Warning
-from .cases import Field, Lab
+from .cases import Field, Lab, table_rows
 from .doses import Dose, disagreeing, find_doses
 from .formulas import FormulaCell
 from .normalize import PatternReading, SeverityReading, find_durations, pattern_from_r, patterns_named
@@ -109,12 +109,8 @@ def _some_row_gives(stated: float, computed: Computed, labs: list[Lab]) -> bool:
     recomputation): the authors took that timepoint ('R=11.7, at week 9'), which is no contradiction."""
     if not computed.alt_uln or not computed.alp_uln:
         return False
-    rows: dict[int, dict[str, float]] = {}
-    for lab in labs:
-        if lab.source == "table" and lab.row is not None and lab.test in ("ALT", "ALP"):
-            rows.setdefault(lab.row, {}).setdefault(lab.test, lab.value)
-    return any(_r_agrees(stated, (r["ALT"] / computed.alt_uln) / (r["ALP"] / computed.alp_uln))
-               for r in rows.values() if "ALT" in r and r.get("ALP"))
+    return any(_r_agrees(stated, (r["ALT"].value / computed.alt_uln) / (r["ALP"].value / computed.alp_uln))
+               for r in table_rows(labs) if "ALT" in r and "ALP" in r and r["ALP"].value)
 
 
 def _check_dose(kp: KeyPoints, narrative: str, warn: Warnings) -> None:

@@ -248,12 +248,7 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    drugs = set(monograph.agents) | {c.drug for c in monograph.chemicals}
-    if monograph.subclass:
-        drugs |= set(monograph.subclass.other_drugs)
-    drugs |= {d for c in monograph.cases if c.key_points and c.key_points.medication.name
-                       for d in medication_drugs(c.key_points.medication.name)}
-    drugs -= set(_lexicon())
+    drugs = _chapter_drugs(monograph) - set(_lexicon())
     drugs = {d for d in drugs if d.lower() not in not_drugs()}  # a class chapter's title names no drug
     if drugs:
         matcher.add("DRUG", [_pattern(nlp, d) for d in sorted(drugs)])
@@ -475,14 +470,18 @@ def same_length_lower(text: str) -> str:
     return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
-def _names(monograph: Monograph) -> _NameFinder:
-    names = set(monograph.agents) | set(monograph.trade_names)
-    names |= {c.drug for c in monograph.chemicals}
+def _chapter_drugs(monograph: Monograph) -> set[str]:
+    """The drugs the chapter names itself: agents, chemical rows, the subclass's other drugs, and the drugs of
+    each case's Key Points medication."""
+    drugs = set(monograph.agents) | {c.drug for c in monograph.chemicals}
     if monograph.subclass:
-        names |= set(monograph.subclass.other_drugs)
-    names |= {d for c in monograph.cases if c.key_points and c.key_points.medication.name
-                       for d in medication_drugs(c.key_points.medication.name)}
-    return _NameFinder(names)
+        drugs |= set(monograph.subclass.other_drugs)
+    return drugs | {d for c in monograph.cases if c.key_points and c.key_points.medication.name
+                    for d in medication_drugs(c.key_points.medication.name)}
+
+
+def _names(monograph: Monograph) -> _NameFinder:
+    return _NameFinder(_chapter_drugs(monograph) | set(monograph.trade_names))
 
 
 def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
