@@ -75,7 +75,7 @@ def test_a_row_the_database_refuses_fails_that_source_alone(corpus: Path, tmp_pa
 
 def test_a_run_that_stops_on_an_exception_is_not_left_running(corpus: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self: Any) -> None:
+    def broken(self: Any, *exports: Any) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ingest_module.Ingest, "_export", broken)

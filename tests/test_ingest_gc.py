@@ -6,6 +6,7 @@ import gc
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,9 +24,9 @@ def test_a_run_leaves_nothing_frozen(tmp_path: Path) -> None:
     seen: list[int] = []
 
     class Watched(Ingest):
-        def _export(self) -> float:
+        def _export(self, ids: list[str], errors: list[dict[str, Any]]) -> float:
             seen.append(gc.get_freeze_count())  # during the run: what there was at its start is frozen
-            return super()._export()
+            return super()._export(ids, errors)
 
     counts = Watched([str(src)], tmp_path / "out", workers=1, stderr=io.StringIO(), root=tmp_path).run()
     assert counts["parsed"] == 1

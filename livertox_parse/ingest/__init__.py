@@ -113,7 +113,6 @@ class Ingest:
         self.counts = dict.fromkeys(("parsed", "unchanged", "skipped", "failed", "removed", "warnings",
                                      "not_chapters", "not_given"), 0)
         self.seconds = 0.0
-        self.exports: tuple[list[str], list[dict[str, Any]]] = ([], [])  # monograph ids, errors rows
 
     def run(self) -> dict[str, int]:
         """Do the run; returns the counts (parsed, unchanged, failed, removed, warnings, not_chapters)."""
@@ -171,7 +170,7 @@ class Ingest:
                     self.writer.close()
             self.counts["not_chapters"] = len(discovery.notes)
             self._not_given(seen, discovery.partial)
-            self.exports = store.monograph_ids(), store.error_rows()
+            ids, errors = store.monograph_ids(), store.error_rows()
             if self.parquet:
                 store.export_parquet(self.out / "parquet")
             if self.preload.is_alive():
@@ -179,7 +178,7 @@ class Ingest:
             # the JSON Lines files are written (reads, writes, fsync: mostly waiting on the disk) in a thread
             # while the report's charts are drawn
             with ThreadPoolExecutor(1, thread_name_prefix="export") as exporting:
-                exported = exporting.submit(self._export)
+                exported = exporting.submit(self._export, ids, errors)
                 report = self._report(store)
                 self.seconds = exported.result() - started
             store.finish_run(self.run_id, self.counts, self.seconds)
@@ -280,15 +279,13 @@ class Ingest:
         for sid in gone:
             self._json(sid).unlink(missing_ok=True)
 
-    def _export(self) -> float:
-        """monographs.jsonl and errors.jsonl rewritten from ``self.exports`` (the database's monograph ids
-        and errors rows), json/ pruned. Touches no database (it runs in a thread beside the report's
+    def _export(self, ids: list[str], errors: list[dict[str, Any]]) -> float:
+        """monographs.jsonl and errors.jsonl rewritten from the database's monograph ``ids`` and ``errors``
+        rows, read before; json/ pruned. Touches no database (it runs in a thread beside the report's
         drawing); returns the time it ended (``time.perf_counter``)."""
         import orjson
 
         from ..emit import atomic_stream
-
-        ids, errors = self.exports
 
         with atomic_stream(self.out / "monographs.jsonl") as fh:
             for sid in ids:
