@@ -42,6 +42,7 @@ WARNING_CODES: dict[str, str] = {
     "LTW101": "expected section is missing",
     "LTW102": "heading not recognised; kept as 'other'",
     "LTW103": "section is empty",
+    "LTW104": "heading misspelt; read as the known heading it is closest to",
     "LTW110": "no likelihood score found",
     "LTW111": "likelihood score letter outside A B C D E E* X",
     "LTW120": "Key Points field missing",

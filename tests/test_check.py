@@ -98,6 +98,9 @@ FAILING = [  # fixture, mutation, every code expected, one expected line, exit s
                  {"LTW102"},
                  "anakinra.txt:120:1: LTW102 warning: heading 'EDITORIAL NOTES' is not in the section table; kept "
                  "as 'other'", 0, id="LTW102-unknown-heading"),
+    pytest.param(AN, replace("Mechanism of Injury\n", "Mechanism of Injurry\n"), {"LTW104"},
+                 "anakinra.txt:53:1: LTW104 warning: heading 'Mechanism of Injurry' read as 'Mechanism of Injury' "
+                 "(misspelt)", 0, id="LTW104-misspelt-heading"),
     pytest.param(AN, cut("Anakinra binds to circulating", "Outcome and Management"), {"LTW103"},
                  "anakinra.txt:53:1: LTW103 error: section 'Mechanism of Injury' is empty", 1, id="LTW103-empty"),
     pytest.param(AN, replace("Likelihood score: C (probable cause of clinically apparent acute liver injury).\n", ""),
@@ -189,6 +192,8 @@ PASSING = [  # fixture, mutation, the code that must not be reported
     *[pytest.param(AN, None, code, id=f"{code}-anakinra")
       for code in sorted(WARNING_CODES)],  # the Anakinra chapter is clean
     pytest.param(ARBS, None, "LTW101", id="LTW101-class-needs-no-product-information"),
+    pytest.param(AN, replace("REPRESENTATIVE TRADE NAMES", "REPRESENTATIVE STREET NAMES"), "LTW104",
+                 id="LTW104-another-word-is-no-misspelling"),
     pytest.param(ARBS, None, "LTW110", id="LTW110-class-overview-without-score"),
     pytest.param(ME, None, "LTW133", id="LTW133-2-weeks-narrative-vs-3-weeks-key-points"),
     pytest.param(ME, replace("(200 mg daily)", "(50 mg daily)"), "LTW132", id="LTW132-metoprolol-dose-fixed"),

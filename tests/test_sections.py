@@ -36,3 +36,35 @@ def test_an_upper_case_line_alone_is_still_a_heading() -> None:
 def test_heading_variants_of_the_book(heading: str, rule: str) -> None:
     text = OVERVIEW.format(middle="").replace("Mechanism of Injury", heading).replace("REFERENCES", heading)
     assert rule in {sid for _, sid, title in _ids(text) if title == heading}
+
+
+# --- misspelt headings: Tadalafil's OVERVIEW opens with 'Introcuction' (LiverTox 2021) -------------------------
+
+@pytest.mark.parametrize(("heading", "rule"), [("Introcuction", "introduction"),  # Tadalafil, as printed
+                                               ("Hepatotoxcity", "hepatotoxicity"),
+                                               ("Mechanism of Injurry", "mechanism_of_injury"),
+                                               ("Outcome and Mangement", "outcome_and_management")])
+def test_a_misspelt_heading_is_read_as_the_heading_it_misspells(heading: str, rule: str) -> None:
+    known = {"introduction": "Introduction", "hepatotoxicity": "Hepatotoxicity",
+             "mechanism_of_injury": "Mechanism of Injury", "outcome_and_management": "Outcome and Management"}[rule]
+    mono = parse_text(OVERVIEW.format(middle="").replace(f"\n{known}\n", f"\n{heading}\n"))
+    assert [(s.id, s.parent) for s in mono.sections if s.title == heading] == [(rule, "overview")]
+    assert [w.message for w in mono.warnings if w.code == "LTW104"] == [
+        f"heading {heading!r} read as {known!r} (misspelt)"]
+    assert not any(w.code == "LTW102" for w in mono.warnings)
+
+
+@pytest.mark.parametrize("line", ["REPRESENTATIVE STREET NAMES",  # Khat: another word, another heading
+                                  "Mechanism of Action",  # another word
+                                  "Mechanisms of Injury and Repair",  # more words
+                                  "Histology", "Management of Overdose", "Introductory Remarks"])
+def test_near_misses_that_are_other_headings(line: str) -> None:
+    from livertox_parse.stages.sections import misspelt_heading
+
+    assert misspelt_heading(line) is None
+
+
+def test_a_misspelling_in_running_text_is_no_heading() -> None:
+    # a short line in a paragraph (after a line that ends no sentence) is text, however close to a heading
+    mono = parse_text(OVERVIEW.format(middle="").replace("Unknown.", "The cause is\nHepatotoxcity\nof a metabolite."))
+    assert not any(s.title == "Hepatotoxcity" for s in mono.sections)

@@ -64,6 +64,8 @@ def _title_case(name: str) -> str:
 def _sections(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Section]:
     out = []
     for i, s in enumerate(spans):
+        if s.misspelt is not None:
+            warn.add("LTW104", f"heading {s.title!r} read as {s.misspelt!r} (misspelt)", s.start, s.heading_end)
         if s.id == "other":
             warn.add("LTW102", f"heading {s.title!r} is not in the section table; kept as 'other'", s.start,
                      s.heading_end)

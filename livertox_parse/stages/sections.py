@@ -9,9 +9,10 @@ reader marked (NXML titles), and stand-alone upper-case lines outside tables.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from ..document import Document
@@ -40,6 +41,7 @@ class SectionSpan:
     end: int
     number: int | None = None
     case_title: str | None = None
+    misspelt: str | None = None  # the known heading a misspelt one was read as ('Introcuction': 'Introduction')
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +123,68 @@ def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     return (_rules()[best], None) if best < len(_rules()) else None
 
 
+# a misspelt heading: a known heading with one word misspelt by a slip or two of the pen ('Introcuction',
+# 'Hepatotoxcity', 'Outcome and Mangement'); every other word as written, the misspelt word as long as a
+# word of six letters or more whose first letter it keeps. Another word in its place ('REPRESENTATIVE
+# STREET NAMES') is another heading, not a misspelling
+_MISSPELT_CUTOFF = 0.85
+_MISSPELT_SHORTEST = 6
+_WORDS_ONLY = re.compile(r"[a-z][a-z ,'-]*")  # a heading's key: words; a table row or a dose line is none
+
+
+@cache
+def _aliases_by_letter() -> dict[str, dict[str, tuple[int, str]]]:
+    """Known headings by first letter: key -> (index of its rule, the heading as written in the table)."""
+    out: dict[str, dict[str, tuple[int, str]]] = {}
+    for i, rule in enumerate(load_table("sections").rules):
+        for alias in rule.get("aliases", []):
+            out.setdefault(_key(alias)[0], {}).setdefault(_key(alias), (i, alias))
+    return out
+
+
+@lru_cache(maxsize=4096)  # a book repeats its lines that are near no heading (drug classes): asked once each
+def misspelt_heading(line: str) -> tuple[_Rule, str] | None:
+    """The rule a misspelt heading belongs to, and the known heading it was read as; None when the line is
+    no near miss of a known heading (or is one exactly: that is :func:`match_heading`'s). Only lines that
+    are headings by their place are asked: an NXML title, or a short line standing alone in a text copy."""
+    key = _QUALIFIER.sub("", _key(line))
+    if len(key) < _MISSPELT_SHORTEST or len(key) > 60 or not line.strip()[:1].isupper() \
+            or not _WORDS_ONLY.fullmatch(key):
+        return None
+    known = _aliases_by_letter().get(key[0], {})
+    if key in known:
+        return None
+    words = key.split(" ")
+    for alias in difflib.get_close_matches(key, known, n=3, cutoff=_MISSPELT_CUTOFF):
+        pairs = [(a, b) for a, b in zip(words, alias.split(" "), strict=False) if a != b]
+        if len(words) != alias.count(" ") + 1 or len(pairs) != 1:
+            continue
+        slip, word = pairs[0]
+        if len(word) >= _MISSPELT_SHORTEST and slip[0] == word[0] and \
+                difflib.SequenceMatcher(None, slip, word).ratio() >= _MISSPELT_CUTOFF:
+            i, written = known[alias]
+            return _rules()[i], written
+    return None
+
+
+def _standalone(text: str, start: int, end: int, heading_end: int) -> bool:
+    """A text copy's line that can only be a heading: short, ending no sentence, and after a heading (ending at
+    ``heading_end``), a blank line or a line that ends a sentence."""
+    line = text[start:end]
+    if len(line) > 40 or line.endswith((".", ",", ";")):
+        return False
+    before = text[max(heading_end, 0):start]
+    if heading_end >= 0 and not before.strip():
+        return True
+    before = text[:start].rstrip(" \t")
+    return not before or before.endswith("\n\n") or before.rstrip().endswith((".", ":", ")"))
+
+
 def sectionize(doc: Document) -> list[SectionSpan]:
     """Find every section of ``doc`` in document order, with nesting resolved."""
     text = doc.text
     hinted = _hinted_heading_starts(doc)
-    found: list[tuple[str, str, int, str | None, int, int, int | None, str | None]] = []
+    found: list[tuple[str, str, int, str | None, int, int, int | None, str | None, str | None]] = []
     stack: list[tuple[str, int]] = []  # (id, level) of open sections
     skip = -1  # the start of a line already read as the rest of a case title
     table_starts = {t.start for t in doc.tables}  # an upper-case line just before a table is its caption
@@ -137,8 +196,12 @@ def sectionize(doc: Document) -> list[SectionSpan]:
         s = start + (len(raw) - len(raw.lstrip()))
         e = s + len(line)
         hit = match_heading(line)
+        misspelt = None
+        if hit is None and (s in hinted or (not hinted and _standalone(text, s, e, found[-1][5] if found else -1))) \
+                and (close := misspelt_heading(line)) is not None:
+            hit, misspelt = (close[0], None), close[1]
         if hit is not None and not _parent_open(hit[0], stack):
-            hit = None
+            hit, misspelt = None, None
         if hit is not None:
             rule, m = hit
             while stack and stack[-1][1] >= rule.level:
@@ -151,7 +214,7 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             if case_title is not None and (wrapped := _title_continuation(text, end, case_title)):
                 line, e, skip = f"{line} {wrapped[0]}", wrapped[1], end + 1
                 case_title = f"{case_title} {wrapped[0]}"
-            found.append((rule.id, line, rule.level, parent, s, e, number, case_title))
+            found.append((rule.id, line, rule.level, parent, s, e, number, case_title, misspelt))
             stack.append((rule.id, rule.level))
             continue
         if s in hinted or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
@@ -160,17 +223,17 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             while stack and stack[-1][1] >= level:
                 stack.pop()
             parent = stack[-1][0] if stack else None
-            found.append(("other", line, level, parent, s, e, None, None))
+            found.append(("other", line, level, parent, s, e, None, None, None))
             stack.append(("other", level))
     sections: list[SectionSpan] = []
-    for i, (sid, title, level, parent, s, e, number, case_title) in enumerate(found):
+    for i, (sid, title, level, parent, s, e, number, case_title, misspelt) in enumerate(found):
         end = len(text)
         for later in found[i + 1 :]:
             if later[2] <= level:
                 end = later[4]
                 break
         end = _trim_end(text, e, end)
-        sections.append(SectionSpan(sid, title, level, parent, s, e, end, number, case_title))
+        sections.append(SectionSpan(sid, title, level, parent, s, e, end, number, case_title, misspelt))
     return sections
 
 
