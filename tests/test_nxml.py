@@ -507,3 +507,17 @@ def test_comments_pis_and_empty_elements_keep_exact_provenance() -> None:
         loc = d.locate(d.text.index(needle))
         assert (loc.line, loc.column) == (2, col), needle
     assert d.locate(d.text.index("y")).column == xml.index("y</title>") + 1
+
+
+def test_a_lab_table_under_a_second_key_points_title_is_a_lab_table(tmp_path: Path) -> None:
+    # Elotuzumab (LiverTox 2021) titles its Laboratory Values section 'Key Points' a second time: the table's
+    # header (ALT, Alk P, Bilirubin) says what it is, and its values are the case's labs as under the right title
+    from livertox_parse import parse_document
+
+    src = source("Metoprolol").replace("<title>Laboratory Values</title>", "<title>Key Points</title>")
+    src = src.replace(">26</td>", ">26.</td>", 1)  # and a value with a stray full stop ('8.1.' there)
+    misnamed = read_nxml(write(tmp_path, src, "Metoprolol.nxml"))
+    assert [t.kind for t in misnamed.tables] == [t.kind for t in doc("Metoprolol").tables]
+    labs = [[(lab.test, lab.value, lab.uln, lab.timepoint) for lab in parse_document(d).cases[0].labs]
+            for d in (misnamed, doc("Metoprolol"))]
+    assert labs[0] == labs[1] and len(labs[0]) > 10

@@ -208,7 +208,7 @@ def _shared_unit(text: str, matches: list[tuple[re.Match[str], str | None]], k: 
 
 _SPACES = re.compile(r"\s+")
 _HEADER_UNIT = re.compile(r"\((?P<unit>[^()]+)\)\s*$")
-_NUMBER_CELL = re.compile(r"^\s*[~<>]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*$")
+_NUMBER_CELL = re.compile(r"^\s*[~<>]?\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\.?\s*$")  # "8.1." (Elotuzumab): a stray stop
 # a column that tells when ('Time After Starting', 'Days After Stopping', 'Date', 'Postoperative Days'): the
 # words start a word, so 'Protime (seconds)', a laboratory column, is not one
 _TIME_HEADER = re.compile(r"\b(?:time|after|day|week|date)", re.IGNORECASE)

@@ -129,13 +129,16 @@ class TableRendering:
         first_cells = ["".join(c.itertext()).strip() for c in rows[0] if c.tag in ("td", "th")]
         head = " ".join(first_cells).upper()
         two_cols = all(len([c for c in r if c.tag in ("td", "th")]) == 2 for r in rows)
-        if "key points" in heading or (two_cols and all(
+        if two_cols and ("key points" in heading or all(
                 "".join(r[0].itertext()).strip().endswith(":") for r in rows if len(r))):
             return "key_points"
         if "CAS REGISTRY" in head or "MOLECULAR FORMULA" in head:
             return "chemical"
+        # by its header before its heading: Elotuzumab's lab table sits under a second 'Key Points' title
         if "laboratory" in heading or re.search(r"\b(ALT|AST|ALK P|BILIRUBIN)\b", head):
             return "laboratory_values"
+        if "key points" in heading:
+            return "key_points"
         if first_cells and re.match(r"(DRUG|AGENT|GENERIC|MEDICATION)S?\b", first_cells[0].upper()):
             return "agents"
         return "other"
