@@ -9,14 +9,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from livertox_parse.stages.drug_lexicon import WORD, dictionary_names
-from livertox_parse.stages.entities import _NameFinder, same_length_lower
+from livertox_parse.stages.entities import MARK, _NameFinder, marked, same_length_lower
 
 OWN = ["Zorblumab", "Qux Dolor", "qux-7", "Qux\nDolor"]  # chapter names the dictionary lacks
 PIECES = ["Anakinra", "anakinra", "insulin", "Insulin Glulisine Recombinant", "insulin-like growth factor-ii",
           "St. John's Wort", "st john's wort", "N-acetylcysteine", "s-adenosylmethionine sulfate tosylate",
           "Zorblumab", "qux dolor", "QUX-7", "qux", "Dolor", "pembrolizumab", "mabs", "losartan", "olol", "statin",
           "xanakinra", "5anakinra", "a5anakinra", "_anakinra", "5_losartan", "x5losartan",
-          " ", "  ", "-", "_", "5", "x", "'s", ".", ",", "\n", "İ", "Σ", "é", "²", "(", ")"]
+          " ", "  ", "-", "_", "5", "x", "'s", ".", ",", "\n", "İ", "Σ", "é", "²", "(", ")",
+          # boundaries the marked search must see as such: non-ASCII non-letters, astral letters and non-letters
+          "–", "’", "\u00a0", "×", "\U0001d400", "\U0001f600", "\x00"]
 
 
 @cache
@@ -92,3 +94,15 @@ def test_dictionary_names_are_lower_cased_names_that_start_a_word() -> None:
     assert len(names) > 40_000
     assert all(n == n.lower() and WORD.match(n) for n in names)
     assert "acetaminophen" in names and "tylenol" in names
+
+
+def test_marked_keeps_letters_and_marks_every_other_character() -> None:
+    """``marked`` (numpy over the code points, a regex beyond the Basic Multilingual Plane) against its plain
+    definition, on every character of Unicode (lone surrogates included)."""
+    every = [chr(c) for c in range(0x110000)]
+    for lo in range(0, 0x110000, 0x10000):
+        chunk = "".join(every[lo : lo + 0x10000])
+        plain = "".join(c if c.isalnum() and not c.isdecimal() else MARK for c in chunk)
+        assert marked(chunk) == plain
+    assert marked("") == ""
+    assert marked("5-anakinra_x ²") == MARK * 2 + "anakinra" + MARK + "x" + MARK + "²"

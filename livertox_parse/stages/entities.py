@@ -363,19 +363,57 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
     return _Windows(WINDOW_SEPARATOR.join(parts), starts, offsets, hits)
 
 
+# what every character but a letter becomes in the text the name automaton searches: a name's key is its marked
+# form between two marks, so the automaton reports it only where no letter is just before or after it (the hits
+# worth checking: 'dica' inside 'medication', 'cimetidin' inside 'cimetidine' are never reported)
+MARK = "\x00"
+_NOT_LETTER = re.compile(r"[\W\d_]")  # the characters WORD's first class ('[^\W\d_]') does not take
+
+
+@cache
+def _letters() -> Any:
+    """Whether each character of the Basic Multilingual Plane is a letter in ``WORD``'s sense (what re's ``\\w``
+    takes, digits and '_' left out), as a numpy array indexed by code point."""
+    import numpy as np
+
+    return np.array([c.isalnum() and not c.isdecimal() for c in map(chr, range(0x10000))], dtype=bool)
+
+
+def marked(text: str) -> str:
+    """``text`` with every character but a letter replaced by ``MARK``: one character for one, so offsets still
+    index ``text``. numpy over the code points (a regex substitution costs ~5x more on a chapter); text beyond the
+    Basic Multilingual Plane goes through the regex."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(codes) or int(codes.max()) >= 0x10000:
+        return _NOT_LETTER.sub(MARK, text)
+    return str(np.where(_letters()[codes], codes, 0).astype(np.uint32).tobytes().decode("utf-32-le"))
+
+
+@cache
+def _automaton_names() -> frozenset[str]:
+    """The names the automaton finds: the lexicon's that a word search can find, and every dictionary name."""
+    return frozenset(_searchable(_lexicon()) | dictionary_names())  # a set, not the first-word index: ~0.1 s less
+
+
 @cache
 def _name_automaton() -> Any:
-    """One Aho-Corasick automaton, built once per process, over the lexicon's names, every dictionary name
-    matched in text and the drug-name stems; each key maps to (key, a name?, a dictionary name?, one word?,
-    a stem?)."""
+    """One Aho-Corasick automaton, built once per process, over the lexicon's names, every dictionary name matched
+    in text and the drug-name stems, in their marked form: a name between two marks, a stem before one (a stem
+    ends its word). Each key maps to the names (name, a dictionary name?, one word?) and the stems of that form
+    (marking tells apart fewer characters than names hold: 'a-b' and 'a b' have one form)."""
     import ahocorasick
 
-    dictionary = dictionary_names()  # a set, not the first-word index: ~0.1 s less at first use
-    names = _searchable(_lexicon()) | dictionary
-    stems = {stem for stem, _ in _stem_patterns()}
+    dictionary = dictionary_names()
+    keys: dict[str, tuple[list[tuple[str, bool, bool]], list[str]]] = {}
+    for name in sorted(_automaton_names()):
+        keys.setdefault(MARK + marked(name) + MARK, ([], []))[0].append((name, name in dictionary, _one_word(name)))
+    for stem, _ in _stem_patterns():
+        keys.setdefault(marked(stem) + MARK, ([], []))[1].append(stem)
     automaton = ahocorasick.Automaton()
-    for key in names | stems:
-        automaton.add_word(key, (key, key in names, key in dictionary, _one_word(key), key in stems))
+    for key, (names, stems) in keys.items():
+        automaton.add_word(key, (tuple(names), tuple(stems)))
     automaton.make_automaton()
     return automaton
 
@@ -407,7 +445,8 @@ class _NameFinder:
     """Finds known names, dictionary names and words carrying a drug-name stem where a word starts.
 
     The lexicon's and the dictionary's names and the stems are found by one Aho-Corasick pass (C) over the
-    lower-cased text, the chapter's own few names by ``str.find``; only the hits are checked in Python, with
+    lower-cased text, marked (``marked``) so that it reports only names with no letter before or after them and
+    stems with none after; the chapter's own few names by ``str.find``. Only the hits are checked in Python, with
     the rules of a word-by-word scan: a name starts where a ``WORD`` starts, a one-word name ends its word, a
     longer name is not followed by a letter or digit, a stem ends its word. At each word start the longest
     name counts (else a stem-bearing word); dictionary names seen are kept in ``found``.
@@ -415,8 +454,8 @@ class _NameFinder:
 
     def __init__(self, names: Iterable[str]) -> None:
         self.automaton = _name_automaton()
-        # the chapter's own names the automaton lacks (as a name), with whether each is one word
-        self.own = sorted((n, _one_word(n)) for n in _searchable(names) if not self.automaton.get(n, (0, False))[1])
+        # the chapter's own names the automaton lacks, with whether each is one word
+        self.own = sorted((n, _one_word(n)) for n in _searchable(names) if n not in _automaton_names())
         self.found: set[str] = set()
         self.stems = dict(_stem_patterns())
 
@@ -424,12 +463,18 @@ class _NameFinder:
         """(start, end) of every name and stem-bearing word in ``lower`` (lower-cased blocks joined by
         newlines; block ``i`` is ``lower[starts[i]:ends[i]]``); no span crosses a block."""
         hits: list[tuple[int, str, bool, bool]] = []
-        stem_ends: dict[int, int] = {}  # end of a word ending in a stem -> where a stem there starts
-        for end, (key, is_name, in_dictionary, one_word, is_stem) in self.automaton.iter(lower):
-            if is_name:
-                hits.append((end + 1 - len(key), key, in_dictionary, one_word))
-            if is_stem and (end + 1 == len(lower) or not _word_char(lower[end + 1])):
-                stem_ends[end + 1] = end + 1 - len(key)
+        stem_ends: dict[int, list[str]] = {}  # end of a word -> the stems ending it
+        # the marks around ``lower`` put its character i at i + 1: a key ending at ``end`` has its last mark on
+        # lower[end - 1] (or just after lower's end), the character after the name or stem
+        for end, (names, stems) in self.automaton.iter(MARK + marked(lower) + MARK):
+            stop = end - 1
+            for name, in_dictionary, one_word in names:
+                if lower.startswith(name, stop - len(name)):  # the marked forms alike, is the text the name?
+                    hits.append((stop - len(name), name, in_dictionary, one_word))
+            for stem in stems:
+                if (stop >= len(stem) and lower.startswith(stem, stop - len(stem))
+                        and (stop == len(lower) or not _word_char(lower[stop]))):
+                    stem_ends.setdefault(stop, []).append(stem)
         for name, one_word in self.own:
             at = lower.find(name)
             while at >= 0:
@@ -450,13 +495,15 @@ class _NameFinder:
                 known[start] = name
         self.found.update(known.values())
         out = [(start, start + n) for start, n in longest.items()]
-        for stop, start in stem_ends.items():  # back to where the word's run of word characters starts
+        for stop, stems in stem_ends.items():  # back to where the word's run of word characters starts
+            start = stop - len(stems[0])
             while start > 0 and _word_char(lower[start - 1]):
                 start -= 1
             while lower[start].isdecimal() or lower[start] == "_":
                 start += 1
-            w = lower[start:stop]
-            if start not in longest and any(w.endswith(e) and len(w) >= n for e, n in self.stems.items()):
+            # the word ends with each of ``stems`` that it holds whole (every stem it ends with is there)
+            n = stop - start
+            if start not in longest and any(n >= len(e) and n >= self.stems[e] for e in stems):
                 out.append((start, stop))
         return out
 
