@@ -143,6 +143,21 @@ def test_other_medications() -> None:
     assert split_medications("None") == []
 
 
+@pytest.mark.parametrize(("text", "meds"), [
+    # Nilutamide, Allopurinol (LiverTox 2021): sentences in the cell, each naming medications
+    ("Leuprolide. Prednisolone and norfloxacin 2 months previously",
+     ["Leuprolide", "Prednisolone", "norfloxacin 2 months previously"]),
+    (("Glibenclamide, indomethacin, and cimetidine chronically. Enflurane 2 weeks before onset, doxycycline for "
+      "the 6 days before onset."), ["Glibenclamide", "indomethacin", "cimetidine chronically",
+                              "Enflurane 2 weeks before onset", "doxycycline for the 6 days before onset"]),
+    # abbreviations are no sentence's end
+    ("St. John's wort and Dr. Smith's tonic", ["St. John's wort", "Dr. Smith's tonic"]),
+    ("Prednisone (5 mg/day. Tapered)", ["Prednisone (5 mg/day. Tapered)"]),
+])
+def test_other_medications_split_at_a_sentence_end(text: str, meds: list[str]) -> None:
+    assert split_medications(text) == meds
+
+
 def test_dose_amounts_read_ranges() -> None:
     assert sorted(dose_amounts("increased the dose (from 75 to 300 mg daily)")) == [75.0, 300.0]
     assert dose_amounts("prednisone (1 mg/kg)") == [1.0]

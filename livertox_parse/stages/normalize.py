@@ -432,14 +432,17 @@ _NONE_LIST = re.compile(
     r"^\s*(?:none(?:\s+(?:mentioned|reported|concurrently|known|listed|given))?"
     r"|not\s+(?:reported|given|listed|mentioned|known|available)|no\s+other\b.*)\W*$", re.IGNORECASE)
 _NONE_EXCEPT = re.compile(r"^\s*none(?:\s+(?:mentioned|reported))?\W*\s*except(?:\s+for)?\s+", re.IGNORECASE)
-_MED_SEPARATOR = re.compile(r"[()]|,\s*|;\s*|\s+and\s+")
+# a sentence's end separates too ('cimetidine chronically. Enflurane 2 weeks before onset'): after a word of
+# three lower-case letters or more, so 'St. John's wort' and 'Dr. X' stay whole
+_MED_SEPARATOR = re.compile(r"[()]|,\s*|;\s*|\s+and\s+|(?<=[a-z]{3})\.\s+(?=[A-Z])")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
 
 
 def split_medications(text: str) -> list[str]:
     """``Prednisone, folate`` -> ['Prednisone', 'folate']; ``None`` or ``Not listed`` -> []; ``None, except
     for dexamethasone`` -> ['dexamethasone']. Commas, semicolons and 'and' inside parentheses do not split
-    ('lisinopril (for 1 week, 3 weeks before presentation)'); an Oxford comma's 'and' is no part of a name."""
+    ('lisinopril (for 1 week, 3 weeks before presentation)'); an Oxford comma's 'and' is no part of a name; a
+    full stop ending a sentence splits ('Leuprolide. Prednisolone and norfloxacin')."""
     if _NONE_LIST.match(text):
         return []
     text = _NONE_EXCEPT.sub("", text.strip().rstrip("."))
