@@ -176,12 +176,16 @@ class Ingest:
             if self.preload.is_alive():
                 self.preload.join()
             # the JSON Lines files are written (reads, writes, fsync: mostly waiting on the disk) in a thread
-            # while the report's charts are drawn
+            # while the report's charts are drawn; the same thread then records the run as done and closes
+            # the database (its last checkpoint), once the report's numbers are read from it
+            read = threading.Event()
             with ThreadPoolExecutor(1, thread_name_prefix="export") as exporting:
-                exported = exporting.submit(self._export, ids, errors)
-                report = self._report(store)
-                self.seconds = exported.result() - started
-            store.finish_run(self.run_id, self.counts, self.seconds)
+                finished = exporting.submit(self._export_and_finish, store, ids, errors, started, read)
+                try:
+                    report = self._report(store, read)
+                finally:
+                    read.set()  # whatever became of the report
+                finished.result()
             if report is not None:
                 self._write_report(*report)
         except BaseException as exc:  # the run is never left 'running'
@@ -205,18 +209,30 @@ class Ingest:
         self.counts["failed"] += 1
         self.progress.print(line)
 
-    def _report(self, store: Store) -> tuple[ReportData, dict[str, str | None]] | None:
-        """The numbers of ``out/report.html`` from the database as this run left it, and its charts (drawn in
-        two processes with worker processes, whose cores are idle by now); None when drawing failed, which
-        must not fail the run (said so)."""
+    def _report(self, store: Store, read: threading.Event) -> tuple[ReportData, dict[str, str | None]] | None:
+        """The numbers of ``out/report.html`` from the database as this run left it (``read`` is set once
+        they are, or reading them failed), and its charts (drawn in two processes with worker processes,
+        whose cores are idle by now); None when drawing failed, which must not fail the run (said so)."""
         from ..view.report import draw_charts, draw_charts_in_two, report_data
 
         try:
-            data = report_data(store.con, self.counts)
+            try:
+                data = report_data(store.con, self.counts)
+            finally:
+                read.set()
             return data, draw_charts_in_two(data) if self.workers > 1 else draw_charts(data)
         except Exception as exc:  # noqa: BLE001  # the data is in; only the page is lost, and said so
             self._not_written(exc)
             return None
+
+    def _export_and_finish(self, store: Store, ids: list[str], errors: list[dict[str, Any]], started: float,
+                           read: threading.Event) -> None:
+        """:meth:`_export`, then (once ``read`` says the report no longer reads the database) the run
+        recorded as done with its seconds, and the database closed: beside the report's drawing."""
+        self.seconds = self._export(ids, errors) - started
+        read.wait()
+        store.finish_run(self.run_id, self.counts, self.seconds)
+        store.close()
 
     def _write_report(self, data: ReportData, charts: dict[str, str | None]) -> None:
         """``out/report.html``, with the run's seconds (known once the export is done)."""
