@@ -67,3 +67,29 @@ def test_case_forms_are_all_that_match_ignoring_case() -> None:
         forms = normalize.case_forms(letter)
         pattern = re.compile(letter, re.IGNORECASE)
         assert {chr(c) for c in range(0x10000) if pattern.fullmatch(chr(c))} == set(forms), letter
+
+
+CONTEXT_PIECES = ["initially", "INITIALLY", "Rechallenge", "re-exposure", "RE-EXPOSURE", "restarting", "RESTARTING", "Restartıng",
+                  "readministration", "READMİNISTRATION", "ſ", "n", "y", "e", "g", " ", "\n", "\u00a0", "\t", "x",
+                  "İ", "K", "ÿ", "Ÿ", ".", "3", "on "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CONTEXT_PIECES), max_size=8).map("".join))
+@example("after readministration\n")
+@example("on rechallenge \n ")
+def test_context_before_matches_its_plain_search(text: str) -> None:
+    def found(m: re.Match[str] | None) -> tuple[tuple[int, int], str | None] | None:
+        return (m.span(), m.group("ctx")) if m else None
+
+    assert found(normalize._context_before(text)) == found(normalize._CONTEXT_BEFORE.search(text))
+
+
+def test_context_before_last_letters_are_all_that_match_ignoring_case() -> None:
+    """Every character that ends a _CONTEXT_BEFORE word ignoring case (all of Unicode) is in the gate's class."""
+    words = re.search(r"\(\?P<ctx>([^)]*)\)", normalize._CONTEXT_BEFORE.pattern).group(1).split("|")  # type: ignore[union-attr]
+    assert {w[-1] for w in words} == set("yegn")
+    for letter in "yegn":
+        pattern = re.compile(letter, re.IGNORECASE)
+        assert {chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))} == {letter, letter.upper()}
+    assert set(normalize._CONTEXT_BEFORE_LAST) == set("yYeEgGnN")
