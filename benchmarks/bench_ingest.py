@@ -10,7 +10,10 @@ parser's caches; forked workers inherit both), so the figures are steady-state t
 ``--baseline CHECKOUT`` (e.g. ``git worktree add /tmp/base main`` or ``git archive main | tar -x -C
 /tmp/base``) runs every measurement on that checkout too, alternating with this one (same inputs, same
 interpreter), so the shared machine's load falls on both alike; ``--rounds N`` repeats them and keeps each
-one's fastest run. Prints numbers; asserts nothing. Run with `make bench`.
+one's fastest run. Each throughput line says how many cores other programs took during that run (from
+/proc/stat: the machine's busy time less this run's own CPU): on a shared machine a 2-worker run that met
+one busy neighbour says little. ``--twice`` adds a 2-worker run over every input twice, for memory past
+the whole corpus. Prints numbers; asserts nothing. Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -57,6 +60,18 @@ def rss_mb() -> float:
 PEAKS = Path(tempfile.gettempdir()) / f"bench-ingest-peaks-{os.getpid()}"
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (every core; /proc/stat, Linux), steal time
+    (taken by the hypervisor) included; 0 where there is no /proc/stat."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:9]]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_recorded(tasks: object, **kwargs: object) -> object:
     """The work of a worker process, recording the process's peak RSS after each chunk (in a file named by
     its pid): other children of the measured process (e.g. one drawing charts, forked from the main
@@ -88,17 +103,24 @@ def child(corpus: str, out: str, workers: int) -> None:
     serial = time_serial_end(Ingest)
     before = resource.getrusage(resource.RUSAGE_SELF)
     rss_before = rss_mb()
+    kids_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy = busy_seconds()
     start = time.perf_counter()
     counts = ingest.run()
     seconds = time.perf_counter() - start
+    busy = busy_seconds() - busy
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    ours = (me.ru_utime + me.ru_stime - before.ru_utime - before.ru_stime + kids.ru_utime + kids.ru_stime
+            - kids_before.ru_utime - kids_before.ru_stime)
     peaks = [int(p.read_text()) for p in PEAKS.iterdir()]
     shutil.rmtree(PEAKS)
     print(json.dumps({"done": counts["parsed"] + counts["skipped"] + counts["failed"], "seconds": seconds,
                       "warm": warm, "rss_start_mb": rss_before, "peak_main_mb": me.ru_maxrss / 1024,
                       "peak_worker_mb": max(peaks, default=0) / 1024,
                       "cpu_main": me.ru_utime + me.ru_stime - before.ru_utime - before.ru_stime,
-                      "cpu_workers": kids.ru_utime + kids.ru_stime, "serial_cpu": serial[0]}))
+                      "cpu_workers": kids.ru_utime + kids.ru_stime, "serial_cpu": serial[0],
+                      # what the rest of the machine took meanwhile (other programs, the hypervisor), in cores
+                      "others": max(0.0, busy - ours) / seconds}))
 
 
 def time_serial_end(ingest_class: type) -> list[float]:
@@ -150,7 +172,8 @@ def report(name: str, runs: dict[tuple[int, int], dict[str, float]]) -> list[str
     one, two = runs[(n_large, 1)], runs[(n_large, 2)]
     lines = [f"{name}:"]
     for label, r in (("1 worker ", one), ("2 workers", two)):
-        lines.append(f"  {n_large} chapters, {label}: {rate(r):6.1f} chapters/s ({r['seconds']:.2f} s)")
+        lines.append(f"  {n_large} chapters, {label}: {rate(r):6.1f} chapters/s ({r['seconds']:.2f} s; other "
+                     f"programs took {r.get('others', 0.0):.2f} cores meanwhile)")
     lines.append(f"  2 workers / 1 worker:        {rate(two) / rate(one):6.2f} x   (target >= 1.8)")
     # on a shared machine the measured ratio says more about the neighbours than about ingest: from CPU
     # times, what 2 idle cores would give (1 worker runs on one core; with 2 workers all CPU time but the
@@ -187,6 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", type=Path, help="another checkout, measured alternately with this one")
     parser.add_argument("--rounds", type=int, default=1, help="repeat each measurement, keep the fastest")
+    parser.add_argument("--twice", action="store_true",
+                        help="also the peak RSS of a 2-worker run over every input twice (under other names): "
+                             "whether memory still grows past all of them")
     args = parser.parse_args()
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"CPUs: {os.cpu_count()}; load average before: {load}; input: {WHAT}")
@@ -211,6 +237,11 @@ def main() -> None:
                     if kept is None or r["seconds"] < kept["seconds"]:
                         best[name][(n, workers)] = r
         controlled = {name: measure(checkout, with_largest, 2) for name, checkout in checkouts.items()}
+        twice: dict[str, dict[str, float]] = {}
+        if args.twice:
+            doubled = Path(tmp) / "c-twice"
+            make_corpus(doubled, 2 * SIZES[1])
+            twice = {name: measure(checkout, doubled, 2) for name, checkout in checkouts.items()}
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average after: {load} (the 1-minute figure counts these runs too: ~2 with 2 workers)")
     warm = next(iter(best.values()))[(SIZES[1], 1)]["warm"]
@@ -222,6 +253,10 @@ def main() -> None:
         print(f"  peak RSS, 2 workers, {SIZES[0]} chapters the last of which is the largest: main "
               f"{c['peak_main_mb']:.0f} MB, worker {c['peak_worker_mb']:.0f} MB (all {SIZES[1]}: main "
               f"{large['peak_main_mb']:.0f} MB, worker {large['peak_worker_mb']:.0f} MB)")
+        if name in twice:
+            t = twice[name]
+            print(f"  peak RSS, 2 workers, every input twice ({2 * SIZES[1]} chapters): main {t['peak_main_mb']:.0f} MB, "
+                  f"worker {t['peak_worker_mb']:.0f} MB ({t['done'] / t['seconds']:.1f} chapters/s)")
 
 
 if __name__ == "__main__":
