@@ -113,9 +113,19 @@ class _ValueSpan(_Frozen):
     end: int | None = None
 
 
+class MedicationDrug(_ValueSpan):
+    """One drug of a Key Points medication, with the dose written for it."""
+
+    name: str
+    dose: str | None
+
+
 class Medication(_ValueSpan):
     name: str | None
     dose: str | None
+    # each drug it names with its own dose and span: 'Amiloride (2.5 mg) and hydrochlorothiazide (25 mg daily)'
+    # gives two; one drug gives one item (its name and dose, as above)
+    drugs: list[MedicationDrug] = []
 
 
 class Pattern(_ValueSpan):

@@ -125,3 +125,32 @@ def test_lab_tables_read_the_same_from_the_xml_and_from_its_text() -> None:
             differ.add(path.stem)
     assert compared > 100
     assert differ == TEXT_COPY_LOSSES
+
+
+def test_key_points_medication_drugs_point_into_the_text() -> None:
+    """Every Key Points medication of the dev corpus lists its drugs, in order, each span within the
+    medication's and starting with the drug's name; a medication of several drugs names each in the order
+    written (21 of the 238 name two or three)."""
+    from livertox_parse import LiverToxError, parse_document
+    from livertox_parse.readers import read_document
+
+    several = 0
+    for path in sorted(DEFAULT_CORPUS.glob("*.nxml")):
+        try:
+            doc = read_document(str(path), path.read_bytes())
+            mono = parse_document(doc)
+        except LiverToxError:
+            continue
+        for case in mono.cases:
+            med = case.key_points.medication if case.key_points else None
+            if med is None or med.start is None or med.end is None:
+                continue
+            assert med.drugs, (path.name, med)
+            ends = [med.start]
+            for drug in med.drugs:
+                assert drug.start is not None and drug.end is not None
+                assert ends[-1] <= drug.start < drug.end <= med.end, (path.name, drug)
+                assert doc.text[drug.start:drug.end].startswith(drug.name), (path.name, drug)
+                ends.append(drug.end)
+            several += len(med.drugs) > 1
+    assert several >= 20

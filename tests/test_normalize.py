@@ -18,6 +18,7 @@ from livertox_parse.stages.normalize import (
     patterns_named,
     read_pattern,
     read_severity,
+    medication_items,
     split_medications,
 )
 
@@ -129,6 +130,7 @@ MEDICATIONS = {
     "Tizanidine 36 mg daily": ("Tizanidine", "36 mg daily"),
     "Flurbiprofen (200 mg daily for ~1 month)": ("Flurbiprofen", "200 mg daily for ~1 month"),
     "Fluoxetine": ("Fluoxetine", None),
+    "Desflurane (6%), 90 min anesthesia time": ("Desflurane", None),  # a concentration, a remark: no dose
 }
 
 
@@ -259,3 +261,31 @@ CASE_HEADINGS = {
 def test_case_numbers_a_heading_covers(case: str) -> None:
     title, number, covered = CASE_HEADINGS[case]
     assert list(covered_case_numbers(title, number)) == covered
+
+
+# Key Points medications of several drugs, as the book writes them (Amiloride, Nifedipine, Bicalutamide,
+# Elotuzumab, Cimetidine chapters of LiverTox 2021); one drug or one combination product is one item
+@pytest.mark.parametrize(("text", "items"), [
+    ("Amiloride (2.5 mg) and hydrochlorothiazide (25 mg daily)",
+     [("Amiloride", "2.5 mg", "Amiloride (2.5 mg)"), ("hydrochlorothiazide", "25 mg daily",
+                                                       "hydrochlorothiazide (25 mg daily)")]),
+    ("Nifedipine (60 mg daily) and then amlodipine (10 mg daily)",
+     [("Nifedipine", "60 mg daily", "Nifedipine (60 mg daily)"), ("amlodipine", "10 mg daily",
+                                                                  "amlodipine (10 mg daily)")]),
+    ("Bicalutamide, 50 mg, 2 doses, and flutamide, 750 mg daily for 3 months",
+     [("Bicalutamide", "50 mg", "Bicalutamide, 50 mg, 2 doses"),
+      ("flutamide", "750 mg daily", "flutamide, 750 mg daily for 3 months")]),
+    ("Elotuzumab with lenalidomide and dexamethasone",
+     [("Elotuzumab", None, "Elotuzumab"), ("lenalidomide", None, "lenalidomide"),
+      ("dexamethasone", None, "dexamethasone")]),
+    ("Famotidine (40 mg daily), Cimetidine (800 and 1200 mg daily)",
+     [("Famotidine", "40 mg daily", "Famotidine (40 mg daily)"),
+      ("Cimetidine", "800 and 1200 mg daily", "Cimetidine (800 and 1200 mg daily)")]),
+    ("Anakinra (100 mg daily)", [("Anakinra", "100 mg daily", "Anakinra (100 mg daily)")]),
+    ("Trimethoprim (160 mg)-sulfamethoxazole (800 mg)(TMP/SMZ)",
+     [("Trimethoprim (160 mg)-sulfamethoxazole (800 mg)(TMP/SMZ)", None,
+       "Trimethoprim (160 mg)-sulfamethoxazole (800 mg)(TMP/SMZ)")]),
+    ("", []),
+])
+def test_medication_items_of_the_book(text: str, items: list[tuple[str, str | None, str]]) -> None:
+    assert [(name, dose, text[start:end]) for name, dose, start, end in medication_items(text)] == items

@@ -23,6 +23,7 @@ from ..models import (
     LabValue,
     LikelihoodScore,
     Medication,
+    MedicationDrug,
     Monograph,
     Patient,
     Pattern,
@@ -46,6 +47,7 @@ from .formulas import read_formula_cell
 from .normalize import (
     covered_case_numbers,
     find_patient,
+    medication_items,
     parse_duration,
     pattern_from_r,
     read_pattern,
@@ -91,6 +93,13 @@ def _span(field: cr.Field | None) -> dict[str, int | None]:
     return {"start": field.start if field else None, "end": field.end if field else None}
 
 
+def _medication_drugs(field: cr.Field | None) -> list[MedicationDrug]:
+    if field is None:
+        return []
+    return [MedicationDrug(name=name, dose=dose, start=field.start + start, end=field.start + end)
+            for name, dose, start, end in medication_items(field.value)]
+
+
 def _key_points(doc: Document, sec: SectionSpan, warn: Warnings) -> KeyPoints | None:
     fields = cr.key_points(doc, sec)
     if not fields:
@@ -111,7 +120,8 @@ def _key_points(doc: Document, sec: SectionSpan, warn: Warnings) -> KeyPoints | 
     start = min(f.label_start for f in fields.values())
     end = max(f.end for f in fields.values())
     return KeyPoints(
-        medication=Medication(name=med_name, dose=dose, **_span(fields.get("medication"))),
+        medication=Medication(name=med_name, dose=dose, drugs=_medication_drugs(fields.get("medication")),
+                              **_span(fields.get("medication"))),
         pattern=Pattern(type=kind, r_ratio=r, text=pattern_f.value if pattern_f else "", **_span(pattern_f)),
         severity=Severity(grade=grade, text=sev_f.value if sev_f else "", **_span(sev_f)),
         latency=_duration(fields.get("latency")),

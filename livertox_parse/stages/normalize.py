@@ -404,9 +404,10 @@ def covered_case_numbers(title: str, number: int) -> range:
 
 
 # 'Name (dose)', 'Name dose', 'Name'; after the dose in parentheses, how or how long it was given ('(20 mg
-# daily) for 15 days', '(1.5 mg daily) iv for 14 days', '(5-15 mg/week) for 7.5 years (total dose 4.5 g)')
+# daily) for 15 days', '(1.5 mg daily) iv for 14 days', '(5-15 mg/week) for 7.5 years (total dose 4.5 g)'), or a
+# remark led by a number ('Desflurane (6%), 90 min anesthesia time')
 _MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)(?:\s*(?:(?:iv|intravenously|orally|tea)\s*)*"
-                  r"(?:for\s+[^,;()]*)?(?:\s*\([^()]*\))?)?|(?P<tail>\d.*))?\s*$", re.IGNORECASE)
+                  r"(?:for\s+[^,;()]*)?(?:\s*\([^()]*\))?)?(?:,\s*\d[^()]*)?|(?P<tail>\d.*))?\s*$", re.IGNORECASE)
 # how it was given, ending a name whose dose is not written as one: 'Didanosine for 13 weeks', 'Amoxicillin-
 # clavulanate unknown dose twice daily for 10 days', 'Amoxicillin-clavulanate intravenously for 3 days'
 _MED_NAME_TAIL = re.compile(r"(?:\s+(?:unknown\s+dose|once|twice|daily|intravenously|orally|iv|for))+$",
@@ -426,19 +427,35 @@ def parse_medication(text: str) -> tuple[str | None, str | None]:
     return name, (rest.strip() if m.group("paren") else dose.group(0).strip())
 
 
-_PAREN = re.compile(r"\s*\([^()]*\)")
-_THEN = re.compile(r"^(?:then|with)\s+", re.IGNORECASE)
+_THEN = re.compile(r"(?:then|with)\s+", re.IGNORECASE)
+
+
+def medication_items(text: str) -> list[tuple[str, str | None, int, int]]:
+    """Each drug a Key Points medication names, with its own dose and where it is written in ``text``:
+    'Amiloride (2.5 mg) and hydrochlorothiazide (25 mg daily)' -> [('Amiloride', '2.5 mg', 0, 18),
+    ('hydrochlorothiazide', '25 mg daily', 23, 56)]; 'Nifedipine (60 mg daily) and then amlodipine' and
+    'Elotuzumab with lenalidomide' name two. A medication of one drug is one item, read by
+    :func:`parse_medication` ('Trimethoprim (160 mg)-sulfamethoxazole (800 mg)' is one product)."""
+    spans: list[list[int]] = []
+    for start, end in _item_spans(text, _DRUG_SEPARATOR):
+        if then := _THEN.match(text, start, end):
+            start = then.end()
+        if text[start:start + 1].isalpha() or not spans:
+            spans.append([start, end])
+        else:  # a dose of its own between commas belongs to the drug before it: 'Bicalutamide, 50 mg, 2 doses'
+            spans[-1][1] = end
+    if len(spans) < 2:
+        name, dose = parse_medication(text)
+        return [(name, dose, spans[0][0], spans[-1][1])] if name and spans else []
+    return [(name, dose, start, end) for start, end in spans
+            for name, dose in [parse_medication(text[start:end])] if name]
 
 
 def medication_drugs(name: str) -> list[str]:
-    """The drugs a Key Points medication names: 'Amiloride (2.5 mg) and hydrochlorothiazide (25 mg daily)' ->
-    ['Amiloride', 'hydrochlorothiazide']; 'Nifedipine (60 mg daily) and then amlodipine' -> ['Nifedipine',
-    'amlodipine']; one drug (dose and all) as it is."""
-    parts = split_medications(re.sub(r"\s+with\s+", ", ", name))
-    if len(parts) < 2:  # one drug, its dose or qualifier left in: 'Trimethoprim (160 mg)-sulfamethoxazole (800 mg)'
-        return [name]
-    drugs = [_THEN.sub("", _PAREN.sub("", part)).strip() for part in parts]
-    return [d for d in drugs if d[:1].isalpha()] or [name]
+    """The drugs of :func:`medication_items` when ``name`` (a Key Points medication's name) lists several;
+    one drug (dose and all) as it is."""
+    items = medication_items(name)
+    return [n for n, _, _, _ in items] if len(items) > 1 else [name]
 
 
 _NONE_LIST = re.compile(
@@ -448,7 +465,8 @@ _NONE_EXCEPT = re.compile(r"^\s*none(?:\s+(?:mentioned|reported))?\W*\s*except(?
 # a sentence's end separates too ('cimetidine chronically. Enflurane 2 weeks before onset'): after a word of
 # three lower-case letters or more, so 'St. John's wort' and 'Dr. X' stay whole
 _MED_SEPARATOR = re.compile(r"[()]|,\s*|;\s*|\s+and\s+|(?<=[a-z]{3})\.\s+(?=[A-Z])")
-_LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
+_DRUG_SEPARATOR = re.compile(_MED_SEPARATOR.pattern + r"|\s+with\s+")  # 'Elotuzumab with lenalidomide'
+_LEADING_CONJUNCTION = re.compile(r"(?:and|or)\s+", re.IGNORECASE)
 
 
 def split_medications(text: str) -> list[str]:
@@ -459,18 +477,34 @@ def split_medications(text: str) -> list[str]:
     if _NONE_LIST.match(text):
         return []
     text = _NONE_EXCEPT.sub("", text.strip().rstrip("."))
-    parts: list[str] = []
+    return [text[start:end] for start, end in _item_spans(text, _MED_SEPARATOR)]
+
+
+def _item_spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of each item of a list written with ``separator`` between items (never inside
+    parentheses), without the spaces around it or a leading 'and'/'or'; empty items left out."""
+    cuts: list[tuple[int, int]] = []
     depth = start = 0
-    for m in _MED_SEPARATOR.finditer(text):
+    for m in separator.finditer(text):
         if m.group() == "(":
             depth += 1
         elif m.group() == ")":
             depth = max(0, depth - 1)
         elif not depth:
-            parts.append(text[start : m.start()])
+            cuts.append((start, m.start()))
             start = m.end()
-    parts.append(text[start:])
-    return [p for p in (_LEADING_CONJUNCTION.sub("", p.strip()).strip() for p in parts) if p]
+    cuts.append((start, len(text)))
+    out = []
+    for start, end in cuts:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if conjunction := _LEADING_CONJUNCTION.match(text, start, end):
+            start = conjunction.end()
+        if start < end:
+            out.append((start, end))
+    return out
 
 
 _UNITS_AND_TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
