@@ -18,8 +18,8 @@ CHAPTERS = {  # stem of text/pdf -> NXML file name (None: no NXML in the corpus)
 
 
 SPAN = {"start": True, "end": True}
-KEY_POINT_SPANS: dict[str, Any] = {**SPAN, **{f: SPAN for f in ("medication", "pattern", "severity", "latency",
-                                                               "recovery")}}
+KEY_POINT_SPANS: dict[str, Any] = {**SPAN, **{f: SPAN for f in ("pattern", "severity", "latency", "recovery")},
+                                   "medication": {**SPAN, "drugs": {"__all__": SPAN}}}
 
 
 def contract(m: Monograph, *, with_tables: bool, with_links: bool = True) -> dict[str, Any]:
