@@ -11,6 +11,7 @@ from livertox_parse.stages.normalize import (
     covered_case_numbers,
     find_durations,
     find_patient,
+    medication_items,
     parse_duration,
     parse_medication,
     parse_pattern,
@@ -18,7 +19,6 @@ from livertox_parse.stages.normalize import (
     patterns_named,
     read_pattern,
     read_severity,
-    medication_items,
     split_medications,
 )
 
