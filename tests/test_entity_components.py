@@ -5,6 +5,7 @@ on those calls, on real windows and on odd hand-made text."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from livertox_parse.stages.entities import (
     _chapter_matcher,
     _names,
     _windows,
+    entity_spans,
     expand_char_span,
     filter_token_spans,
     find_hits,
@@ -132,6 +134,17 @@ def ours(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> Do
     return doc
 
 
+def fast(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> list[tuple[int, int, int]]:
+    """What extract_entities reads: ``entity_spans``, the components' spans never written to the Doc."""
+    nlp = get_nlp()
+    doc = nlp.make_doc(text)
+    if matcher is not None:
+        doc.user_data["chapter_matcher"] = matcher
+    if hits is not None:
+        doc.user_data["hits"] = hits
+    return entity_spans(nlp, doc)
+
+
 def iob(doc: Doc) -> list[tuple[int, int, int]]:
     return [(t.i, t.ent_iob, t.ent_type) for t in doc]
 
@@ -142,6 +155,7 @@ def test_components_give_what_the_span_based_components_gave_on_real_windows() -
             expected = reference_components(get_nlp().make_doc(text), text, hits, matcher_)
             doc = ours(text, hits, matcher_)
             assert triples(doc.ents) == triples(expected.ents) and iob(doc) == iob(expected)
+            assert fast(text, hits, matcher_) == triples(expected.ents)
             assert len(doc.ents) > 20
 
 
@@ -157,6 +171,7 @@ def test_components_give_what_the_span_based_components_gave(text: str, with_mat
         expected = reference_components(get_nlp().make_doc(text), text, hits, matcher)
         doc = ours(text, hits, matcher)
         assert triples(doc.ents) == triples(expected.ents) and iob(doc) == iob(expected)
+        assert fast(text, hits, matcher) == triples(expected.ents)
 
 
 @pytest.mark.parametrize("text", [t for t in ODD_TEXTS if t.strip()] + ["Kineret and anakinra 100 mg daily"])
@@ -169,3 +184,34 @@ def test_set_token_ents_is_the_ents_setter(text: str) -> None:
         expected.ents = [Span(expected, s, e, label=k) for s, e, k in spans]
         set_token_ents(doc, spans)
         assert iob(doc) == iob(expected) and triples(doc.ents) == triples(expected.ents)
+
+
+CORPUS = next((p for p in (Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "livertox-2021",
+                           Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "livertox-2021")
+               if p.is_dir()), None)
+
+
+@pytest.mark.skipif(CORPUS is None, reason="the dev corpus ../shared/corpus/livertox-2021 is not there")
+def test_entity_spans_are_what_the_span_based_components_gave_on_corpus_chapters() -> None:
+    """Every fourth dev chapter's windows, as extract_entities makes them."""
+    from livertox_parse import LiverToxError
+    from livertox_parse.readers import read_document
+
+    assert CORPUS is not None
+    checked = 0
+    for path in sorted(CORPUS.glob("*.nxml"))[::4]:
+        try:
+            doc = read_document(str(path), path.read_bytes())
+            spans = sectionize(doc)
+            monograph = build(doc, spans)[0]
+        except LiverToxError:
+            continue
+        names = _names(monograph)
+        windows = _windows(doc, spans, names)
+        if not windows.text:
+            continue
+        matcher = _chapter_matcher(get_nlp(), monograph, names.found)
+        expected = reference_components(get_nlp().make_doc(windows.text), windows.text, windows.hits, matcher)
+        assert fast(windows.text, windows.hits, matcher) == triples(expected.ents), path.name
+        checked += 1
+    assert checked > 100

@@ -166,46 +166,64 @@ def set_token_ents(doc: Doc, spans: list[tuple[int, int, int]]) -> None:
     doc.from_array([ENT_IOB, ENT_TYPE], array)
 
 
-def _register_components() -> None:
+def term_spans(doc: Doc) -> list[tuple[int, int, int]]:
+    """The entities ``livertox_chapter_terms`` leaves on ``doc`` (run after the entity ruler), as (start, end,
+    label) token spans in order: the ruler's, words carrying a drug-name stem where the ruler left them free, and
+    the chapter matcher's names (``doc.user_data["chapter_matcher"]``), the longest kept."""
+    # words carrying a drug-name stem, where the lexicon's phrases left them free, are DRUG: what a token pattern
+    # in the entity_ruler would give (the ruler keeps the longest matches; a one-token match only ever loses to
+    # one covering it), without a Python token per token for its predicate
+    drug = doc.vocab.strings.add("DRUG")
+    stems = [(i, i + 1, drug) for i in _stem_tokens(doc)]
+    ents = [(e.start, e.end, e.label) for e in doc.ents]
+    matcher: Any = doc.user_data.get("chapter_matcher")
+    if matcher is None:
+        return sorted([*ents, *stems])  # where no entity is: added to the ruler's
+    return filter_token_spans([*ents, *stems, *((s, e, label) for label, s, e in matcher(doc))])
+
+
+def regex_spans(doc: Doc, ents: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The entities ``livertox_regex_entities`` leaves on ``doc`` when its entities are ``ents``: those and the
+    regex hits (``doc.user_data["hits"]``, else searched), each widened to whole tokens, the longest kept."""
     from spacy.attrs import IDX, LENGTH
+
+    # hits found by the cheap pass are handed in; a Doc made elsewhere gets its own search
+    hits = doc.user_data.get("hits")
+    if hits is None:
+        hits = find_hits(doc.text)
+    found = list(ents)
+    text = doc.user_data.get("text") or doc.text  # Doc.text joins every token again: costly
+    starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if hits else ([], [])
+    for start, end, label in hits:
+        if not text[start:end].strip():
+            continue
+        span = expand_char_span(starts, lengths, len(text), start, end)
+        if span is not None:
+            found.append((*span, doc.vocab.strings.add(label)))
+    return [span for span in filter_token_spans(found) if span[0] < span[1]]  # an empty one sets no entity
+
+
+def entity_spans(nlp: Language, doc: Doc) -> list[tuple[int, int, int]]:
+    """The entities the whole pipeline leaves on a ``doc`` made by ``nlp.make_doc``: the entity ruler runs, the
+    two components' spans are worked out (``term_spans``, ``regex_spans``) without being written to the Doc and
+    read back (two ``from_array`` calls and a Span per entity each time)."""
+    return regex_spans(doc, term_spans(nlp.get_pipe("entity_ruler")(doc)))
+
+
+def _register_components() -> None:
     from spacy.language import Language
-    from spacy.matcher import PhraseMatcher
 
     if "livertox_regex_entities" in Language.factories:
         return
 
     @Language.component("livertox_chapter_terms")
     def chapter_terms(doc: Doc) -> Doc:
-        # words carrying a drug-name stem, where the lexicon's phrases left them free, are DRUG: what a
-        # token pattern in the entity_ruler would give (the ruler keeps the longest matches; a one-token
-        # match only ever loses to one covering it), without a Python token per token for its predicate
-        drug = doc.vocab.strings.add("DRUG")
-        stems = [(i, i + 1, drug) for i in _stem_tokens(doc)]
-        matcher: PhraseMatcher | None = doc.user_data.get("chapter_matcher")
-        if matcher is None:
-            if stems:  # where no entity is: added to the ruler's
-                set_token_ents(doc, sorted([*((e.start, e.end, e.label) for e in doc.ents), *stems]))
-            return doc
-        ents = [(e.start, e.end, e.label) for e in doc.ents]
-        set_token_ents(doc, filter_token_spans([*ents, *stems, *((s, e, label) for label, s, e in matcher(doc))]))
+        set_token_ents(doc, term_spans(doc))
         return doc
 
     @Language.component("livertox_regex_entities")
     def regex_entities(doc: Doc) -> Doc:
-        # hits found by the cheap pass are handed in; a Doc made elsewhere gets its own search
-        hits = doc.user_data.get("hits")
-        if hits is None:
-            hits = find_hits(doc.text)
-        found = [(e.start, e.end, e.label) for e in doc.ents]
-        text = doc.user_data.get("text") or doc.text  # Doc.text joins every token again: costly
-        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if hits else ([], [])
-        for start, end, label in hits:
-            if not text[start:end].strip():
-                continue
-            span = expand_char_span(starts, lengths, len(text), start, end)
-            if span is not None:
-                found.append((*span, doc.vocab.strings.add(label)))
-        set_token_ents(doc, filter_token_spans(found))
+        set_token_ents(doc, regex_spans(doc, [(e.start, e.end, e.label) for e in doc.ents]))
         return doc
 
 
@@ -556,6 +574,8 @@ class _Sections:
 
 def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monograph) -> list[Entity]:
     """Entities of every label, spans indexing ``doc.text``, each with its innermost section id."""
+    from spacy.attrs import IDX, LENGTH
+
     nlp = get_nlp()
     names = _names(monograph)
     windows = _windows(doc, spans, names)
@@ -565,18 +585,18 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     sections = _Sections(spans)
     out: list[dict[str, Any]] = []
     links: dict[str, dict[str, str | None]] = {}  # by name: a chapter names its drugs again and again
+    strings = nlp.vocab.strings
     for base, text in chunks(windows.text, nlp.max_length):
         sdoc = nlp.make_doc(text)
         sdoc.user_data["chapter_matcher"] = matcher
         sdoc.user_data["text"] = text  # what sdoc.text would rebuild from the tokens
         sdoc.user_data["hits"] = [(s - base, e - base, label) for s, e, label in windows.hits
                                   if base <= s and e <= base + len(text)]
-        for _, proc in nlp.pipeline:
-            sdoc = proc(sdoc)
-        for ent in sdoc.ents:
-            label = ent.label_
-            start = windows.to_document(base + ent.start_char)
-            end = start + (ent.end_char - ent.start_char)
+        token_starts, token_lengths = sdoc.to_array([IDX, LENGTH]).T.tolist()
+        for first, stop, label_id in entity_spans(nlp, sdoc):  # what sdoc.ents would be after nlp.pipeline
+            label = strings[label_id]
+            start = windows.to_document(base + token_starts[first])
+            end = start + token_starts[stop - 1] + token_lengths[stop - 1] - token_starts[first]
             name = doc.text[start:end]
             link = {}
             if label in ("DRUG", "TRADE_NAME"):
