@@ -69,14 +69,29 @@ def test_entities_of_a_case_narrative() -> None:
     ("A woman in her early 40s with a history of chronic knee pain", None, "female"),  # DILIN: a decade
     ("A man in his 60s", None, "male"),
     ("An 18 month old girl", 1.5, "female"),
+    ("A 55 old year woman developed anorexia", 55, "female"),  # Etodolac: the words swapped
+    ("A 16 year old adolescent female was found to have", 16, "female"),  # Isotretinoin: the sex after the noun
+    ("A 15 year old adolescent male with seizures", 15, "male"),  # Valproate
+    ("A 24 year old body builder developed pruritus", 24, None),  # AndrogenicSteroids: no word for the sex
+    # Nafcillin, ketoconazole's case in Phenotypes_enzy, Rifampin: no age, the narrative opens with its patient
+    ("An elderly lady with septic arthritis was treated", None, "female"),
+    ("A woman was started on ketoconazole as experimental therapy", None, "female"),
+    ("A child with tuberculosis was treated with isoniazid", None, None),
+    # Simvastatin: the bracketed line citing the case's source names another patient first
+    (("[Modified from: Lata S, Chudy B. [Acute cholestatic hepatitis caused by simvastatin in a 67-year-old "
+      "patient]. Przegl Lek 2006; 63 (suppl 7): 97-8. Polish. PubMed Citation\nA 67 year old woman was admitted"),
+     67, "female"),
 ])
-def test_patient_forms_of_the_book(text: str, age: float | None, sex: str) -> None:
+def test_patient_forms_of_the_book(text: str, age: float | None, sex: str | None) -> None:
     found = find_patient(text)
     assert found is not None and (found.age_years, found.sex) == (age, sex)
 
 
 @pytest.mark.parametrize("text", ["a 2 year course of therapy in a man", "data from a 10 year study of women",
-                                  "Alpha 22 year old woman"])
+                                  "Alpha 22 year old woman",
+                                  # 'A woman' names the patient only as the narrative's opening words
+                                  "Liver injury arose after 3 weeks. A woman in the same trial had none.",
+                                  "[Modified from: a case in a 45 year old man]"])
 def test_no_patient_in_other_phrases(text: str) -> None:
     assert find_patient(text) is None
 

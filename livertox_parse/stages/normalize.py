@@ -513,15 +513,21 @@ _AGE_WORDS = {w: n for n, w in enumerate(_UNITS_AND_TEENS, start=1)} | {w: 10 * 
 _WHO = (r"woman|man|female|male|girl|boy|lady|gentleman|patient|child|infant|adolescent|mother|father|wife|"
         r"husband")
 # 'A 22 year old woman', 'a nine-year-old girl', 'A 47 year old African-American man', 'A 49 year woman' (the
-# 'old' left out); DILIN cases give a decade instead: 'A woman in her early 40s' (sex, no age). '\b(?:a|an)'
-# is spelt with a leading class, its look-behind after it, so that re skips to each 'a' in C
+# 'old' left out), 'A 55 old year woman' (the words swapped), 'A 16 year old adolescent female' (the sex after
+# the noun), 'A 24 year old body builder' (another noun after 'old': the age alone, the match up to 'old'); DILIN
+# cases give a decade instead: 'A woman in her early 40s' (sex, no age). '\b(?:a|an)' is spelt with a leading class, its
+# look-behind after it, so that re skips to each 'a' in C
 PATIENT_RE = re.compile(
     r"[aA](?<!\w[aA])n?\s+(?:(?P<age>\d{1,3}(?:\.\d+)?|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)) + r")"
-    r"[\s-]+(?P<unit>year|month|week)s?(?:[\s-]+old)?[\s-]+(?:[a-z][a-z-]*\s+){0,2}?(?P<who>" + _WHO + r")\b"
+    r"[\s-]+(?:old[\s-]+)?(?P<unit>year|month|week)s?(?:(?:[\s-]+old)?[\s-]+(?:[a-z][a-z-]*\s+){0,2}?"
+    r"(?P<who>" + _WHO + r")\b(?:\s+(?P<sex>female|male|woman|man|girl|boy)\b)?|[\s-]+old(?=[\s-]+[a-z]))"
     r"|(?:[a-z][a-z-]*\s+){0,2}?(?P<who_decade>" + _WHO + r")\s+in\s+(?:his|her)\s+"
     r"(?:(?:early|mid|late)[\s-]+)?[1-9]0'?s\b)",
     re.IGNORECASE,
 )
+# a case that gives no age opens with its patient: 'A woman was started on ketoconazole', 'An elderly lady with
+# septic arthritis' (sex, no age); only as the narrative's first words, where the patient is introduced
+_PATIENT_OPENING = re.compile(r"An?\s+(?:(?:elderly|young|older|middle-aged|pregnant)\s+)?(?P<who>" + _WHO + r")\b")
 _SEX = {"woman": "female", "female": "female", "girl": "female", "lady": "female", "mother": "female",
         "wife": "female", "man": "male", "male": "male", "boy": "male", "gentleman": "male",
         "father": "male", "husband": "male"}
@@ -536,18 +542,28 @@ class PatientValue:
 
 
 def find_patient(text: str) -> PatientValue | None:
-    """The first 'A 22 year old woman' in ``text``."""
-    m = PATIENT_RE.search(text)
-    if not m:
-        return None
-    if m.group("who_decade"):
-        return PatientValue(None, _SEX.get(m.group("who_decade").lower()), m.start(), m.end())
-    word = m.group("age").lower()
-    age = float(_AGE_WORDS[word]) if word in _AGE_WORDS else to_number(m.group("age"))
-    if age is None:
-        return PatientValue(None, _SEX.get(m.group("who").lower()), m.start(), m.end())
-    unit = m.group("unit").lower()
-    years = age if unit == "year" else round(age / 12, 3) if unit == "month" else round(age / 52, 3)
-    if years == int(years):
-        years = float(int(years))
-    return PatientValue(years, _SEX.get(m.group("who").lower()), m.start(), m.end())
+    """The first 'A 22 year old woman' in ``text`` (a case narrative), outside the bracketed line that cites
+    the case's source ('[Modified from: ... in a 67-year-old patient]'); else the narrative's opening 'A woman'."""
+    for m in PATIENT_RE.finditer(text):
+        if text.startswith("[", text.rfind("\n", 0, m.start()) + 1):
+            continue
+        if m.group("who_decade"):
+            return PatientValue(None, _SEX.get(m.group("who_decade").lower()), m.start(), m.end())
+        word = m.group("age").lower()
+        age = float(_AGE_WORDS[word]) if word in _AGE_WORDS else to_number(m.group("age"))
+        sex = _SEX.get((m.group("sex") or m.group("who") or "").lower())
+        if age is None:
+            return PatientValue(None, sex, m.start(), m.end())
+        unit = m.group("unit").lower()
+        years = age if unit == "year" else round(age / 12, 3) if unit == "month" else round(age / 52, 3)
+        if years == int(years):
+            years = float(int(years))
+        return PatientValue(years, sex, m.start(), m.end())
+    at = 0
+    for line in text.split("\n"):  # the opening words: of the first line that is no bracketed citation
+        if line.strip() and not line.startswith("["):
+            lead = len(line) - len(line.lstrip())
+            m = _PATIENT_OPENING.match(line, lead)
+            return PatientValue(None, _SEX.get(m.group("who").lower()), at + lead, at + m.end()) if m else None
+        at += len(line) + 1
+    return None
