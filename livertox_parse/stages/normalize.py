@@ -563,7 +563,9 @@ def find_patient(text: str) -> PatientValue | None:
     for line in text.split("\n"):  # the opening words: of the first line that is no bracketed citation
         if line.strip() and not line.startswith("["):
             lead = len(line) - len(line.lstrip())
-            m = _PATIENT_OPENING.match(line, lead)
-            return PatientValue(None, _SEX.get(m.group("who").lower()), at + lead, at + m.end()) if m else None
+            opening = _PATIENT_OPENING.match(line, lead)
+            if opening is None:
+                return None
+            return PatientValue(None, _SEX.get(opening.group("who").lower()), at + lead, at + opening.end())
         at += len(line) + 1
     return None
