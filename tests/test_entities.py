@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from livertox_parse.readers.text import read_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from livertox_parse.document import Source
+from livertox_parse.readers.text import document_from_text, read_text
 from livertox_parse.stages.assemble import build
 from livertox_parse.stages.drug_lexicon import dictionary_names
-from livertox_parse.stages.entities import _blocks, _chapter_matcher, extract_entities, get_nlp
-from livertox_parse.stages.sections import sectionize
+from livertox_parse.stages.entities import (
+    SKIPPED_SECTIONS,
+    _blocks,
+    _chapter_matcher,
+    extract_entities,
+    get_nlp,
+)
+from livertox_parse.stages.sections import SectionSpan, sectionize
 
 from .conftest import TEXTS
 
@@ -144,3 +155,41 @@ def test_the_pattern_cache_is_bounded_and_changes_nothing(monkeypatch: pytest.Mo
     small = [[e.model_dump() for e in parse_text(t).entities] for t in texts]
     assert len(ent._PATTERNS) <= 5
     assert small == full
+
+
+SPAN_TUPLES = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.integers(0, 12), st.integers(0, 3)),
+                       max_size=8)
+
+
+def section_spans(raw: list[tuple[int, int, int, int]]) -> list[SectionSpan]:
+    """Sections anywhere: nested, overlapping, empty, a heading running past the body, levels tied."""
+    return [SectionSpan(f"s{i}", "", level, None, start, start + heading, start + body)
+            for i, (start, heading, body, level) in enumerate(raw)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPAN_TUPLES)
+def test_section_lookup_matches_the_scan_on_odd_sections(raw: list[tuple[int, int, int, int]]) -> None:
+    from livertox_parse.stages.entities import _section_of, _Sections
+
+    spans = section_spans(raw)
+    sections = _Sections(spans)
+    assert [sections.of(i) for i in range(-2, 60)] == [_section_of(i, spans) for i in range(-2, 60)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", "\n", "\n\n", " ", "\r", "x\ny"]), max_size=20).map("".join),
+       SPAN_TUPLES)
+def test_blocks_are_the_runs_of_non_blank_lines_of_each_stretch(text: str, raw: list[tuple[int, int, int, int]]) -> None:
+    """_blocks searches doc.text between bounds; the plain form slices the stretch and searches that."""
+    import re
+    from itertools import pairwise
+
+    doc = document_from_text(text, Source(None, "text", None, None))
+    spans = section_spans(raw)
+    spans = [s if i % 3 else replace(s, id="references") for i, s in enumerate(spans)]  # some skipped
+    bounds = sorted({0, len(doc.text), *(s.start for s in spans), *(s.heading_end for s in spans)})
+    skip = [(s.start, s.end) for s in spans if s.id in SKIPPED_SECTIONS]
+    plain = [(a + m.start(), m.group(0)) for a, b in pairwise(bounds) if not any(s <= a < e for s, e in skip)
+             for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", doc.text[a:b])]
+    assert list(_blocks(doc, spans)) == plain

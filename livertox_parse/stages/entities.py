@@ -298,6 +298,9 @@ def _pattern(nlp: Language, name: str) -> Doc:
     return doc
 
 
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-blank lines
+
+
 def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]]:
     """(offset, text) of runs of non-blank lines within one section, outside reference lists."""
     bounds = sorted({0, len(doc.text), *(s.start for s in spans), *(s.heading_end for s in spans)})
@@ -305,8 +308,8 @@ def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]
     for a, b in pairwise(bounds):
         if any(s <= a < e for s, e in skip):
             continue
-        for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", doc.text[a:b]):
-            yield a + m.start(), m.group(0)
+        for m in _BLOCK.finditer(doc.text, a, b):  # from a to b as in doc.text[a:b]: the pattern looks at no other
+            yield m.start(), m.group(0)
 
 
 # between windows in the text spaCy sees: a whitespace token of its own, so no name or hit crosses it. Not "\n":
@@ -563,7 +566,16 @@ class _Sections:
 
     def __init__(self, spans: list[SectionSpan]) -> None:
         self.bounds = sorted({0, *(s.start for s in spans), *(max(s.end, s.heading_end) for s in spans)})
-        self.ids = [_section_of(b, spans) for b in self.bounds]
+        # each section marks the stretches it covers (it starts and stops at bounds), as _section_of scans
+        # them: in their order, a section of a level at least the one marked taking the stretch over
+        best: list[SectionSpan | None] = [None] * len(self.bounds)
+        for s in spans:
+            for k in range(bisect.bisect_left(self.bounds, s.start),
+                           bisect.bisect_left(self.bounds, max(s.end, s.heading_end))):
+                marked_by = best[k]
+                if marked_by is None or s.level >= marked_by.level:
+                    best[k] = s
+        self.ids = [s.id if s else None for s in best]
         self.spans = spans
 
     def of(self, offset: int) -> str | None:
