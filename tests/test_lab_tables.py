@@ -107,3 +107,40 @@ def test_a_cell_over_two_time_columns_and_its_text_copy() -> None:
         assert [(lab.test, lab.value, lab.timepoint) for lab in labs] == [
             ("ALT", 209, "Time After Starting: Post-op day 1"), ("ALP", 83, "Time After Starting: Post-op day 1"),
             ("bilirubin", 8.4, "Time After Starting: Post-op day 1")], row
+
+
+def test_a_column_in_multiples_of_the_uln() -> None:
+    # Crizotinib (LiverTox 2021): 'ALT (x ULN)' holds multiples of the upper limit, and its Normal Values cell
+    # '<1' is no limit in U/L (it had become the ULN of the case's narrative ALT 159 U/L)
+    table = _table([*TIMES, "ALT (x ULN)", "Alk P", "Bilirubin (mg/dL)", "Other"],
+                   [["8 weeks", "0", "4.8", "", "0.8", ""], ["Normal Values{2}", "<1", "", "", ""]])
+    labs, ulns = table_labs(table)
+    assert [(lab.test, lab.value, lab.unit, lab.uln, lab.times_uln) for lab in labs] == [
+        ("ALT", 4.8, "x ULN", None, 4.8), ("bilirubin", 0.8, "mg/dL", None, None)]
+    assert "ALT" not in ulns
+
+
+def test_r_is_recomputed_from_a_row_taken_after_the_drug_was_started() -> None:
+    # Gemcitabine (LiverTox 2021): the pre-treatment row has the highest ALT of the rows with an ALP (222, 202),
+    # but shows no injury; R comes from the rows after starting
+    from livertox_parse import parse_text
+
+    text = ("Drugx\n\nCASE REPORT\n\nCase 1. Cholestatic hepatitis due to drugx.\n\nA 60 year old man had jaundice.\n\n"
+            "Key Points\n\nMedication:\tDrugx\nPattern:\tCholestatic (R=0.6)\nSeverity:\t3+ (jaundice)\n"
+            "Latency:\t4 weeks\nRecovery:\t2 months\nOther medications:\tNone\n\nLaboratory Values\n\n"
+            "Time After Starting\tTime After Stopping\tALT (U/L)\tAlk P (U/L)\tBilirubin (mg/dL)\tOther\n"
+            "Pre\tPre\t222\t202\t0.8\tBaseline\n4 weeks\t0\t158\t257\t6.0\tJaundice\n"
+            "6 weeks\t2 weeks\t90\t240\t4.0\t\nNormal Values\t\t<42\t<128\t<1.2\t\n\nComment\n\nA comment.\n")
+    computed = parse_text(text).cases[0].computed
+    assert (computed.alt, computed.alp, computed.r_ratio) == (158.0, 257.0, 1.9)
+    assert parse_text(text.replace("Pre\tPre\t222", "1 week\tPre\t222")).cases[0].computed.alt == 222.0
+
+
+def test_which_rows_were_taken_before_the_drug() -> None:
+    from livertox_parse.stages.cases import before_treatment
+
+    assert before_treatment("Time After Starting: Pre; Time After Stopping: Pre")  # Gemcitabine
+    assert before_treatment("Time After Starting*: 0; Time After Stopping: Pre")  # Crizotinib: day 0, baseline
+    assert not before_treatment("Time After Starting: 7 weeks; Time After Starting: 0")  # Tranylcypromine's typo
+    assert not before_treatment("Time After Stopping: 0")  # Buprenorphine: the day it was stopped
+    assert not before_treatment(None)

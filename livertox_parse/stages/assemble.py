@@ -159,9 +159,12 @@ def _labs(
 
 def _compute_r(labs: list[cr.Lab], ulns: dict[str, float]) -> Computed:
     """R = (ALT/ULN) / (ALP/ULN) from values taken together: the table row with the highest ALT that also
-    has an ALP, else the first ALT and ALP of the narrative."""
+    has an ALP, taken after the drug was started (a baseline row shows no injury: Gemcitabine's pre-treatment
+    ALT 222 and ALP 202), else the first ALT and ALP of the narrative. A value in multiples of the ULN ('ALT
+    (x ULN)') is its own ratio."""
     pair: tuple[cr.Lab, cr.Lab] | None = None
-    candidates = [(r["ALT"], r["ALP"]) for r in cr.table_rows(labs) if "ALT" in r and "ALP" in r]
+    candidates = [(r["ALT"], r["ALP"]) for r in cr.table_rows(labs)
+                  if "ALT" in r and "ALP" in r and not cr.before_treatment(r["ALT"].timepoint)]
     if candidates:
         pair = max(candidates, key=lambda p: p[0].value)
     else:
@@ -172,9 +175,10 @@ def _compute_r(labs: list[cr.Lab], ulns: dict[str, float]) -> Computed:
     if pair is None:
         return Computed(r_ratio=None, pattern=None, uln_source="none")
     alt, alp = pair
-    alt_uln = ulns.get("ALT") or cr.default_uln("ALT")
-    alp_uln = ulns.get("ALP") or cr.default_uln("ALP")
-    stated = ("ALT" in ulns) + ("ALP" in ulns)
+    # a value in multiples of the ULN is its own ratio: its ULN is 1 and stated by the chapter
+    alt_uln = 1.0 if alt.times_uln is not None else ulns.get("ALT") or cr.default_uln("ALT")
+    alp_uln = 1.0 if alp.times_uln is not None else ulns.get("ALP") or cr.default_uln("ALP")
+    stated = ("ALT" in ulns or alt.times_uln is not None) + ("ALP" in ulns or alp.times_uln is not None)
     source = "chapter" if stated == 2 else "mixed" if stated == 1 else "default"
     if not alt_uln or not alp_uln or alp.value == 0:
         return Computed(r_ratio=None, pattern=None, uln_source="none")

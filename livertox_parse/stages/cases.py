@@ -215,6 +215,13 @@ _TIME_HEADER = re.compile(r"\b(?:time|after|day|week|date)", re.IGNORECASE)
 # an upper limit of normal: '<40', '≤ 1.2', 'up to 35', '40', or a range '10-40' (its upper end)
 _ULN_CELL = re.compile(r"^\s*(?:<|≤|<=|up to|\d+(?:\.\d+)?\s*[-–]|)\s*(\d+(?:\.\d+)?)\s*$")
 _NORMAL_LABEL = re.compile(r"normal\s+values?", re.IGNORECASE)
+# a column of multiples of the upper limit of normal ('ALT (x ULN)', Crizotinib): its values are times ULN, and
+# its 'Normal Values' cell ('<1') is no limit in U/L for the test's other values
+_TIMES_ULN_UNIT = re.compile(r"^(?:x|×|times)\s*(?:the\s+)?ULN$", re.IGNORECASE)
+
+
+def times_uln_unit(unit: str | None) -> bool:
+    return unit is not None and _TIMES_ULN_UNIT.match(unit) is not None
 
 
 def _uln(text: str) -> float | None:
@@ -243,17 +250,17 @@ def _normal_values(row: tuple[Cell, ...], starts: list[int],
     label = next(k for k, c in enumerate(row) if _NORMAL_LABEL.match(c.text.strip()))
     out: dict[str, float] = {}
     for cell, col in zip(row[label + 1 :], starts[label + 1 :]):
-        test, _, header = columns[col] if col < len(columns) else (None, None, "")
+        test, unit, header = columns[col] if col < len(columns) else (None, None, "")
         value = _uln(cell.text)
         if value is not None and test is None and _TIME_HEADER.search(header):
             break
-        if test is not None and value is not None:
+        if test is not None and value is not None and not times_uln_unit(unit):
             out.setdefault(test, value)
     else:
         return out
     limits = [_uln(c.text) for c in row[label + 1 :] if c.text.strip()]
-    tests = [c[0] for c in columns if c[0] is not None]
-    return {test: value for test, value in zip(tests, limits) if value is not None}
+    tests = [(c[0], c[1]) for c in columns if c[0] is not None]
+    return {test: value for (test, unit), value in zip(tests, limits) if value is not None and not times_uln_unit(unit)}
 
 
 def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
@@ -295,8 +302,23 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
             raw = _NUMBER_CELL.match(cell.text) if test else None
             if raw and test and (value := to_number(raw.group(1))) is not None:
                 found.append((test, value, unit, timepoint, cell, index))
-    return [Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index)
+    return [Lab(test, value, unit, None, value, timepoint, cell.start, cell.end, "table", index) if times_uln_unit(unit)
+            else Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index)
             for test, value, unit, timepoint, cell, index in found], ulns
+
+
+# a row taken before the drug ('Time After Starting: Pre', ': 0', 'Baseline'): its values are no injury's
+_BASELINE = re.compile(r"(?:0|pre|pre-?treatment|before|baseline)", re.IGNORECASE)
+
+
+def before_treatment(timepoint: str | None) -> bool:
+    """Whether a table row's timepoint says it was taken before the drug was started (or on its first day),
+    by its first column after starting (Tranylcypromine heads its stopping column 'Time After Starting' too)."""
+    for part in (timepoint or "").split("; "):
+        header, _, value = part.rpartition(": ")
+        if "start" in header.lower():
+            return _BASELINE.fullmatch(value.strip()) is not None
+    return False
 
 
 def table_rows(labs: list[Lab]) -> list[dict[str, Lab]]:
