@@ -393,6 +393,41 @@ def test_a_second_run_on_a_locked_database_says_so(tmp_path: Path) -> None:
     assert "livertox.duckdb: cannot open the database" in stderr
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers start before the database opens on Linux (fork)")
+def test_a_first_run_that_cannot_have_its_database_writes_no_json(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run into a folder lets its workers parse while the database is opened; when another process
+    takes the database meanwhile, the run fails as above and their JSON files are never written."""
+    import livertox_parse.ingest.store as store_module
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i, text in enumerate(sorted((FIXTURES / "text").glob("*.txt")) * 4):
+        shutil.copyfile(text, src / f"t{i:02d}.txt")
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
+    holders: list[subprocess.Popen[str]] = []
+    real_init = store_module.Store.__init__
+
+    def taken_meanwhile(self: store_module.Store, path: Path) -> None:
+        holder = subprocess.Popen([sys.executable, "-c", hold, str(path)], stdout=subprocess.PIPE, text=True)
+        holders.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        time.sleep(0.5)  # the workers have parsed their first sources by now
+        real_init(self, path)
+
+    monkeypatch.setattr(store_module.Store, "__init__", taken_meanwhile)
+    try:
+        code, stdout, stderr = ingest(src, "--out", out, "--workers", "2")
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.wait()
+    assert len(holders) == 1
+    assert code == 1 and stdout == ""
+    assert "livertox.duckdb: cannot open the database" in stderr
+    assert not list(out.rglob("*.json"))
+
+
 def test_chapter_key_elements_and_lab_days_are_typed_columns(tmp_path: Path) -> None:
     copies = [FIXTURES / "text" / "metoprolol.txt", FIXTURES / "pdf" / "metoprolol.pdf",
               FIXTURES / "nxml" / "Metoprolol.nxml", FIXTURES / "nxml" / "ARBs.nxml"]

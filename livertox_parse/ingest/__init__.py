@@ -29,11 +29,25 @@ from ..limits import add_arguments as add_limit_arguments
 from ..limits import from_args as limits_from_args
 from ..rows import source_id
 from .discovery import Discovery, SourceItem
-from .work import Chunk, Parsed, Task, failed_source, parse_source, parser_version, work_chunk
+from .work import (
+    Chunk,
+    Gate,
+    Known,
+    Parsed,
+    Task,
+    failed_source,
+    hold_writes,
+    parse_source,
+    parser_version,
+    release_writes,
+    work_chunk,
+)
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..view.report import ReportData
-    from .store import Store
+    from .store import BatchWriter, Store
 
 __all__ = ["Discovery", "Ingest", "Parsed", "SourceItem", "failed_source", "parse_source", "parser_version",
            "source_id"]
@@ -113,6 +127,11 @@ class Ingest:
         self.counts = dict.fromkeys(("parsed", "unchanged", "skipped", "failed", "removed", "warnings",
                                      "not_chapters", "not_given"), 0)
         self.seconds = 0.0
+        self.store: Store | None = None
+        self.writer: BatchWriter | None = None
+        self.opening: Future[tuple[Store, dict[str, Known]]] | None = None
+        self.known: dict[str, Known] = {}
+        self.run_id = 0
 
     def run(self) -> dict[str, int]:
         """Do the run; returns the counts (parsed, unchanged, failed, removed, warnings, not_chapters)."""
@@ -134,31 +153,32 @@ class Ingest:
 
         from ..progress import Progress
         from .pool import map_chunks, start_pool
-        from .store import BatchWriter, Store
 
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
+        db = self.out / "livertox.duckdb"
+        # A first run into a folder knows no source yet: its workers start on the first sources while the
+        # database is opened (DuckDB imported, the tables made: ~0.1 s), their JSON files held back until it
+        # is (work.hold_writes), so that a run that cannot have the database writes nothing in the folder.
+        early = self.workers > 1 and sys.platform == "linux" and not db.exists()
+        gate = hold_writes() if early else None
         pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
         # with worker processes the main process is mostly idle while they parse: it imports what drawing
         # the report needs then (started with the first results, so as not to slow the start of the run)
         self.preload = threading.Thread(target=_preload_report, name="preload-report", daemon=True)
+        self.store, self.writer, self.run_id = None, None, 0
+        opener = ThreadPoolExecutor(1, thread_name_prefix="open-database") if early else None
         try:
-            store = Store(self.out / "livertox.duckdb")
-        except BaseException:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        try:
-            discovery = Discovery(list(self.sources), limits=self.limits, root=store.root(self.root))
-            if store.rebuilt:
-                print(f"{store.path}: made by another version of livertox-parse: tables made again, every "
-                      "source parsed again", file=self.stderr)
-            self.store, self.run_id, self.known = store, 0, store.known()
-            self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)
+            if opener is not None and gate is not None:
+                root = (self.root or Path.cwd()).resolve()  # what a new database takes
+                self.known = {}
+                self.opening = opener.submit(self._open_early, db, root, gate)
+            else:
+                self.opening = None
+                root = self._open(db)
+                self._begin()
+            discovery = Discovery(list(self.sources), limits=self.limits, root=root)
             seen: set[str] = set()
-            (self.out / "json").mkdir(exist_ok=True)
-            self.writer = BatchWriter(store, self.out / "json", self.run_id, set(self.known),
-                                      on_refused=self._refused)
             self.work = partial(work_chunk, json_dir=self.out / "json", limits=self.limits, force=self.force)
             with Progress(self.stderr, None, "ingest", unit=" sources", status=self._status, every=5.0) as progress:
                 self.progress = progress
@@ -166,10 +186,14 @@ class Ingest:
                     for chunk in map_chunks(self._todo(discovery, seen), pool, self.workers, self.work,
                                             self._lost):
                         self._take(chunk)
+                    self._ready()  # when no source came back at all
                 finally:
-                    self.writer.close()
+                    if self.writer is not None:
+                        self.writer.close()
+            store = self.store
+            assert store is not None  # made by _ready
             self.counts["not_chapters"] = len(discovery.notes)
-            self._not_given(seen, discovery.partial)
+            self._not_given(store, seen, discovery.partial)
             ids, errors = store.monograph_ids(), store.error_rows()
             if self.parquet:
                 store.export_parquet(self.out / "parquet")
@@ -189,15 +213,78 @@ class Ingest:
             if report is not None:
                 self._write_report(*report)
         except BaseException as exc:  # the run is never left 'running'
-            if getattr(self, "run_id", 0):
+            if self.run_id and self.store is not None:
                 with contextlib.suppress(Exception):
-                    store.fail_run(self.run_id, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
+                    self.store.fail_run(self.run_id, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
             raise
         finally:
-            store.close()
+            if opener is not None:  # a database opened early that the run never took is closed too
+                opener.shutdown(wait=True)
+                if self.store is None and self.opening is not None and self.opening.exception() is None:
+                    self.opening.result()[0].close()
+                release_writes()
+            if self.store is not None:
+                self.store.close()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         return self.counts
+
+    def _open(self, db: Path) -> Path:
+        """Open the database (self.store) and read what it knows (self.known); the root of the ids."""
+        from .store import Store
+
+        store = Store(db)
+        try:
+            root = store.root(self.root)
+            self.known = store.known()
+        except BaseException:
+            store.close()
+            raise
+        self.store = store
+        return root
+
+    def _open_early(self, db: Path, root: Path, gate: Gate) -> tuple[Store, dict[str, Known]]:
+        """In a thread, while the workers parse the first sources of a first run: the database opened, the
+        root checked to be the one their ids were made with, then their JSON files let through (or, when any
+        of this failed, never)."""
+        from .store import RootMismatch, Store
+
+        try:
+            store = Store(db)
+            try:
+                found = store.root(self.root)
+                if found != root:  # another run made the database meanwhile, with another root
+                    raise RootMismatch(f"{db} holds ids relative to {found}, not {root}: another run made it "
+                                       "meanwhile")
+                known = store.known()
+                (self.out / "json").mkdir(exist_ok=True)
+            except BaseException:
+                store.close()
+                raise
+        except BaseException:
+            gate.close()
+            raise
+        gate.open()
+        return store, known
+
+    def _ready(self) -> None:
+        """The database opened early taken by the run (a no-op once it is, or when it was not opened early)."""
+        if self.store is None and self.opening is not None:
+            self.store, self.known = self.opening.result()
+            self._begin()
+
+    def _begin(self) -> None:
+        """The run recorded in the opened database, and its writer made."""
+        from .store import BatchWriter
+
+        store = self.store
+        assert store is not None
+        if store.rebuilt:
+            print(f"{store.path}: made by another version of livertox-parse: tables made again, every "
+                  "source parsed again", file=self.stderr)
+        self.run_id = store.begin_run([str(s) for s in self.sources], self.workers, self.force)
+        (self.out / "json").mkdir(exist_ok=True)
+        self.writer = BatchWriter(store, self.out / "json", self.run_id, set(self.known), on_refused=self._refused)
 
     def _status(self) -> tuple[int, dict[str, int]]:
         c = self.counts
@@ -257,6 +344,7 @@ class Ingest:
                 continue
             seen.add(item.source_id)
             if item.error is not None:
+                self._ready()  # the JSON files written here wait for the database too
                 self._take(self.work([(item, None)]))
             else:
                 yield item, self.known.get(item.source_id)
@@ -264,6 +352,7 @@ class Ingest:
     def _lost(self, item: SourceItem, error: LiverToxError) -> Chunk:
         """The rows of a source that killed its worker, made here."""
         lost = SourceItem(item.source_id, item.name, error=error)
+        self._ready()  # (a worker that failed on a database that could not be opened: its error is raised)
         result: Chunk = self.work([(lost, None)])
         return result
 
@@ -272,6 +361,7 @@ class Ingest:
 
     def _take(self, chunk: Chunk) -> None:
         """Count and report a chunk's sources, and hand their rows to the writer."""
+        self._ready()
         if self.workers > 1 and self.preload.ident is None:
             self.preload.start()
         c = self.counts
@@ -280,10 +370,11 @@ class Ingest:
             c["warnings"] += outcome.warnings
             if outcome.line is not None:
                 self.progress.print(outcome.line)
+        assert self.writer is not None  # made by _ready
         self.writer.add(chunk.outcomes, chunk.tables)
         self.progress.tick(len(chunk.outcomes))
 
-    def _not_given(self, seen: set[str], partial: set[str]) -> None:
+    def _not_given(self, store: Store, seen: set[str], partial: set[str]) -> None:
         """Sources recorded before but not among this run's inputs: kept and counted, or with ``prune``
         deleted (every row, and the JSON file)."""
         gone = [sid for sid in self.known if sid not in seen
@@ -291,7 +382,7 @@ class Ingest:
         if not self.prune:
             self.counts["not_given"] = len(gone)
             return
-        self.counts["removed"] = self.store.remove(gone)
+        self.counts["removed"] = store.remove(gone)
         for sid in gone:
             self._json(sid).unlink(missing_ok=True)
 

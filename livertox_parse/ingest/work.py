@@ -22,8 +22,8 @@ from .discovery import SourceItem
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Chunk", "Known", "Outcome", "Parsed", "failed_source", "parse_source", "parser_version",
-           "work_chunk"]
+__all__ = ["Abandoned", "Chunk", "Gate", "Known", "Outcome", "Parsed", "failed_source", "hold_writes",
+           "parse_source", "parser_version", "release_writes", "work_chunk"]
 
 
 def parser_version() -> str:
@@ -158,13 +158,65 @@ def _chunk_from_ipc(outcomes: list[Outcome], streams: dict[str, bytes]) -> Chunk
 Task = tuple[SourceItem, Known | None]
 
 
+class Gate:
+    """Holds back the JSON files of a run's first sources, parsed while its database is being opened, until it
+    is (:meth:`open`) or could not be (:meth:`close`: they are never written). Shared with the worker
+    processes by forking them while it is held (:func:`hold_writes`)."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.decided = context.Event()
+        self.allowed = context.RawValue("b", 0)
+
+    def open(self) -> None:
+        self.allowed.value = 1
+        self.decided.set()
+
+    def close(self) -> None:
+        self.decided.set()
+
+    def wait(self) -> bool:
+        """Whether the JSON files may be written, once that is decided."""
+        self.decided.wait()
+        return bool(self.allowed.value)
+
+
+_gate: Gate | None = None
+
+
+def hold_writes() -> Gate:
+    """Hold back the JSON files :func:`work_chunk` writes, in this process and in processes forked from it
+    from now on, until the gate returned is opened or closed; :func:`release_writes` ends that."""
+    global _gate
+    _gate = Gate()
+    return _gate
+
+
+def release_writes() -> None:
+    global _gate
+    _gate = None
+
+
+class Abandoned(RuntimeError):
+    """The run these sources were parsed for could not open its database: their JSON files are not written."""
+
+
+def _may_write() -> None:
+    if _gate is not None and not _gate.wait():
+        raise Abandoned("the run could not open its database")
+
+
 def work_chunk(tasks: list[Task], json_dir: Path, limits: Limits = DEFAULT_LIMITS, force: bool = False) -> Chunk:
     """Read, check, parse and write the JSON file of each source of ``tasks``; its rows as Arrow tables.
 
     A source whose bytes and parser version are those of its last good parse (``Known``), its JSON file
     still there, is ``unchanged`` (unless ``force``). The JSON file of a parsed source is written (atomically,
     fsync'd) before this returns, so always before the commit of its rows; one that cannot be written fails
-    its source (LTX040), and so does a row that cannot be typed for its table (LTX041).
+    its source (LTX040), and so does a row that cannot be typed for its table (LTX041). While writes are held
+    (:func:`hold_writes`) the first JSON file waits for the run's database; raises :class:`Abandoned` when the
+    run could not open it.
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -185,6 +237,8 @@ def work_chunk(tasks: list[Task], json_dir: Path, limits: Limits = DEFAULT_LIMIT
                     continue
                 parsed = parse_source(item.source_id, item.name, data, limits)
             if parsed.json is not None:
+                if not writes:
+                    _may_write()
                 path = json_dir / f"{item.source_id}.json"
                 writes.append((len(done), writer.submit(write_atomic, path, parsed.json + b"\n")))
             done.append(parsed)
