@@ -5,11 +5,12 @@ on those calls, on real windows and on odd hand-made text."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -25,6 +26,7 @@ from livertox_parse.stages.entities import (
     filter_token_spans,
     find_hits,
     get_nlp,
+    ruler_spans,
     set_token_ents,
 )
 from livertox_parse.stages.sections import sectionize
@@ -104,7 +106,7 @@ def reference_components(doc: Doc, text: str, hits: list[tuple[int, int, str]] |
     doc = nlp.get_pipe("entity_ruler")(doc)
     from livertox_parse.stages.entities import _stem_tokens
 
-    stems = [Span(doc, i, i + 1, label="DRUG") for i in _stem_tokens(doc)]
+    stems = [Span(doc, i, i + 1, label="DRUG") for i in _stem_tokens(doc, triples(doc.ents))]
     if matcher is None:
         if stems:
             doc.set_ents(stems, default="unmodified")
@@ -147,6 +149,47 @@ def fast(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> li
 
 def iob(doc: Doc) -> list[tuple[int, int, int]]:
     return [(t.i, t.ent_iob, t.ent_type) for t in doc]
+
+
+def the_rulers(text: str) -> list[tuple[int, int, int]]:
+    return triples(get_nlp().get_pipe("entity_ruler")(get_nlp().make_doc(text)).ents)
+
+
+def test_ruler_spans_are_what_the_entity_ruler_sets_on_real_windows() -> None:
+    for text, _, _ in REAL:
+        assert ruler_spans(get_nlp(), get_nlp().make_doc(text)) == the_rulers(text)
+        assert len(the_rulers(text)) > 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, "Alpha Lipoic", "Lipoic Acid", "Arnica Montana", "insulin", "Insulin"]),
+                max_size=20).map("".join))
+def test_ruler_spans_are_what_the_entity_ruler_sets(text: str) -> None:
+    """Overlapping lexicon names ('Gemtuzumab Ozogamicin', 'gemtuzumab'; 'Alpha Lipoic Acid', 'alpha')."""
+    assert ruler_spans(get_nlp(), get_nlp().make_doc(text)) == the_rulers(text)
+
+
+@cache
+def overlapping_ruler() -> Any:
+    """An entity ruler whose phrases overlap (the lexicon's never do): ties of length, one phrase under two labels."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False})
+    ruler.add_patterns([{"label": label, "pattern": phrase}  # type: ignore[attr-defined]
+                        for label, phrase in [("DRUG", "alpha beta"), ("DRUG", "beta gamma"), ("DRUG", "alpha"),
+                                              ("TRADE_NAME", "gamma"), ("DRUG", "gamma"), ("DRUG", "beta gamma delta"),
+                                              ("TRADE_NAME", "delta alpha"), ("DRUG", "delta")]])
+    return nlp
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["alpha", "Beta", "gamma", "delta", " ", " ", ", "]), max_size=16).map("".join))
+@example("alpha beta gamma")  # two of one length overlap: the first kept
+@example("alpha beta gamma delta")  # a shorter one ends inside a longer one
+def test_ruler_spans_are_what_an_entity_ruler_of_overlapping_phrases_sets(text: str) -> None:
+    nlp = overlapping_ruler()
+    assert ruler_spans(nlp, nlp.make_doc(text)) == triples(nlp.get_pipe("entity_ruler")(nlp.make_doc(text)).ents)
 
 
 def test_components_give_what_the_span_based_components_gave_on_real_windows() -> None:

@@ -106,20 +106,21 @@ def _stem_token_regex() -> re.Pattern[str]:
 _STEM_WORDS: dict[int, bool] = {}  # lower-case string id -> whether it carries a stem; forgotten when large
 
 
-def _stem_tokens(doc: Doc) -> list[int]:
-    """Indices of the tokens of ``doc`` not in an entity whose lower-cased text carries a drug-name stem."""
-    from spacy.attrs import ENT_IOB, LOWER
+def _stem_tokens(doc: Doc, ents: list[tuple[int, int, int]]) -> list[int]:
+    """Indices of the tokens of ``doc`` outside ``ents`` (its entities, token spans) whose lower-cased text
+    carries a drug-name stem."""
+    from spacy.attrs import LOWER
 
     strings = doc.vocab.strings
     regex = _stem_token_regex()
     if len(_STEM_WORDS) > 200_000:
         _STEM_WORDS.clear()
     out = []
-    for i, (lower, iob) in enumerate(doc.to_array([LOWER, ENT_IOB]).tolist()):
+    for i, lower in enumerate(doc.to_array(LOWER).tolist()):
         stem = _STEM_WORDS.get(lower)
         if stem is None:
             stem = _STEM_WORDS[lower] = regex.search(strings[lower]) is not None
-        if stem and iob not in (1, 3):  # 1, 3: inside, beginning of an entity
+        if stem and not any(start <= i < end for start, end, _ in ents):
             out.append(i)
     return out
 
@@ -166,16 +167,18 @@ def set_token_ents(doc: Doc, spans: list[tuple[int, int, int]]) -> None:
     doc.from_array([ENT_IOB, ENT_TYPE], array)
 
 
-def term_spans(doc: Doc) -> list[tuple[int, int, int]]:
+def term_spans(doc: Doc, ents: list[tuple[int, int, int]] | None = None) -> list[tuple[int, int, int]]:
     """The entities ``livertox_chapter_terms`` leaves on ``doc`` (run after the entity ruler), as (start, end,
-    label) token spans in order: the ruler's, words carrying a drug-name stem where the ruler left them free, and
-    the chapter matcher's names (``doc.user_data["chapter_matcher"]``), the longest kept."""
+    label) token spans in order: the ruler's (``ents``, else read from ``doc``), words carrying a drug-name stem
+    where the ruler left them free, and the chapter matcher's names (``doc.user_data["chapter_matcher"]``), the
+    longest kept."""
     # words carrying a drug-name stem, where the lexicon's phrases left them free, are DRUG: what a token pattern
     # in the entity_ruler would give (the ruler keeps the longest matches; a one-token match only ever loses to
     # one covering it), without a Python token per token for its predicate
     drug = doc.vocab.strings.add("DRUG")
-    stems = [(i, i + 1, drug) for i in _stem_tokens(doc)]
-    ents = [(e.start, e.end, e.label) for e in doc.ents]
+    if ents is None:
+        ents = [(e.start, e.end, e.label) for e in doc.ents]
+    stems = [(i, i + 1, drug) for i in _stem_tokens(doc, ents)]
     matcher: Any = doc.user_data.get("chapter_matcher")
     if matcher is None:
         return sorted([*ents, *stems])  # where no entity is: added to the ruler's
@@ -203,11 +206,28 @@ def regex_spans(doc: Doc, ents: list[tuple[int, int, int]]) -> list[tuple[int, i
     return [span for span in filter_token_spans(found) if span[0] < span[1]]  # an empty one sets no entity
 
 
+def ruler_spans(nlp: Language, doc: Doc) -> list[tuple[int, int, int]]:
+    """The entities ``nlp``'s entity ruler sets on a ``doc`` that has none (fresh from ``nlp.make_doc``), as
+    (start, end, label) token spans in order, worked out as ``EntityRuler.match`` and ``set_annotations`` do for
+    phrase patterns without ids: its phrase matches, the longest first (then the first), none sharing a token;
+    without a Span per match, a Token per matched token, or a write to the Doc."""
+    ruler: Any = nlp.get_pipe("entity_ruler")
+    matches = sorted({(match_id, start, end) for match_id, start, end in ruler.phrase_matcher(doc) if start != end},
+                     key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    kept = []
+    seen: set[int] = set()
+    for match_id, start, end in matches:
+        if start not in seen and end - 1 not in seen:
+            kept.append((start, end, match_id))
+            seen.update(range(start, end))
+    return sorted(kept)
+
+
 def entity_spans(nlp: Language, doc: Doc) -> list[tuple[int, int, int]]:
-    """The entities the whole pipeline leaves on a ``doc`` made by ``nlp.make_doc``: the entity ruler runs, the
-    two components' spans are worked out (``term_spans``, ``regex_spans``) without being written to the Doc and
-    read back (two ``from_array`` calls and a Span per entity each time)."""
-    return regex_spans(doc, term_spans(nlp.get_pipe("entity_ruler")(doc)))
+    """The entities the whole pipeline leaves on a ``doc`` made by ``nlp.make_doc``: the spans of the entity ruler
+    and of the two components are worked out (``ruler_spans``, ``term_spans``, ``regex_spans``) without being
+    written to the Doc and read back (a ``doc.ents`` write and two ``from_array`` calls, a Span per entity)."""
+    return regex_spans(doc, term_spans(doc, ruler_spans(nlp, doc)))
 
 
 def _register_components() -> None:
@@ -359,6 +379,8 @@ def _windows(doc: Document, spans: list[SectionSpan], names: _NameFinder) -> _Wi
         name_spans[i].append((s - block_starts[i], e - block_starts[i]))
     for (offset, block), block_names in zip(blocks, name_spans, strict=True):
         found = find_hits(block)
+        if not found and not block_names:
+            continue  # nothing to tokenise in this block (~4 blocks in 5)
         spans_ = sorted([(h[0], h[1]) for h in found] + block_names)
         merged: list[list[int]] = []
         for s, e in spans_:
