@@ -333,8 +333,10 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
     title = title_f.value if title_f else _title_from_body(doc, spans, chemicals)
     title_parts = [p.strip() for p in re.split(r",\s*", title or "") if p.strip()]
     chem_names = [c.drug for c in chemicals]
+    # 'Chenodiol (Chenodeoxycholic Acid)': the title names its agent, with a synonym in parentheses
     own_agent = bool(title_parts) and all(
-        any(p.lower() == n.lower() for n in chem_names + [a.value for a, _ in trade]) for p in title_parts
+        any(p.lower() == n.lower() or re.sub(r"\s*\([^()]*\)$", "", p).lower() == n.lower()
+            for n in chem_names + [a.value for a, _ in trade]) for p in title_parts
     ) or (len(chem_names) <= 1 and not any(s.agent for s in scores if s.agent and len(scores) > 2))
     sections = _sections(doc, spans, warn)
     cases = _cases(doc, spans, warn)
