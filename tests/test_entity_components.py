@@ -258,3 +258,16 @@ def test_entity_spans_are_what_the_span_based_components_gave_on_corpus_chapters
         assert fast(windows.text, windows.hits, matcher) == triples(expected.ents), path.name
         checked += 1
     assert checked > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=20).map("".join))
+@example("Gemtuzumab Ozogamicin and gemtuzumab")  # a stem word inside a ruler entity, and free
+def test_stem_tokens_are_the_free_tokens_whose_word_carries_a_stem(text: str) -> None:
+    """_stem_tokens (each word asked once per process, the entities given as spans) against asking every token
+    of the Doc the ruler annotated."""
+    from livertox_parse.stages.entities import _stem_token_regex, _stem_tokens
+
+    doc = get_nlp().get_pipe("entity_ruler")(get_nlp().make_doc(text))
+    plain = [t.i for t in doc if _stem_token_regex().search(t.lower_) and t.ent_iob not in (1, 3)]
+    assert _stem_tokens(doc, triples(doc.ents)) == plain

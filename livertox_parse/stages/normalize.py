@@ -167,13 +167,16 @@ def _duration_matches(text: str) -> list[re.Match[str]]:
                 found.setdefault(m.end(), m)
                 last_end = m.end()
                 break
-    return [found[k] for k in sorted(found)]
+    return [found[k] for k in sorted(found)] if found else []
 
 
 def find_durations(text: str) -> list[DurationValue]:
     """Every duration phrase in ``text`` with its day range (spans index ``text``)."""
+    matches = _duration_matches(text)
+    if not matches:
+        return []  # most blocks of a chapter
     out: list[DurationValue] = []
-    for m in _duration_matches(text):
+    for m in matches:
         unit = _UNIT_ALIASES[m.group("unit").lower()]
         factor = DAYS_PER_UNIT[unit]
         prefix = (m.group("prefix") or "").strip().lower()
