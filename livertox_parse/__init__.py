@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["Limits", "LiverToxError", "Monograph", "__version__", "document_text", "parse", "parse_document",
            "parse_input", "parse_many", "parse_text", "span_text", "to_frames"]
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: Key Points medication.drugs
 # The largest integer a count or number field holds: it fits every consumer's column (INT32 in DuckDB, a
 # JavaScript number). The parser keeps a larger number as text with a warning, never in a number field.
 MAX_INT = 2**31 - 1

@@ -57,7 +57,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "cases": [
         ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("number", "INTEGER"), ("title", "VARCHAR"),
         ("pmid", "VARCHAR"), ("age_years", "DOUBLE"), ("sex", "VARCHAR"), ("medication", "VARCHAR"),
-        ("dose", "VARCHAR"), ("pattern", "VARCHAR"), ("r_ratio", "DOUBLE"), ("severity", "INTEGER"),
+        ("dose", "VARCHAR"), ("medication_drugs", "VARCHAR[]"), ("pattern", "VARCHAR"), ("r_ratio", "DOUBLE"), ("severity", "INTEGER"),
         ("latency_text", "VARCHAR"), ("latency_min_days", "DOUBLE"), ("latency_max_days", "DOUBLE"),
         ("recovery_text", "VARCHAR"), ("recovery_min_days", "DOUBLE"), ("recovery_max_days", "DOUBLE"),
         ("other_medications", "VARCHAR[]"), ("computed_r_ratio", "DOUBLE"), ("computed_pattern", "VARCHAR"),
@@ -107,6 +107,7 @@ def _case_rows(mid: str, cases: list[dict[str, Any]]) -> tuple[list[dict[str, An
             "monograph_id": mid, "case_ord": ci, "number": c["number"], "title": c["title"], "pmid": c["pmid"],
             "age_years": c["patient"]["age_years"], "sex": c["patient"]["sex"],
             "medication": med.get("name"), "dose": med.get("dose"),
+            "medication_drugs": [d["name"] for d in med.get("drugs") or []],
             "pattern": pattern.get("type"), "r_ratio": pattern.get("r_ratio"),
             "severity": (kp.get("severity") or {}).get("grade"),
             "latency_text": latency.get("text"), "latency_min_days": latency.get("min_days"),

@@ -37,7 +37,7 @@ def test_rows_are_flat_dicts() -> None:
     for row in labs + m.score_rows() + m.case_rows():  # lists only where DuckDB has a VARCHAR[] column
         assert all(not isinstance(v, dict) for v in row.values())
         assert all(isinstance(x, str) for v in row.values() if isinstance(v, list) for x in v)
-    assert m.to_json().startswith(b'{"schema_version":"1.0"')
+    assert m.to_json().startswith(b'{"schema_version":"1.1"')
 
 
 def test_parse_many_yields_errors_and_goes_on(tmp_path) -> None:  # type: ignore[no-untyped-def]

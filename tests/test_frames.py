@@ -71,6 +71,7 @@ def test_row_helpers_use_the_store_columns() -> None:
     assert list(case) == [c for c, _ in TABLES["cases"]]
     assert case["number"] == 1 and case["title"] == "Acute liver injury due to anakinra.(1)"
     assert case["latency_text"] == "3 weeks" and case["other_medications"] == ["Prednisone", "folate"]
+    assert case["medication"] == "Anakinra" and case["medication_drugs"] == ["Anakinra"]
     assert case["monograph_id"] == m.monograph_id() == m.rows()["monographs"][0]["monograph_id"]
     assert all(list(row) == [c for c, _ in TABLES["labs"]] for row in m.lab_rows())
     assert [r["score"] for r in m.score_rows()] == ["C"]
