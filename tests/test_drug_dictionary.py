@@ -54,3 +54,20 @@ def test_an_agent_the_book_qualifies_links_to_its_drug(name: str, generic: str) 
 def test_a_qualified_name_in_the_dictionary_is_taken_as_it_is() -> None:
     assert link("Doxepin (Insomnia)").generic == "Doxepin"  # merged at build: the same drug either way
     assert link("Unknownazole (Oral)").generic is None
+
+
+@pytest.mark.parametrize(("name", "drugbank_id"), [
+    # the book's US names, which the sources list without an id but with the FDA UNII of the drug's entry
+    ("Ursodiol", "DB01586"),  # Ursodeoxycholic Acid (Ursodiol, Chenodiol and BileAcids chapters)
+    ("Alendronate", "DB00630"), ("Risedronate", "DB00884"),  # Alendronic / Risedronic acid (Bisphosphonates)
+    ("Norethindrone", "DB00717"), ("Mesalamine", "DB00244"), ("Aciclovir", "DB00787"),
+    ("Erenumab-aooe", "DB14039"),  # a US biologic's suffixed name
+])
+def test_a_name_without_an_id_links_by_its_unii(name: str, drugbank_id: str) -> None:
+    found = link(name)
+    assert found.drugbank_id == drugbank_id and found.generic == name
+
+
+def test_a_combination_sharing_a_unii_takes_no_single_drugs_id() -> None:
+    # the source gives 'Acetaminophen and Codeine' acetaminophen's UNII: the combination is not acetaminophen
+    assert link("Acetaminophen and Codeine").drugbank_id is None

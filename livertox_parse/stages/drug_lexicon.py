@@ -53,16 +53,37 @@ def not_drugs() -> frozenset[str]:
     return frozenset(_data()["not_drugs"])
 
 
+_COMBINATION = re.compile(r" and |/|, | with ", re.IGNORECASE)
+
+
+def _drugbank_by_unii(rules: list[dict[str, Any]]) -> dict[str, str]:
+    """DrugBank id by FDA UNII, where one id has it. The UNII names a substance: an entry the sources gave no
+    DrugBank id under one name ('Ursodiol', 'Alendronate', 'Glycopyrrolate', 'Aciclovir', the US suffixed
+    biologic 'Aducanumab-avwa') is the substance of the entry with an id and the same UNII ('Ursodeoxycholic
+    Acid' DB01586, 'Alendronic acid', 'Glycopyrronium', 'Acyclovir', 'Aducanumab')."""
+    ids: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.get("unii") and rule.get("drugbank_id"):
+            ids.setdefault(rule["unii"], set()).add(rule["drugbank_id"])
+    return {unii: next(iter(found)) for unii, found in ids.items() if len(found) == 1}
+
+
 @cache
 def lexicon() -> dict[str, DrugInfo]:
-    """Every name of the dictionary, lower-cased, with its generic name and identifiers."""
+    """Every name of the dictionary, lower-cased, with its generic name and identifiers. An entry without a
+    DrugBank id takes the id of the one entry sharing its UNII (:func:`_drugbank_by_unii`), unless it names a
+    combination ('Acetaminophen and Codeine' carries acetaminophen's UNII in the source)."""
     out: dict[str, DrugInfo] = {}
+    by_unii = _drugbank_by_unii(_rules())
     for rule in _rules():
-        generic = DrugInfo(rule["name"], rule.get("drugbank_id"), rule.get("unii"), brand=False)
+        drugbank_id = rule.get("drugbank_id")
+        if drugbank_id is None and rule.get("unii") and not _COMBINATION.search(rule["name"]):
+            drugbank_id = by_unii.get(rule["unii"])
+        generic = DrugInfo(rule["name"], drugbank_id, rule.get("unii"), brand=False)
         out.setdefault(rule["name"].lower(), generic)
         for name in rule.get("synonyms", ()):
             out.setdefault(name, generic)
-        brand = DrugInfo(rule["name"], rule.get("drugbank_id"), rule.get("unii"), brand=True)
+        brand = DrugInfo(rule["name"], drugbank_id, rule.get("unii"), brand=True)
         for name in rule.get("brands", ()):
             out.setdefault(name, brand)
     return out
