@@ -151,6 +151,10 @@ class Ingest:
     def _run(self) -> dict[str, int]:
         from concurrent.futures import ThreadPoolExecutor
 
+        # imported before the workers are forked, so that they share it instead of each importing it again
+        # (~20 MB of library pages a worker, and its CPU time)
+        import pyarrow  # noqa: F401
+
         from ..progress import Progress
         from .pool import map_chunks, start_pool
 
