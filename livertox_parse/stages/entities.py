@@ -449,14 +449,25 @@ def _name_automaton() -> Any:
     import ahocorasick
 
     dictionary = dictionary_names()
-    keys: dict[str, tuple[list[tuple[str, bool, bool]], list[str]]] = {}
-    for name in sorted(_automaton_names()):
-        keys.setdefault(MARK + marked(name) + MARK, ([], []))[0].append((name, name in dictionary, _one_word(name)))
+    names = list(_automaton_names())  # in any order: at most one name of a key is the text where the key is found
+    # marked() spelt for ~50,000 short names (numpy's set-up per call cost ~0.4 s at start-up), in whole lists
+    forms = [MARK + form + MARK for form in [_NOT_LETTER.sub(MARK, name) for name in names]]
+    entries = list(zip(names, [name in dictionary for name in names], [_one_word(name) for name in names],
+                       strict=True))
+    by_form: dict[str, tuple[tuple[str, bool, bool], ...]] = dict(zip(forms, [(e,) for e in entries], strict=True))
+    if len(by_form) < len(forms):  # some forms stand for more than one name ('a-b', 'a b')
+        by_form = {}
+        for form, entry in zip(forms, entries, strict=True):
+            by_form[form] = (*by_form.get(form, ()), entry)
+    stems: dict[str, tuple[str, ...]] = {}
     for stem, _ in _stem_patterns():
-        keys.setdefault(marked(stem) + MARK, ([], []))[1].append(stem)
+        form = _NOT_LETTER.sub(MARK, stem) + MARK
+        stems[form] = (*stems.get(form, ()), stem)
     automaton = ahocorasick.Automaton()
-    for key, (names, stems) in keys.items():
-        automaton.add_word(key, (tuple(names), tuple(stems)))
+    for key, found in by_form.items():
+        automaton.add_word(key, (found, ()))
+    for key, found_stems in stems.items():  # a stem's form that is a name's too holds both
+        automaton.add_word(key, (by_form.get(key, ()), found_stems))
     automaton.make_automaton()
     return automaton
 
