@@ -71,3 +71,24 @@ def test_a_name_without_an_id_links_by_its_unii(name: str, drugbank_id: str) -> 
 def test_a_combination_sharing_a_unii_takes_no_single_drugs_id() -> None:
     # the source gives 'Acetaminophen and Codeine' acetaminophen's UNII: the combination is not acetaminophen
     assert link("Acetaminophen and Codeine").drugbank_id is None
+
+
+@pytest.mark.parametrize(("name", "generic", "drugbank_id"), [
+    ("Cyproterone", "Cyproterone Acetate", "DB04839"),  # not in the sources under the active part's name
+    ("Certolizumab", "Certolizumab", "DB08904"),  # Certolizumab Pegol
+    ("Clorazepate", "Clorazepate", "DB00628"),  # Clorazepate Dipotassium
+    ("Medroxyprogesterone", "Medroxyprogesterone", "DB00603"),  # Medroxyprogesterone Acetate
+])
+def test_a_drug_listed_as_its_salt_links_to_it(name: str, generic: str, drugbank_id: str) -> None:
+    found = link(name)
+    assert (found.generic, found.drugbank_id) == (generic, drugbank_id)
+
+
+def test_several_salts_with_ids_link_none() -> None:
+    # lithium carbonate and lithium citrate are two entries with two ids: which one the text means is unknown
+    assert link("Lithium").drugbank_id is None
+
+
+def test_an_abbreviation_is_no_salts_drug() -> None:
+    # Omega3FattyAcids: 'DHA' (docosahexaenoic acid); the dictionary's 'DHA sulfate' is dehydroepiandrosterone's
+    assert link("DHA").drugbank_id is None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -92,14 +92,37 @@ def lexicon() -> dict[str, DrugInfo]:
 _QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")  # '(Oral)', '(Monohydrate)', '[INN:BAN]'
 
 
+# the salt or ester a drug is made and listed as ('Cyproterone' is sold as cyproterone acetate, 'Certolizumab'
+# as certolizumab pegol): the US name of the active part and the listed product name the same drug
+_SALT_FORMS = ("acetate", "pegol", "sodium", "potassium", "dipotassium", "calcium", "magnesium", "carbonate",
+               "hydrochloride", "sulfate", "mesylate", "maleate", "tartrate", "succinate", "citrate", "bromide",
+               "phosphate", "fumarate")
+
+
+@lru_cache(maxsize=4096)
+def _salt_form(key: str) -> DrugInfo | None:
+    """The one salt or ester entry with a DrugBank id that ``key`` (a lower-cased name) is the drug of; a
+    short name is no drug's ('dha', docosahexaenoic acid, is not 'DHA sulfate', dehydroepiandrosterone)."""
+    if len(key) < 6 or not key.isalpha():
+        return None
+    found = {info.drugbank_id: info for salt in _SALT_FORMS
+             if (info := lexicon().get(f"{key} {salt}")) is not None and info.drugbank_id and not info.brand}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def lookup(name: str) -> DrugInfo | None:
     """The dictionary's entry for ``name`` (any case; a trailing '®' is ignored), or None. A name the book
     qualifies ('Nitrofurantoin (Monohydrate)', 'Diazepam (Oral)', 'Epoprostenol [Prostacyclin]') is looked up
-    without its qualifier when it is not in the dictionary with it."""
+    without its qualifier when it is not in the dictionary with it. A name without a DrugBank id takes the id of
+    the one salt or ester form listed with one ('Cyproterone': Cyproterone Acetate, DB04839)."""
     key = name.strip().rstrip("®").strip().lower()
     found = lexicon().get(key)
     if found is None and ("(" in key or "[" in key):
-        found = lexicon().get(_QUALIFIER.sub("", key).strip())
+        key = _QUALIFIER.sub("", key).strip()
+        found = lexicon().get(key)
+    if (found is None or found.drugbank_id is None) and (salt := _salt_form(key)) is not None:
+        found = salt if found is None else DrugInfo(found.generic, salt.drugbank_id, found.unii or salt.unii,
+                                                    found.brand)
     return found
 
 
