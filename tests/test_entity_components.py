@@ -124,27 +124,26 @@ def reference_components(doc: Doc, text: str, hits: list[tuple[int, int, str]] |
     return doc
 
 
-def ours(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> Doc:
-    nlp = get_nlp()
-    doc = nlp.make_doc(text)
+def _fresh_doc(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> Doc:
+    """A Doc of ``text`` as extract_entities hands it over: the chapter matcher and the cheap pass's hits."""
+    doc = get_nlp().make_doc(text)
     if matcher is not None:
         doc.user_data["chapter_matcher"] = matcher
     if hits is not None:
         doc.user_data["hits"] = hits
-    for _, proc in nlp.pipeline:
+    return doc
+
+
+def ours(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> Doc:
+    doc = _fresh_doc(text, hits, matcher)
+    for _, proc in get_nlp().pipeline:
         doc = proc(doc)
     return doc
 
 
 def fast(text: str, hits: list[tuple[int, int, str]] | None, matcher: Any) -> list[tuple[int, int, int]]:
     """What extract_entities reads: ``entity_spans``, the components' spans never written to the Doc."""
-    nlp = get_nlp()
-    doc = nlp.make_doc(text)
-    if matcher is not None:
-        doc.user_data["chapter_matcher"] = matcher
-    if hits is not None:
-        doc.user_data["hits"] = hits
-    return entity_spans(nlp, doc)
+    return entity_spans(get_nlp(), _fresh_doc(text, hits, matcher))
 
 
 def iob(doc: Doc) -> list[tuple[int, int, int]]:
