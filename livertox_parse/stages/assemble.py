@@ -53,6 +53,7 @@ from .normalize import (
     read_pattern,
     read_severity,
     split_medications,
+    without_qualifier,
 )
 from .sections import SectionSpan
 
@@ -335,7 +336,7 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
     chem_names = [c.drug for c in chemicals]
     # 'Chenodiol (Chenodeoxycholic Acid)': the title names its agent, with a synonym in parentheses
     own_agent = bool(title_parts) and all(
-        any(p.lower() == n.lower() or re.sub(r"\s*\([^()]*\)$", "", p).lower() == n.lower()
+        any(p.lower() == n.lower() or without_qualifier(p).lower() == n.lower()
             for n in chem_names + [a.value for a, _ in trade]) for p in title_parts
     ) or (len(chem_names) <= 1 and not any(s.agent for s in scores if s.agent and len(scores) > 2))
     sections = _sections(doc, spans, warn)

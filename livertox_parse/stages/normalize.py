@@ -28,6 +28,15 @@ def to_number(digits: str) -> float | None:
     return value if value == 0 or MIN_NUMBER <= value <= MAX_NUMBER else None
 
 
+_TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
+
+
+def without_qualifier(text: str) -> str:
+    """``text`` without a parenthetical qualifier at its end: 'Chenodiol (Chenodeoxycholic Acid)' -> 'Chenodiol',
+    'Key Points (Case 1)' -> 'Key Points'."""
+    return _TRAILING_QUALIFIER.sub("", text)
+
+
 def to_count(digits: str) -> int | None:
     """The value of a run of digits, or None when it does not fit ``MAX_COUNT`` (checked before ``int()``,
     which refuses more than 4,300 digits)."""

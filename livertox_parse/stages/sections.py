@@ -17,9 +17,8 @@ from itertools import accumulate
 
 from ..document import Document
 from ..rules import load_table
-from .normalize import to_count
+from .normalize import to_count, without_qualifier
 
-_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 _SPACES = re.compile(r"\s+")
 _CAPS_PREFIX = re.compile(r"^([A-Z][A-Z ]{3,40}[A-Z])\s+[A-Z][a-z]")
 _CAPS_HEADING = re.compile(r"^[A-Z][A-Z &,/'-]{3,58}[A-Z]$")
@@ -111,7 +110,7 @@ def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     first = key.split(", ")[0]
     caps = _CAPS_PREFIX.match(stripped)
     lead = _key(caps.group(1)) if caps else None
-    found = [any_level.get(key), any_level.get(_QUALIFIER.sub("", key)),
+    found = [any_level.get(key), any_level.get(without_qualifier(key)),
              any_level.get(first) if first != key else None, top_level.get(lead) if lead is not None else None]
     best = min((i for i in found if i is not None), default=len(_rules()))
     for i, pattern in patterns:
@@ -147,7 +146,7 @@ def misspelt_heading(line: str) -> tuple[_Rule, str] | None:
     """The rule a misspelt heading belongs to, and the known heading it was read as; None when the line is
     no near miss of a known heading (or is one exactly: that is :func:`match_heading`'s). Only lines that
     are headings by their place are asked: an NXML title, or a short line standing alone in a text copy."""
-    key = _QUALIFIER.sub("", _key(line))
+    key = without_qualifier(_key(line))
     if len(key) < _MISSPELT_SHORTEST or len(key) > 60 or not line.strip()[:1].isupper() \
             or not _WORDS_ONLY.fullmatch(key):
         return None
