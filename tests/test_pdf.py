@@ -660,6 +660,21 @@ def test_page_lost_from_the_page_tree_is_an_error_not_a_shorter_document(tmp_pat
     assert err.code == "LTX010" and "lists 3 pages but only 2" in err.message
 
 
+def test_a_page_lost_with_the_cross_reference_table_is_an_error(tmp_path: Path) -> None:
+    # Caught by the hypothesis test below (seed 1091, 3 flips): one flipped byte in the cross-reference table
+    # (no page tree to count with) and one in a page object's '<<': pdfminer found the pages by scanning the
+    # objects, skipped the damaged one, and the chapter came back with 2 pages and no complaint
+    raw = bytearray((PDFS / "anakinra.pdf").read_bytes())
+    rnd = random.Random(1091)
+    for _ in range(3):
+        value = rnd.randrange(256)
+        raw[rnd.randrange(len(raw) - 64)] = value
+    path = tmp_path / "lost-page.pdf"
+    path.write_bytes(bytes(raw))
+    err = _code(path)
+    assert err.code == "LTX010" and "holds 3 page objects but only 2 could be read" in err.message
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 40))
 def test_damaged_pdfs_raise_only_our_errors(seed: int, flips: int) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,22 @@ def _read_pages(data: bytes, where: str, limits: Limits) -> list[LaidOutPage]:
             where,
             len(pages) + 1,
         )
+    # no page tree to count with (a damaged cross-reference table): pdfminer then finds pages by scanning the
+    # objects, and one damaged page object is skipped without a word; the page objects written out in the
+    # file say how many there are (none are visible when they sit in compressed object streams)
+    written = len(_PAGE_OBJECT.findall(data)) if declared is None else 0
+    if len(pages) < written:
+        raise _fail(
+            "LTX010",
+            f"PDF is corrupt: its page tree cannot be read, and it holds {written} page objects but only "
+            f"{len(pages)} could be read",
+            where,
+            len(pages) + 1,
+        )
     return pages
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")  # '/Type /Page', not '/Type /Pages'
 
 
 def _declared_pages(pdf: PDF) -> int | None:
