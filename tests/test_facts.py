@@ -228,9 +228,9 @@ def test_other_medications_split(text: str, meds: list[str]) -> None:
     ("Greater celandine", ["Greater celandine"]),
 ])
 def test_the_drugs_a_medication_names(name: str, drugs: list[str]) -> None:
-    from livertox_parse.stages.normalize import medication_drugs
+    from livertox_parse.stages.normalize import medication_items
 
-    assert medication_drugs(name) == drugs
+    assert [drug for drug, _, _, _ in medication_items(name)] == drugs
 
 
 def test_a_two_drug_medication_gives_two_drug_entities() -> None:

@@ -38,7 +38,7 @@ from ..rules import load_table
 from .cases import lab_regex
 from .chapter import LIKELIHOOD_RE
 from .drug_lexicon import WORD, dictionary_names, lookup, not_drugs
-from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations, medication_drugs
+from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
 
 if TYPE_CHECKING:
@@ -577,8 +577,7 @@ def _chapter_drugs(monograph: Monograph) -> set[str]:
     drugs = set(monograph.agents) | {c.drug for c in monograph.chemicals}
     if monograph.subclass:
         drugs |= set(monograph.subclass.other_drugs)
-    return drugs | {d for c in monograph.cases if c.key_points and c.key_points.medication.name
-                    for d in medication_drugs(c.key_points.medication.name)}
+    return drugs | {d.name for c in monograph.cases if c.key_points for d in c.key_points.medication.drugs}
 
 
 def _names(monograph: Monograph) -> _NameFinder:

@@ -463,12 +463,6 @@ def medication_items(text: str) -> list[tuple[str, str | None, int, int]]:
             for name, dose in [parse_medication(text[start:end])] if name]
 
 
-def medication_drugs(name: str) -> list[str]:
-    """The names of :func:`medication_items` ('Desflurane (6%), 90 min anesthesia time': 'Desflurane'); ``name``
-    itself when it names none."""
-    return [n for n, _, _, _ in medication_items(name)] or [name]
-
-
 _NONE_LIST = re.compile(
     r"^\s*(?:none(?:\s+(?:mentioned|reported|concurrently|known|listed|given))?"
     r"|not\s+(?:reported|given|listed|mentioned|known|available)|no\s+other\b.*)\W*$", re.IGNORECASE)
