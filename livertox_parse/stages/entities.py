@@ -212,15 +212,8 @@ def ruler_spans(nlp: Language, doc: Doc) -> list[tuple[int, int, int]]:
     phrase patterns without ids: its phrase matches, the longest first (then the first), none sharing a token;
     without a Span per match, a Token per matched token, or a write to the Doc."""
     ruler: Any = nlp.get_pipe("entity_ruler")
-    matches = sorted({(match_id, start, end) for match_id, start, end in ruler.phrase_matcher(doc) if start != end},
-                     key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
-    kept = []
-    seen: set[int] = set()
-    for match_id, start, end in matches:
-        if start not in seen and end - 1 not in seen:
-            kept.append((start, end, match_id))
-            seen.update(range(start, end))
-    return sorted(kept)
+    matches = {(match_id, start, end) for match_id, start, end in ruler.phrase_matcher(doc) if start != end}
+    return filter_token_spans([(start, end, match_id) for match_id, start, end in matches])
 
 
 def entity_spans(nlp: Language, doc: Doc) -> list[tuple[int, int, int]]:
