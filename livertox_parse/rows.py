@@ -57,7 +57,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "cases": [
         ("monograph_id", "VARCHAR"), ("case_ord", "INTEGER"), ("number", "INTEGER"), ("title", "VARCHAR"),
         ("pmid", "VARCHAR"), ("age_years", "DOUBLE"), ("sex", "VARCHAR"), ("medication", "VARCHAR"),
-        ("dose", "VARCHAR"), ("medication_drugs", "VARCHAR[]"), ("pattern", "VARCHAR"), ("r_ratio", "DOUBLE"), ("severity", "INTEGER"),
+        ("dose", "VARCHAR"), ("medication_drugs", "VARCHAR[]"), ("pattern", "VARCHAR"), ("r_ratio", "DOUBLE"),
+        ("severity", "INTEGER"),
         ("latency_text", "VARCHAR"), ("latency_min_days", "DOUBLE"), ("latency_max_days", "DOUBLE"),
         ("recovery_text", "VARCHAR"), ("recovery_min_days", "DOUBLE"), ("recovery_max_days", "DOUBLE"),
         ("other_medications", "VARCHAR[]"), ("computed_r_ratio", "DOUBLE"), ("computed_pattern", "VARCHAR"),

@@ -302,9 +302,12 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
             raw = _NUMBER_CELL.match(cell.text) if test else None
             if raw and test and (value := to_number(raw.group(1))) is not None:
                 found.append((test, value, unit, timepoint, cell, index))
-    return [Lab(test, value, unit, None, value, timepoint, cell.start, cell.end, "table", index) if times_uln_unit(unit)
-            else Lab(test, value, unit, ulns.get(test), None, timepoint, cell.start, cell.end, "table", index)
-            for test, value, unit, timepoint, cell, index in found], ulns
+    labs = []
+    for test, value, unit, timepoint, cell, index in found:
+        times = times_uln_unit(unit)  # a multiple of the ULN: no ULN of its own
+        labs.append(Lab(test, value, unit, None if times else ulns.get(test), value if times else None, timepoint,
+                        cell.start, cell.end, "table", index))
+    return labs, ulns
 
 
 # a row taken before the drug ('Time After Starting: Pre', ': 0', 'Baseline'): its values are no injury's
