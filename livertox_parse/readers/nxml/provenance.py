@@ -115,6 +115,16 @@ class TokenSpans(dict[etree._Element, Spans]):
         self.owner = owner
         self.index = dict(zip(nodes, range(len(nodes)), strict=True))
 
+    def children(self, k: int) -> list[int]:
+        """The child elements of node ``k``, in order: each opens at the tag after the previous one's end tag."""
+        owner, closes = self.owner, self.closes
+        out = []
+        j, end = self.opens[k] + 1, closes[k]
+        while j < end:
+            out.append(child := owner[j])
+            j = closes[child] + 1
+        return out
+
     def __missing__(self, node: etree._Element) -> Spans:
         k = self.index[node]
         o, c = 2 * self.opens[k], 2 * self.closes[k]

@@ -97,15 +97,8 @@ class ChapterRenderer(TableRendering):
         tokens = self.tokens
         if tokens is None:
             return el.find(tag)
-        owner, closes, tags = tokens.owner, tokens.closes, tokens.tags
-        k = tokens.index[el]
-        j, end = tokens.opens[k] + 1, closes[k]
-        while j < end:
-            child = owner[j]
-            if tags[child] == tag:
-                return tokens.nodes[child]
-            j = closes[child] + 1
-        return None
+        child = next((c for c in tokens.children(tokens.index[el]) if tokens.tags[c] == tag), None)
+        return None if child is None else tokens.nodes[child]
 
     def _text(self, el: etree._Element) -> Run:
         if self.exact:
@@ -273,21 +266,14 @@ class ChapterRenderer(TableRendering):
         tags instead of lxml's walk; the book's mixed-citations by their fast path."""
         tokens = self.tokens
         assert tokens is not None
-        owner, opens, closes, tags = tokens.owner, tokens.opens, tokens.closes, tokens.tags
-        j, end = opens[k] + 1, closes[k]
-        while j < end:  # the children: each opens at tag j; the next one opens after its end tag
-            ref = owner[j]
-            j = closes[ref] + 1
+        opens, closes, tags = tokens.opens, tokens.closes, tokens.tags
+        for ref in tokens.children(k):
             if tags[ref] != "ref":
                 self._block(tokens.nodes[ref], 0)
                 continue
             self._flush()
             self.inline_only = True
-            kids = []
-            i, stop = opens[ref] + 1, closes[ref]
-            while i < stop:
-                kids.append(owner[i])
-                i = closes[owner[i]] + 1
+            kids = tokens.children(ref)
             label = next((c for c in kids if tags[c] == "label"), None)
             if label is not None:
                 self._inline_tokens(opens[label], closes[label])
