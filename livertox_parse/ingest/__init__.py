@@ -233,34 +233,34 @@ class Ingest:
                 pool.shutdown(wait=True, cancel_futures=True)
         return self.counts
 
-    def _open(self, db: Path) -> Path:
-        """Open the database (self.store) and read what it knows (self.known); the root of the ids."""
+    def _opened(self, db: Path) -> tuple[Store, Path, dict[str, Known]]:
+        """The database opened, the root of its ids and what it knows of the sources; closed again on failure."""
         from .store import Store
 
         store = Store(db)
         try:
-            root = store.root(self.root)
-            self.known = store.known()
+            return store, store.root(self.root), store.known()
         except BaseException:
             store.close()
             raise
-        self.store = store
+
+    def _open(self, db: Path) -> Path:
+        """Open the database (self.store) and read what it knows (self.known); the root of the ids."""
+        self.store, root, self.known = self._opened(db)
         return root
 
     def _open_early(self, db: Path, root: Path, gate: Gate) -> tuple[Store, dict[str, Known]]:
         """In a thread, while the workers parse the first sources of a first run: the database opened, the
         root checked to be the one their ids were made with, then their JSON files let through (or, when any
         of this failed, never)."""
-        from .store import RootMismatch, Store
+        from .store import RootMismatch
 
         try:
-            store = Store(db)
+            store, found, known = self._opened(db)
             try:
-                found = store.root(self.root)
                 if found != root:  # another run made the database meanwhile, with another root
                     raise RootMismatch(f"{db} holds ids relative to {found}, not {root}: another run made it "
                                        "meanwhile")
-                known = store.known()
                 (self.out / "json").mkdir(exist_ok=True)
             except BaseException:
                 store.close()
