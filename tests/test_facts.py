@@ -329,3 +329,25 @@ def test_a_title_with_a_synonym_in_parentheses_names_its_agent(tmp_path: Path) -
     mono = parse(path)
     assert mono.title == "Metoprolol (Metoprolol Tartrate)" and mono.kind == "drug"
     assert [c.drug for c in mono.chemicals] == ["Metoprolol", "Atenolol"]
+
+
+def test_a_chapter_titled_by_its_combination_products_trade_name_is_a_drug_chapter() -> None:
+    """'Mavyret', 'Viekira Pak' (LiverTox 2021): one fixed combination, titled by its trade name, with a chemical
+    row per component. The title is the trade name the chapter lists for that combination: a drug chapter
+    (README: one agent or a fixed combination), not a class of two agents."""
+    from livertox_parse import parse_text
+
+    def chapter(trade_line: str) -> str:
+        return ("Mavyret\nLast Update: October 20, 2018.\nOVERVIEW\nIntroduction\nMavyret is an oral, fixed "
+                "combination of antiviral agents used to treat chronic hepatitis C.\nHepatotoxicity\nText.\n"
+                "Likelihood score: E (unlikely cause of clinically apparent liver injury).\nPRODUCT INFORMATION\n"
+                f"REPRESENTATIVE TRADE NAMES\n{trade_line}\nDRUG CLASS\nHepatitis C Agents\n"
+                "CHEMICAL FORMULAS AND STRUCTURES\nDRUG\tCAS REGISTRY NUMBER\tMOLECULAR FORMULA\tSTRUCTURE\n"
+                "Glecaprevir\t1365970-03-1\tC38-H46-F4-N6-O9-S\t\n"
+                "Pibrentasvir\t1353900-92-1\tC57-H65-F5-N10-O8\t\n")
+
+    mono = parse_text(chapter("Glecaprevir, Pibrentasvir – Mavyret®"))
+    assert mono.trade_names_by_agent == {"Glecaprevir, Pibrentasvir": ["Mavyret"]}
+    assert (mono.title, mono.kind) == ("Mavyret", "drug")
+    # a title that is no trade name of the chapter's stays what its agents make it: two agents, a class
+    assert parse_text(chapter("Glecaprevir, Pibrentasvir – Glecapib®")).kind == "class"

@@ -334,8 +334,12 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
     title = title_f.value if title_f else _title_from_body(doc, spans, chemicals)
     title_parts = [p.strip() for p in re.split(r",\s*", title or "") if p.strip()]
     chem_names = [c.drug for c in chemicals]
-    # 'Chenodiol (Chenodeoxycholic Acid)': the title names its agent, with a synonym in parentheses
-    own_agent = bool(title_parts) and all(
+    # 'Chenodiol (Chenodeoxycholic Acid)': the title names its agent, with a synonym in parentheses; 'Mavyret',
+    # 'Viekira Pak': the title is the trade name the chapter lists for one (combination) product (Herbalife's
+    # trade name is the product itself: its title is its agent)
+    brands = {n.value.lower() for a, names in trade for n in names if n.value.lower() != a.value.lower()}
+    title_is_trade_name = bool(title_parts) and all(p.lower() in brands for p in title_parts)
+    own_agent = title_is_trade_name or bool(title_parts) and all(
         any(p.lower() == n.lower() or without_qualifier(p).lower() == n.lower()
             for n in chem_names + [a.value for a, _ in trade]) for p in title_parts
     ) or (len(chem_names) <= 1 and not any(s.agent for s in scores if s.agent and len(scores) > 2))
@@ -348,7 +352,9 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
         raise LiverToxError("LTX006", f"not a monograph: {title or 'this chapter'!r} has no drug or class "
                             "sections, likelihood score or case report (front matter or a method chapter)",
                             path=doc.source.path)
-    named = (title_parts if kind == "drug" else []) + chem_names + [a.value for a, _ in trade]
+    # a trade name is no agent: Mavyret's agents are glecaprevir and pibrentasvir
+    named = (title_parts if kind == "drug" and not title_is_trade_name else []) + chem_names \
+        + [a.value for a, _ in trade]
     scores = _score_agents(doc, spans, scores, named)
     agents: list[str] = []
     for name in named + [s.agent for s in scores if s.agent]:
