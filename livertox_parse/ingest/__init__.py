@@ -28,6 +28,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..limits import add_arguments as add_limit_arguments
 from ..limits import from_args as limits_from_args
 from ..rows import source_id
+from .charts import ChartDrawer
 from .discovery import Discovery, SourceItem
 from .work import (
     Chunk,
@@ -106,16 +107,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 1 if counts["failed"] else 0
 
 
-def _preload_report() -> None:
-    """Import what drawing ``report.html`` needs: ~0.3 s that would otherwise come at the end of the run,
-    when nothing else can go on."""
-    with contextlib.suppress(Exception):
-        import matplotlib.backends.backend_svg
-        import matplotlib.figure
-        import matplotlib.ticker  # noqa: F401
-    gc.freeze()  # what they made, out of the garbage collector's way too (see Ingest.run)
-
-
 class Ingest:
     """One ingest run over ``sources`` into the folder ``out`` (see the module docstring)."""
 
@@ -128,6 +119,7 @@ class Ingest:
                                      "not_chapters", "not_given"), 0)
         self.seconds = 0.0
         self.store: Store | None = None
+        self.charts: ChartDrawer | None = None
         self.writer: BatchWriter | None = None
         self.opening: Future[tuple[Store, dict[str, Known]]] | None = None
         self.known: dict[str, Known] = {}
@@ -143,9 +135,6 @@ class Ingest:
         try:
             return self._run()
         finally:
-            preload = getattr(self, "preload", None)
-            if preload is not None and preload.ident is not None:  # its gc.freeze() comes before the unfreeze
-                preload.join()
             gc.unfreeze()
 
     def _run(self) -> dict[str, int]:
@@ -167,9 +156,10 @@ class Ingest:
         early = self.workers > 1 and sys.platform == "linux" and not db.exists()
         gate = hold_writes() if early else None
         pool = start_pool(self.workers)  # forked before DuckDB opens: the workers never touch it
-        # with worker processes the main process is mostly idle while they parse: it imports what drawing
-        # the report needs then (started with the first results, so as not to slow the start of the run)
-        self.preload = threading.Thread(target=_preload_report, name="preload-report", daemon=True)
+        # with worker processes, the report's charts are drawn by processes forked now (ingest.charts),
+        # which import matplotlib while the workers parse
+        self.charts = ChartDrawer.start() if self.workers > 1 else None
+        self.preloading = False
         self.store, self.writer, self.run_id = None, None, 0
         opener = ThreadPoolExecutor(1, thread_name_prefix="open-database") if early else None
         try:
@@ -201,8 +191,6 @@ class Ingest:
             ids, errors = store.monograph_ids(), store.error_rows()
             if self.parquet:
                 store.export_parquet(self.out / "parquet")
-            if self.preload.is_alive():
-                self.preload.join()
             # the JSON Lines files are written (reads, writes, fsync: mostly waiting on the disk) in a thread
             # while the report's charts are drawn; the same thread then records the run as done and closes
             # the database (its last checkpoint), once the report's numbers are read from it
@@ -229,6 +217,8 @@ class Ingest:
                 release_writes()
             if self.store is not None:
                 self.store.close()
+            if self.charts is not None:
+                self.charts.close()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         return self.counts
@@ -304,14 +294,15 @@ class Ingest:
         """The numbers of ``out/report.html`` from the database as this run left it (``read`` is set once
         they are, or reading them failed), and its charts (drawn in two processes with worker processes,
         whose cores are idle by now); None when drawing failed, which must not fail the run (said so)."""
-        from ..view.report import draw_charts, draw_charts_in_two, report_data
+        from ..view.report import draw_charts, report_data
 
         try:
             try:
                 data = report_data(store.con, self.counts)
             finally:
                 read.set()
-            return data, draw_charts_in_two(data) if self.workers > 1 else draw_charts(data)
+            charts = self.charts.draw(data) if self.charts is not None else None
+            return data, charts if charts is not None else draw_charts(data)
         except Exception as exc:  # noqa: BLE001  # the data is in; only the page is lost, and said so
             self._not_written(exc)
             return None
@@ -366,8 +357,9 @@ class Ingest:
     def _take(self, chunk: Chunk) -> None:
         """Count and report a chunk's sources, and hand their rows to the writer."""
         self._ready()
-        if self.workers > 1 and self.preload.ident is None:
-            self.preload.start()
+        if self.charts is not None and not self.preloading:
+            self.charts.preload()
+            self.preloading = True
         c = self.counts
         for outcome in chunk.outcomes:
             c[outcome.status if outcome.status != "ok" else "parsed"] += 1

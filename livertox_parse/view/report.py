@@ -213,35 +213,6 @@ def draw_charts(data: ReportData, names: Iterable[str] = CHARTS) -> dict[str, st
     return uris
 
 
-def draw_charts_in_two(data: ReportData) -> dict[str, str | None]:
-    """:func:`draw_charts` of every chart, about half of them in a process forked for the purpose.
-
-    matplotlib takes ~0.3 s of CPU for the four charts, when nothing else can go on (the end of an ingest
-    run with worker processes, whose cores are idle by then): a child forked from this process, which has
-    matplotlib imported already, draws the scatter plot and one bar chart meanwhile. Where there is no
-    fork, or the child fails, this process draws them all.
-    """
-    import multiprocessing
-    import sys
-
-    theirs = ("r", "scores")
-    if sys.platform != "linux":
-        return draw_charts(data)
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    try:
-        future = pool.submit(draw_charts, data, theirs)
-        uris = draw_charts(data, [c for c in CHARTS if c not in theirs])
-        try:
-            uris.update(future.result())
-        except Exception:  # noqa: BLE001  # drawn here instead: the page is the same
-            uris.update(draw_charts(data, theirs))
-    finally:
-        pool.shutdown(wait=False)  # the child's exit (~20 ms: it unmaps this process's pages) is not waited for
-    return uris
-
-
 def _scores(data: ReportData) -> list[tuple[str, int]]:
     return [s for s in data.scores if s[1] or s[0] in LETTERS]
 
