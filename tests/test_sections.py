@@ -68,3 +68,40 @@ def test_a_misspelling_in_running_text_is_no_heading() -> None:
     # a short line in a paragraph (after a line that ends no sentence) is text, however close to a heading
     mono = parse_text(OVERVIEW.format(middle="").replace("Unknown.", "The cause is\nHepatotoxcity\nof a metabolite."))
     assert not any(s.title == "Hepatotoxcity" for s in mono.sections)
+
+
+CLASS = ("Omega-3 Fatty Acids\nLast Update: January 4, 2018.\nOVERVIEW\nIntroduction\nOmega-3 fatty acids are "
+         "polyunsaturated fatty acids.\nHepatotoxicity\nOmega-3 fatty acids have not been implicated in causing "
+         "liver injury.\nLikelihood score: E (unlikely cause of clinically apparent liver injury).\n{middle}\n"
+         "PRODUCT INFORMATION\nREPRESENTATIVE TRADE NAMES\nIcosapent Ethyl – Vascepa®\nDRUG CLASS\n"
+         "Antilipemic Agents\n")
+PARAGRAPH = ("Vascepa is the commercial name for icosapent ethyl, an ethyl ester of eicosapentaenoic acid extracted "
+             "and purified from fish oil.")
+
+
+def test_a_title_case_subheading_of_a_text_copy_is_a_heading() -> None:
+    # Omega3FattyAcids, VitaminB, Aspirin ('Reye Syndrome') in LiverTox 2021: the NXML marks these titles; a
+    # text copy has only their place: after a sentence's end, before a paragraph (or a known subheading,
+    # EmergencyContraceptives' 'Levonorgestrel' / 'Introduction'). The score under one names its agent.
+    middle = (f"Icosapent Ethyl\n{PARAGRAPH}\nLikelihood score: E (unlikely cause of clinically apparent liver "
+              "injury).\nVitamin B1, Thiamine\nIntroduction\nThiamine is a water soluble vitamin.")
+    mono = parse_text(CLASS.format(middle=middle))
+    assert [(s.level, s.id, s.title) for s in mono.sections][3:6] == [
+        (2, "other", "Icosapent Ethyl"), (2, "other", "Vitamin B1, Thiamine"), (2, "introduction", "Introduction")]
+    assert [s.agent for s in mono.likelihood_scores] == ["Omega-3 Fatty Acids", "Icosapent Ethyl"]
+
+
+@pytest.mark.parametrize("middle", [
+    # a list's caption (Antihistamines 'First Generation Antihistamines' is a paragraph before a list)
+    f"{PARAGRAPH}\nFirst Generation Antihistamines\n• Brompheniramine (Bromphen, Dimetapp)",
+    # a flattened table: title-case cells among short lines
+    f"{PARAGRAPH}\nNormal Values\n<40\n<110",
+    # a line that does not follow a sentence's end
+    f"Icosapent ethyl is given\nTwice Daily With Food\n{PARAGRAPH}",
+    # a parenthetical line (Phenotypes 'DILIN Case' notes)
+    f"{PARAGRAPH}\n(DILIN Case: 102-0030)\n{PARAGRAPH}",
+])
+def test_title_case_lines_that_are_no_heading(middle: str) -> None:
+    mono = parse_text(CLASS.format(middle=middle))
+    assert [s.id for s in mono.sections] == ["overview", "introduction", "hepatotoxicity", "product_information",
+                                             "representative_trade_names", "drug_class"]

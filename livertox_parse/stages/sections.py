@@ -22,6 +22,11 @@ from .normalize import to_count, without_qualifier
 _SPACES = re.compile(r"\s+")
 _CAPS_PREFIX = re.compile(r"^([A-Z][A-Z ]{3,40}[A-Z])\s+[A-Z][a-z]")
 _CAPS_HEADING = re.compile(r"^[A-Z][A-Z &,/'-]{3,58}[A-Z]$")
+# a heading in title case ('Reye Syndrome', 'Drugs for Hepatitis B', 'Vitamin B1, Thiamine'): capitalised words,
+# the small words of a title in lower case, a parenthetical aside as it comes
+_TITLE_WORD = re.compile(r"\([^()]*\)|[A-Z0-9][\w'&-]*,?|(?:a|an|and|as|at|by|for|from|in|into|of|on|or|the|to|"
+                         r"with|without)\b")
+_TITLE_HEADING = re.compile(rf"(?:{_TITLE_WORD.pattern})(?: (?:{_TITLE_WORD.pattern}))*")
 # level-1 sections inside which an upper-case line is table furniture, not an unknown heading
 _NO_CAPS_HEADINGS = {"chemical_formula_and_structure", "product_information", "references",
                      "annotated_bibliography"}
@@ -179,6 +184,38 @@ def _standalone(text: str, start: int, end: int, heading_end: int) -> bool:
     return not before or before.endswith("\n\n") or before.rstrip().endswith((".", ":", ")"))
 
 
+def _subheading_follows(text: str, end: int) -> bool:
+    """Whether the line after the one ending at ``end`` is a known heading below the top level."""
+    after_end = text.find("\n", end + 1)
+    known = match_heading(text[end + 1:after_end if after_end >= 0 else len(text)])
+    return known is not None and known[0].level > 1
+
+
+def _title_case_heading(text: str, start: int, end: int, heading_end: int) -> bool:
+    """A text copy's line in title case that stands as a heading by its place (`Reye Syndrome`, `Levonorgestrel`,
+    `Vitamin B1, Thiamine`; the NXML marks them as titles): after a heading, a blank line or a line ending a
+    sentence, and before a paragraph or a known subheading ('Introduction'). A title-case line among short
+    ones (a flattened table, a name on its own) or before a list (a list's caption) is left as text."""
+    line = text[start:end]
+    if len(line) > 70 or not line[:1].isupper() or line == line.upper() or line.endswith(",") \
+            or not _TITLE_HEADING.fullmatch(line) or match_heading(line) is not None:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    if heading_end < 0 or text[heading_end:line_start].strip():
+        before = text[:line_start].rstrip(" \t")
+        last = before[before.rstrip().rfind("\n") + 1:].strip()
+        if not (before.endswith("\n\n") or last.endswith((".", ":", ")", "]"))):
+            return False
+    after_start = text.find("\n", end)
+    if after_start < 0:
+        return False
+    after_end = text.find("\n", after_start + 1)
+    after = text[after_start + 1:after_end if after_end >= 0 else len(text)]
+    return len(after) >= 80 and after[:1].isupper() and "\t" not in after or _subheading_follows(text, end)
+
+
 def sectionize(doc: Document) -> list[SectionSpan]:
     """Find every section of ``doc`` in document order, with nesting resolved."""
     text = doc.text
@@ -216,9 +253,14 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             found.append((rule.id, line, rule.level, parent, s, e, number, case_title, misspelt))
             stack.append((rule.id, rule.level))
             continue
-        if s in hinted or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
-                           and next((sid for sid, lv in stack if lv == 1), None) not in _NO_CAPS_HEADINGS):
-            level = hinted.get(s, 1)
+        top = next((sid for sid, lv in stack if lv == 1), None)
+        title_case = not hinted and found and top not in _NO_CAPS_HEADINGS and end + 1 not in table_starts \
+            and _title_case_heading(text, s, e, found[-1][5])
+        if s in hinted or title_case or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
+                                         and top not in _NO_CAPS_HEADINGS):
+            # in a text copy, a heading inside a top section (title case, or capitals over known subheadings:
+            # ThrombopoietinRecept's 'ELTROMBOPAG' / 'Background') is a subheading
+            level = hinted.get(s, 2 if top is not None and (title_case or _subheading_follows(text, end)) else 1)
             while stack and stack[-1][1] >= level:
                 stack.pop()
             parent = stack[-1][0] if stack else None
