@@ -105,3 +105,12 @@ def test_title_case_lines_that_are_no_heading(middle: str) -> None:
     mono = parse_text(CLASS.format(middle=middle))
     assert [s.id for s in mono.sections] == ["overview", "introduction", "hepatotoxicity", "product_information",
                                              "representative_trade_names", "drug_class"]
+
+
+def test_a_title_case_line_right_under_a_subheading_is_no_heading() -> None:
+    # a two-page PDF's running header ('LiverTox' left, 'Telmisartan' right) has no twin to be recognised by
+    # and stays in the text under 'Outcome and Management': read as a heading it would leave that one empty
+    middle = f"Outcome and Management\nLiverTox Telmisartan\n{PARAGRAPH}"
+    mono = parse_text(CLASS.format(middle=middle))
+    assert "other" not in [s.id for s in mono.sections]
+    assert not any(w.code == "LTW103" for w in mono.warnings)

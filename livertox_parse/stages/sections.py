@@ -191,7 +191,7 @@ def _subheading_follows(text: str, end: int) -> bool:
     return known is not None and known[0].level > 1
 
 
-def _title_case_heading(text: str, start: int, end: int, heading_end: int) -> bool:
+def _title_case_heading(text: str, start: int, end: int, heading_end: int, heading_level: int) -> bool:
     """A text copy's line in title case that stands as a heading by its place (`Reye Syndrome`, `Levonorgestrel`,
     `Vitamin B1, Thiamine`; the NXML marks them as titles): after a heading, a blank line or a line ending a
     sentence, and before a paragraph or a known subheading ('Introduction'). A title-case line among short
@@ -203,7 +203,11 @@ def _title_case_heading(text: str, start: int, end: int, heading_end: int) -> bo
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip():
         return False
-    if heading_end < 0 or text[heading_end:line_start].strip():
+    if heading_end >= 0 and not text[heading_end:line_start].strip():
+        # right under a subheading it would leave that one empty: a stray line (a PDF's running header)
+        if heading_level > 1:
+            return False
+    else:
         before = text[:line_start].rstrip(" \t")
         last = before[before.rstrip().rfind("\n") + 1:].strip()
         if not (before.endswith("\n\n") or last.endswith((".", ":", ")", "]"))):
@@ -255,7 +259,7 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             continue
         top = next((sid for sid, lv in stack if lv == 1), None)
         title_case = not hinted and found and top not in _NO_CAPS_HEADINGS and end + 1 not in table_starts \
-            and _title_case_heading(text, s, e, found[-1][5])
+            and _title_case_heading(text, s, e, found[-1][5], found[-1][2])
         if s in hinted or title_case or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
                                          and top not in _NO_CAPS_HEADINGS):
             # in a text copy, a heading inside a top section (title case, or capitals over known subheadings:
