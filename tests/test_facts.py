@@ -351,3 +351,12 @@ def test_a_chapter_titled_by_its_combination_products_trade_name_is_a_drug_chapt
     assert (mono.title, mono.kind) == ("Mavyret", "drug")
     # a title that is no trade name of the chapter's stays what its agents make it: two agents, a class
     assert parse_text(chapter("Glecaprevir, Pibrentasvir – Glecapib®")).kind == "class"
+
+
+def test_a_case_title_citing_its_reference_with_a_stray_stop_after_the_mark() -> None:
+    # Rofecoxib (LiverTox 2021): 'Case 1. Acute hepatocellular injury with jaundice due to rofecoxib.(1).'
+    from livertox_parse import parse_text
+
+    m = parse_text(_venlafaxine_with(("jaundice due to venlafaxine.(1)", "jaundice due to venlafaxine.(1).")))
+    (c,) = m.cases
+    assert c.title == "Acute hepatitis with jaundice due to venlafaxine.(1)." and c.pmid == "23073329"

@@ -451,7 +451,7 @@ _CITED_ENTRY = re.compile(r"^(?P<n>\d{1,3})\.?\s+(?P<body>.*?)(?=^\d{1,3}\.?\s|\
 # shorter one after the full stop that ends the citation: '... 1978;62:2125-6. 751721'), or written out, of any
 # length ('... 1979; 277: 207-13. PMID:37733')
 _TRAILING_PMID = re.compile(r"(?:\bPMID:?\s*(?P<labelled>\d{1,8})|\b(?P<pmid>\d{7,8})|(?<=\.\s)(?P<short>\d{5,6}))\s*$")
-CITATION_MARK = re.compile(r"\((?P<n>\d{1,3})\)\s*$")
+CITATION_MARK = re.compile(r"\((?P<n>\d{1,3})\)\.?\s*$")  # a stray stop after it: Rofecoxib
 
 
 def cited_pmids(doc: Document, sections: list[SectionSpan]) -> dict[int, str]:
