@@ -23,6 +23,7 @@ _TABLE_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "formulas": (frozenset({"text", "kind"}), frozenset()),
     "keypoint_values": (frozenset({"field", "phrase", "value"}), frozenset()),
     "kinds": (frozenset({"signal", "values"}), frozenset()),
+    "symbol_font": (frozenset({"code", "glyph", "prints"}), frozenset()),
 }
 
 

@@ -1,7 +1,9 @@
 """PDF layout: pdfplumber characters normalised, and the page-level rules that read lines as text.
 
-* characters are normalised: ligatures split, odd spaces made plain, Symbol-font letters mapped to Greek
-  (``m`` -> ``µ``), unused WinAnsi codes read as bullets (PDF 1.7, Annex D), then NFC;
+* characters are normalised: ligatures split, odd spaces made plain, Symbol-font characters read by the
+  Symbol encoding (pdfminer reads that unencoded font by the Standard one: ``m`` -> ``µ``, ``fi`` -> ``→``,
+  ``‡`` -> ``≥``; ``rules/symbol_font.json``), unused WinAnsi codes read as bullets (PDF 1.7, Annex D),
+  then NFC;
 * running headers, footers and page numbers are lines whose centre lies in the top or bottom 7.5% of the
   page and whose text either repeats (digits masked) on two or more pages or is a bare page number
   (``3``, ``Page 3``, ``3/7``, ``3 of 7``);
@@ -22,6 +24,9 @@ import re
 from collections import Counter
 from typing import Any
 
+from pdfminer.encodingdb import EncodingDB
+
+from ...rules import load_table
 from .page import NOTE_MARKS, Char, LaidOutPage, Line, RuledTable
 
 MARGIN_BAND = 0.075  # fraction of the page height searched for running headers and footers
@@ -41,10 +46,13 @@ _SPACES = frozenset(
     "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
 )
 _DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff")
-# Adobe Symbol encoding, letters only; "m" is the micro sign as in units (µKat/L, µmol/L).
-_SYMBOL = dict(
-    zip("abgdezhqiklmnxprstufcywABGDEZHQIKLMNXPRSTUFCYW", "αβγδεζηθικλµνξπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΠΡΣΤΥΦΧΨΩ")
-)
+# Symbol font codes: what pdfminer reads there (the Standard encoding's character, or "(cid:N)") -> what
+# the font prints; "m" is the micro sign, as in units (µKat/L, µmol/L)
+_SYMBOL_CODES = {int(rule["code"]): str(rule["prints"]) for rule in load_table("symbol_font").rules}
+_SYMBOL = {
+    **{f"(cid:{code})": char for code, char in _SYMBOL_CODES.items()},
+    **{EncodingDB.std2unicode[code]: char for code, char in _SYMBOL_CODES.items() if code in EncodingDB.std2unicode},
+}
 _WINANSI_BULLETS = frozenset({127, 129, 141, 143, 144, 157})  # unused WinAnsi codes print as bullets
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CID = re.compile(r"\(cid:(\d+)\)")
@@ -60,10 +68,10 @@ def normalise_char(raw: dict[str, Any]) -> Char | None:
     text = str(raw.get("text", ""))
     font = str(raw.get("fontname", ""))
     match = _CID.fullmatch(text)
-    if match:
-        text = "•" if int(match.group(1)) in _WINANSI_BULLETS else "\ufffd"
-    elif "symbol" in font.lower() and text in _SYMBOL:
+    if "symbol" in font.lower() and text in _SYMBOL:
         text = _SYMBOL[text]
+    elif match:
+        text = "•" if int(match.group(1)) in _WINANSI_BULLETS else "\ufffd"
     text = "".join(" " if ch in _SPACES else _LIGATURES.get(ch, ch) for ch in text if ch not in _DROP)
     if not text:
         return None

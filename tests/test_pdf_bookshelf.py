@@ -1,0 +1,77 @@
+"""The PDF and text readers on chapters printed in the Bookshelf layout (tools/print_pdf.py), one case per
+convention of the book that the dev-corpus survey (tools/pdf_survey.py) found read wrongly.
+
+Each chapter here is a few sentences of NXML in the book's own wording, printed to PDF; where pdftotext is
+installed its copy is read too.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from livertox_parse import parse
+from livertox_parse.readers.pdf import read_pdf
+from tools.print_pdf import print_pdf
+
+from .test_cross_format import contract
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<book-part-wrapper content-type="chapter" id="{id}" from-where="body" dtd-version="2.0">
+<book-part book-part-type="chapter"><book-part-meta><title-group><title>{title}</title></title-group>
+<pub-history><date date-type="updated"><day>3</day><month>10</month><year>2021</year></date></pub-history>
+</book-part-meta><body>{body}</body></book-part></book-part-wrapper>"""
+
+
+def chapter(tmp_path: Path, title: str, body: str) -> Path:
+    """``body`` (BITS markup) printed as a chapter PDF in tmp_path."""
+    pdf = tmp_path / f"{title.split()[0].lower()}.pdf"
+    print_pdf(HEAD.format(id=title.split()[0], title=title, body=body).encode(), pdf)
+    return pdf
+
+
+def pdftotext(pdf: Path) -> Path:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (Debian package poppler-utils)")
+    txt = pdf.with_suffix(".txt")
+    subprocess.run(["pdftotext", str(pdf), str(txt)], check=True)
+    return txt
+
+
+def sec(title: str, *paras: str, inner: str = "") -> str:
+    return f"<sec><title>{title}</title>" + "".join(f"<p>{p}</p>" for p in paras) + inner + "</sec>"
+
+
+def key_points(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
+    return f"<sec><title>Key Points</title><table-wrap><table><tbody>{cells}</tbody></table></table-wrap></sec>"
+
+
+QUININE_CASE = sec(
+    "CASE REPORT",
+    inner=sec("Case 1. Cholestatic hepatitis due to quinine.",
+              "A 64 year old man developed jaundice 2 weeks after starting quinine for leg cramps.",
+              inner=key_points([("Medication:", "Quinine (325 mg daily)"),
+                                ("Pattern:", "Cholestatic (R=2.0&#x02192;1.2)"),
+                                ("Severity:", "3+ (jaundice, hospitalization)"),
+                                ("Latency:", "2 weeks"), ("Recovery:", "8 weeks"),
+                                ("Other medications:", "None")])),
+)
+
+
+def test_symbol_font_characters_read_as_printed(tmp_path: Path) -> None:
+    """ReportLab sets arrows, Greek letters and >= in the Symbol font; pdfminer reads that font by the
+    Standard encoding ('fi' for the arrow) unless told otherwise."""
+    pdf = chapter(tmp_path, "Quinine", sec(
+        "OVERVIEW",
+        "Serum ALT elevations &#x02265;5 times ULN occurred in 2% and &#x02264;1% of patients given "
+        "&#x003b1;-methyldopa, and GGT rose to 12 &#x003bc;Kat/L.") + QUININE_CASE)
+    text = read_pdf(pdf).text
+    assert "≥5 times ULN" in text and "≤1%" in text and "α-methyldopa" in text and "12 µKat/L" in text
+    m = parse(pdf)
+    assert m.cases[0].key_points is not None and m.cases[0].key_points.pattern is not None
+    assert m.cases[0].key_points.pattern.text == "Cholestatic (R=2.0→1.2)"
+    assert contract(parse(pdftotext(pdf)), with_tables=False) == contract(m, with_tables=False)
