@@ -75,3 +75,19 @@ def test_symbol_font_characters_read_as_printed(tmp_path: Path) -> None:
     assert m.cases[0].key_points is not None and m.cases[0].key_points.pattern is not None
     assert m.cases[0].key_points.pattern.text == "Cholestatic (R=2.0→1.2)"
     assert contract(parse(pdftotext(pdf)), with_tables=False) == contract(m, with_tables=False)
+
+
+def chemical_table(*rows: tuple[str, str, str]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in ("DRUG", "CAS REGISTRY NUMBER", "MOLECULAR FORMULA", "STRUCTURE"))
+    body = "".join(f"<tr><td>{d}</td><td>{c}</td><td>{f}</td><td/></tr>" for d, c, f in rows)
+    return (f"<sec><title>CHEMICAL FORMULA AND STRUCTURE</title><table-wrap><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></table-wrap></sec>")
+
+
+def test_formula_wrapped_in_its_cell_at_a_hyphen(tmp_path: Path) -> None:
+    """A long formula breaks inside its table cell after one of its own hyphens; it joins again whole."""
+    pdf = chapter(tmp_path, "Bleomycin", sec(
+        "OVERVIEW", "Bleomycin is an antineoplastic antibiotic used in the therapy of lymphomas.")
+        + chemical_table(("Bleomycin", "11056-06-7", "C55-H84-N20-O21-S2.C55-H84-N17-O21-S3")))
+    [chem] = parse(pdf).chemicals
+    assert (chem.cas, chem.formula) == ("11056-06-7", "C55H84N20O21S2.C55H84N17O21S3")

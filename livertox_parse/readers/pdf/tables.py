@@ -2,7 +2,8 @@
 
 * ruled tables come from pdfplumber's table finder (lines strategy); a cell's columns and colspan come from
   the cell edges, its text from the lines of the characters inside it (those characters are kept out of the
-  page's loose lines);
+  page's loose lines; a line broken after a hyphen, or a word cut for want of room, joins the next
+  without a space);
 * a table that ends one page and opens the next with the same columns is merged, dropping a repeated
   header row;
 * footnote lines right after a table whose marker (``*``, ``†``) occurs in the table are copied into
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from ...document import Cell, Table, TextBuilder
@@ -57,7 +59,7 @@ def ruled_table(
                 continue
             start, end = col(box[0]), col(box[2])
             lines = group_lines(inside[tuple(box)])
-            text = " ".join(line.text for line in lines)
+            text = cell_text(lines, box)
             bold = bool(lines) and all(line.bold for line in lines)
             if start < ncols:
                 out[start] = RuledCell(text, max(1, end - start), bold)
@@ -69,6 +71,21 @@ def ruled_table(
     if not any(cell and cell.text for row in rows for cell in row):
         return None
     return RuledTable(rows, ncols, float(top), float(bottom), page, row_pages=[page] * len(rows))
+
+
+def cell_text(lines: list[Line], box: tuple[float, float, float, float]) -> str:
+    """A cell's lines as one text. A line ending in a hyphen was broken after a hyphen of the text (a formula
+    'C55-H84-' / 'N17-O21-S3'); a line of one word that fills the cell to its right padding is a word too long
+    for the cell, cut where it ran out of room ('C55-H84-N20-O21-S2.C55-H' / '84-N17-O21-S3'): both join the
+    next line without a space."""
+    text = ""
+    pad = lines[0].x0 - box[0] if lines else 0.0  # the left padding, taken to be the right one too
+    for prev, line in itertools.pairwise(lines):
+        text += prev.text
+        cut = " " not in prev.text and box[2] - pad - prev.x1 < (line.x1 - line.x0) / max(1, line.nchars)
+        if not cut and not (prev.text.endswith("-") and prev.text[-2:-1].isalnum()):
+            text += " "
+    return text + (lines[-1].text if lines else "")
 
 
 def merge_tables(pages: list[LaidOutPage]) -> None:
