@@ -91,3 +91,52 @@ def test_formula_wrapped_in_its_cell_at_a_hyphen(tmp_path: Path) -> None:
         + chemical_table(("Bleomycin", "11056-06-7", "C55-H84-N20-O21-S2.C55-H84-N17-O21-S3")))
     [chem] = parse(pdf).chemicals
     assert (chem.cas, chem.formula) == ("11056-06-7", "C55H84N20O21S2.C55H84N17O21S3")
+
+
+def sections(m: object) -> list[tuple[str, str]]:
+    return [(s.id, s.title) for s in m.sections]  # type: ignore[attr-defined]
+
+
+def nxml_of(tmp_path: Path, title: str, body: str) -> Path:
+    path = tmp_path / f"{title.split()[0]}.nxml"
+    path.write_text(HEAD.format(id=title.split()[0], title=title, body=body), encoding="utf-8")
+    return path
+
+
+ALLOPURINOL = sec(
+    "OVERVIEW",
+    inner=sec("Hepatotoxicity",
+              "Chronic therapy with allopurinol is associated with transient and minor liver test abnormalities.",
+              "Likelihood score: A (well established cause of clinically apparent liver injury).",
+              inner=sec("Histopathology",
+                        "Liver biopsy in allopurinol hepatotoxicity typically shows an acute cholestatic or mixed "
+                        "hepatitis."))
+    + sec("Mechanism of Injury", "The mechanism of allopurinol hepatotoxicity is believed to be immunoallergic."))
+
+
+def test_heading_outside_the_section_table_is_a_section_as_in_the_nxml(tmp_path: Path) -> None:
+    """'Histopathology' is in no section table, and not in capitals: its type (bold, a heading size) is what
+    makes it a heading in the PDF, as its sec/title does in the NXML."""
+    nxml = nxml_of(tmp_path, "Allopurinol", ALLOPURINOL)
+    pdf = chapter(tmp_path, "Allopurinol", ALLOPURINOL)
+    want = sections(parse(nxml))
+    assert ("other", "Histopathology") in want
+    assert sections(parse(pdf)) == want
+
+
+def test_narrative_outweighed_by_its_bibliography_is_still_body_text(tmp_path: Path) -> None:
+    """Nine characters in ten of a class overview can be its 8pt annotated bibliography; the 10.5pt narrative
+    is still body text, not a run of headings."""
+    refs = "".join(
+        f"<ref><mixed-citation>Author{i} A, Writer B. Hepatotoxicity of ACE inhibitors: case {i}. "
+        f"J Hepatol 2001; 12: {i}-9. <annotation><p><italic>(" + "A 54 year old man developed jaundice 4 weeks "
+        "after starting enalapril [bilirubin 5.4 mg/dL, ALT 140 U/L, Alk P 434 U/L], resolving on stopping. " * 3
+        + f")</italic></p></annotation><pub-id pub-id-type=\"pmid\">{1000 + i}</pub-id></mixed-citation></ref>"
+        for i in range(60))
+    body = (sec("OVERVIEW",
+                "The angiotensin-converting enzyme (ACE) inhibitors are a widely used class of antihypertensive "
+                "agents that act by blocking the conversion of angiotensin I to angiotensin II. " * 4,
+                "Drug Class: Antihypertensive Agents")
+            + f"<sec><title>ANNOTATED BIBLIOGRAPHY</title><ref-list>{refs}</ref-list></sec>")
+    want = sections(parse(nxml_of(tmp_path, "ACE Inhibitors", body)))
+    assert sections(parse(chapter(tmp_path, "ACE Inhibitors", body))) == want

@@ -7,7 +7,8 @@ live in three modules:
 * :mod:`.page`: the page model (characters, lines, ruled tables) and characters -> lines;
 * :mod:`.layout`: running headers, footers and page numbers; the Bookshelf
   citation (its text is kept in ``Document.extra["citation"]``); headings (lines set bold or at least 1pt
-  larger than the body text, never joined with their neighbours) and paragraphs;
+  larger than the body text, never joined with their neighbours; listed with a level by type size in
+  ``Document.extra["sections"]``, as the NXML reader lists its section titles) and paragraphs;
 * :mod:`.tables`: ruled tables, their cells and colspans, header rows, tables merged across pages and
   their footnotes.
 
@@ -233,6 +234,7 @@ def _assemble(pages: list[LaidOutPage], source: Source) -> Document:
     starts: list[int | None] = [None] * len(pages)
     tables: list[Table] = []
     para: list[Line] = []
+    headings: list[tuple[int, float]] = []  # where each heading line starts, its type size
 
     def mark(page: int, offset: int) -> None:
         if starts[page - 1] is None:
@@ -241,6 +243,8 @@ def _assemble(pages: list[LaidOutPage], source: Source) -> Document:
     def flush() -> None:
         if not para:
             return
+        if para[0].heading:
+            headings.append((len(tb), para[0].size))
         text = para[0].text
         mark(para[0].page, len(tb))
         for prev, line in itertools.pairwise(para):
@@ -280,5 +284,15 @@ def _assemble(pages: list[LaidOutPage], source: Source) -> Document:
         source,
         page_starts=tuple(page_starts),
         tables=tuple(tables),
-        extra={"citation": citation, "running_lines": sorted(set(dropped))},
+        extra={"citation": citation, "running_lines": sorted(set(dropped)), "sections": heading_levels(headings)},
     )
+
+
+def heading_levels(headings: list[tuple[int, float]]) -> list[dict[str, int]]:
+    """Heading starts with their level, for the sections stage (as the NXML reader gives its ``sec/title``s):
+    the larger the type, the higher the level (the largest heading size is level 1). A first heading set
+    larger than every other is the chapter title, no section."""
+    if len(headings) > 1 and headings[0][1] > max(size for _, size in headings[1:]):
+        headings = headings[1:]
+    ranks = {size: i + 1 for i, size in enumerate(sorted({size for _, size in headings}, reverse=True))}
+    return [{"start": start, "level": ranks[size]} for start, size in headings]

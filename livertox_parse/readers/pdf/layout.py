@@ -31,6 +31,7 @@ from .page import NOTE_MARKS, Char, LaidOutPage, Line, RuledTable
 
 MARGIN_BAND = 0.075  # fraction of the page height searched for running headers and footers
 PARA_PITCH = 1.5  # a line further than this many font sizes below the previous one starts a paragraph
+FULL_LINE = 0.9  # a line this fraction of the column width or wider runs the full width (body text)
 SHORT_LINE = 0.25  # a line ending this fraction of the column width short of the right edge is "short"
 
 _LIGATURES = {
@@ -138,18 +139,23 @@ def drop_citation(page: LaidOutPage, body_size: float) -> str | None:
 
 
 def body_text_size(pages: list[LaidOutPage]) -> float:
-    """The body text size: the largest size set in at least 10% of the regular (non-bold) characters.
+    """The body text size: the largest size that sets 10% or more of the regular (non-bold) characters, or
+    five or more regular lines running the full width of the column (a paragraph; headings run short).
 
     Not simply the most common size: a chapter whose bibliography (8pt) outweighs its narrative (10.5pt)
-    would otherwise have every narrative line taken for a heading.
+    would otherwise have every narrative line taken for a heading; the full lines keep the narrative's size
+    even where the bibliography sets nine characters in ten (ACE Inhibitors).
     """
     sizes: Counter[float] = Counter()
+    full: Counter[float] = Counter()
     for page in pages:
+        left, right = column_edges(page)
         for it in page.items:
             if isinstance(it, Line) and not it.bold:
                 sizes[it.size] += it.nchars
+                full[it.size] += it.x1 - it.x0 >= FULL_LINE * (right - left)
     total = sum(sizes.values())
-    common = [size for size, n in sizes.items() if n >= 0.1 * total]
+    common = [size for size, n in sizes.items() if n >= 0.1 * total or full[size] >= 5]
     return max(common) if common else 0.0
 
 
