@@ -140,3 +140,26 @@ def test_narrative_outweighed_by_its_bibliography_is_still_body_text(tmp_path: P
             + f"<sec><title>ANNOTATED BIBLIOGRAPHY</title><ref-list>{refs}</ref-list></sec>")
     want = sections(parse(nxml_of(tmp_path, "ACE Inhibitors", body)))
     assert sections(parse(chapter(tmp_path, "ACE Inhibitors", body))) == want
+
+
+def chemicals(m: object) -> list[tuple[object, ...]]:
+    return [(c.drug, c.cas, c.formula, c.elements) for c in m.chemicals]  # type: ignore[attr-defined]
+
+
+def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -> None:
+    """pdftotext copies a ruled table one cell per line, cells apart by blank lines: a drug name set on two
+    lines, a formula broken at one of its hyphens (pdftotext drops that hyphen), a description where the
+    formula belongs, and a row that refers to another record all read as the PDF's own table does."""
+    body = sec("OVERVIEW", "The agents are discussed together in this overview.") + chemical_table(
+        ("Baloxavir<break/> Marboxil", "1985606-14-1", "C27-H23-F2-N3-O7-S"),
+        ("Cangrelor", "163706-06-7", "C17-H25-Cl2-F3-N5-O12-P3-S2"),
+        ("Amoxicillin-Clavulanate", "79198-29-1", "C16-H19-N3-O5-S.C8-H9-N-O5"),
+        ("Abatacept", "332348-12-6", "Recombinant Protein"),
+    ).replace("</tbody>", "<tr><td>Emtricitabine</td><td colspan=\"3\">[Refer to Emtricitabine Record.]</td></tr>"
+                          "</tbody>")
+    want = chemicals(parse(nxml_of(tmp_path, "Antiviral Agents", body)))
+    pdf = chapter(tmp_path, "Antiviral Agents", body)
+    assert [w[0] for w in want] == ["Baloxavir Marboxil", "Cangrelor", "Amoxicillin-Clavulanate", "Abatacept",
+                                    "Emtricitabine"]
+    assert chemicals(parse(pdf)) == want
+    assert chemicals(parse(pdftotext(pdf))) == want

@@ -15,7 +15,7 @@ from functools import cache
 
 from ..document import Document, Table, text_lines
 from ..rules import load_table
-from .formulas import descriptions
+from .formulas import descriptions, parse_formula
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sections import SectionSpan
 
@@ -415,13 +415,17 @@ class _PartialRow:
 
 
 def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
-    """Rows from text copied out of a PDF: one row per line, or one cell per line (pdftotext)."""
+    """Rows from text copied out of a PDF: one row per line, or one cell per line (pdftotext, cells apart by
+    blank lines: a cell's own lines follow each other, 'Baloxavir' / 'Marboxil', a formula cut for want of
+    room 'C55-H84-N20-O21-S2.C55-H' / '84-N17-O21-S3')."""
     done: list[ChemicalRow] = []
     partial: list[_PartialRow] = []
+    last: str | None = None  # what the previous line, if not blank, was read as: "drug" or "formula"
     for pos, line in text_lines(text, offset):
         stripped = line.strip()
         s = pos + (line.index(stripped) if stripped else 0)
         e = s + len(stripped)
+        was, last = last, None
         if not stripped or _CHEM_HEADER.match(stripped):
             continue
         full = _chem_row().match(stripped)
@@ -431,19 +435,45 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
                                     full.group("formula"), (full.group("structure") or "").strip() or None, s, e))
             continue
         row = partial[-1] if partial else None
-        if row is not None and not row.has_cas and row.formula is None and (
+        if row is not None and was == "drug" and not row.has_cas and re.match(r"^[A-Za-z]", stripped):
+            row.drug, row.end, last = f"{row.drug} {stripped}", e, "drug"
+        elif row is not None and was == "formula" and row.formula is not None and re.fullmatch(r"[\w.\-]+", stripped):
+            row.formula, row.end, last = row.formula + stripped, e, "formula"
+        elif row is not None and not row.has_cas and row.formula is None and (
                 CAS_RE.fullmatch(stripped) or stripped.lower() == "not available"):
             row.cas, row.has_cas, row.end = (stripped if CAS_RE.fullmatch(stripped) else None), True, e
-        elif row is not None and row.formula is None and row.has_cas and re.search(r"\d", stripped) \
-                and re.fullmatch(r"[A-Z0][A-Za-z0-9.\-]*", stripped):
-            row.formula, row.end = stripped, e
+        elif row is not None and not row.has_cas and re.fullmatch(r"\[Refer to .*\]", stripped):
+            row.has_cas, row.end = True, e  # '[Refer to Emtricitabine Record.]' spans the row's other cells
+        elif row is not None and row.formula is None and row.has_cas and (
+                (re.search(r"\d", stripped) and re.fullmatch(r"[A-Z0][A-Za-z0-9.\-]*", stripped))
+                or stripped.casefold() in _descriptions()):
+            row.formula, row.end, last = stripped, e, "formula"
         elif row is not None and row.formula is not None and stripped.lower() in _STRUCTURE_WORDS:
             row.structure, row.end = stripped, e
         elif re.match(r"^[A-Za-z]", stripped) and len(stripped) <= 80:
             partial.append(_PartialRow(stripped, s, e))
-    done.extend(ChemicalRow(p.drug, p.cas, p.formula or "", p.structure, p.start, p.end)
+            last = "drug"
+    done.extend(ChemicalRow(p.drug, p.cas, _lost_hyphen(p.formula or ""), p.structure, p.start, p.end)
                 for p in partial if p.has_cas or p.formula)
     return sorted(done, key=lambda r: r.start)
+
+
+def _lost_hyphen(formula: str) -> str:
+    """A formula cell of a pdftotext copy with the hyphen put back where its line broke: pdftotext joins a
+    line ending in a hyphen to the next without it ('C8-H9-N-' / 'O5' -> 'C8-H9-NO5'). Put back only when the
+    formula does not read as it is and exactly one place between two elements makes it read."""
+    if "-" not in formula or parse_formula(formula) is not None:
+        return formula
+    fixes = [formula[:m.start()] + "-" + formula[m.start():]
+             for m in re.finditer(r"(?<=[A-Za-z\d])(?<!\.)(?=[A-Z])", formula)]
+    readable = [f for f in fixes if parse_formula(f) is not None]
+    return readable[0] if len(readable) == 1 else formula
+
+
+@cache
+def _descriptions() -> frozenset[str]:
+    """The book's formula cells that describe instead ('Monoclonal Antibody', 'Recombinant Protein')."""
+    return frozenset(d.casefold() for d in descriptions())
 
 
 _CITED_ENTRY = re.compile(r"^(?P<n>\d{1,3})\.?\s+(?P<body>.*?)(?=^\d{1,3}\.?\s|\Z)", re.MULTILINE | re.DOTALL)
