@@ -163,3 +163,32 @@ def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -
                                     "Emtricitabine"]
     assert chemicals(parse(pdf)) == want
     assert chemicals(parse(pdftotext(pdf))) == want
+
+
+def test_paragraph_ending_at_the_foot_of_a_page_with_a_long_last_line(tmp_path: Path) -> None:
+    """Justified text: a paragraph's last line is the one that ends short of the right edge, even when it is
+    nearly full and the next paragraph ('Drug Class: ...') opens the next page."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    from tools.print_pdf import BODY, HEADINGS
+
+    sentence = ("The case reports of hepatic injury due to benzodiazepines were followed by prompt and complete "
+                "recovery upon stopping the medication, without evidence of residual or chronic injury.")
+    words = sentence.split(" ")
+    width = letter[0] - 2 * 60
+    for n in range(len(words), 0, -1):  # a last paragraph whose last line fills 80% to 95% of the column
+        text = " ".join(words * 3 + words[:n])[:-1] + " should be assumed."
+        para = Paragraph(text, BODY)
+        para.wrap(width, 1000)
+        last = para.blPara.lines[-1]
+        used = width - last.extraSpace if hasattr(last, "extraSpace") else width - last[0]
+        if 0.8 * width < used < 0.95 * width:
+            break
+    story = [Paragraph("OVERVIEW", HEADINGS[0]), Paragraph("Outcome and Management", HEADINGS[1]),
+             Paragraph(text, BODY), PageBreak(),
+             Paragraph("Drug Class: Sedatives and Hypnotics, Benzodiazepines", BODY),
+             Paragraph("CASE REPORT", HEADINGS[0])]
+    pdf = tmp_path / "triazolam.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=letter, leftMargin=54, rightMargin=54).build(story)
+    assert "assumed.\nDrug Class: Sedatives and Hypnotics, Benzodiazepines\n" in read_pdf(pdf).text

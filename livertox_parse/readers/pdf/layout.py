@@ -11,7 +11,7 @@
   dropped when it is set smaller than the body text, names the Bookshelf, or ends like ``2012-.``;
 * the body text size is the largest size that sets 10% or more of the regular characters; body lines of one
   style and normal line pitch carry on one paragraph, which ends at a larger gap, a change of style, a short
-  line ending in punctuation, or a bullet.
+  line ending in punctuation (in justified text: any line short of the right edge), or a bullet.
 
 Characters are grouped into lines in :mod:`.page`, tables are read in :mod:`.tables`; the package
 (:func:`read_pdf`) runs the pages through both and assembles the text.
@@ -32,7 +32,8 @@ from .page import NOTE_MARKS, Char, LaidOutPage, Line, RuledTable
 MARGIN_BAND = 0.075  # fraction of the page height searched for running headers and footers
 PARA_PITCH = 1.5  # a line further than this many font sizes below the previous one starts a paragraph
 FULL_LINE = 0.9  # a line this fraction of the column width or wider runs the full width (body text)
-SHORT_LINE = 0.25  # a line ending this fraction of the column width short of the right edge is "short"
+SHORT_LINE = 0.25
+FLUSH = 1.0  # a line ending within this many points of the column's right edge runs to the edge  # a line ending this fraction of the column width short of the right edge is "short"
 
 _LIGATURES = {
     "\ufb00": "ff",
@@ -149,7 +150,7 @@ def body_text_size(pages: list[LaidOutPage]) -> float:
     sizes: Counter[float] = Counter()
     full: Counter[float] = Counter()
     for page in pages:
-        left, right = column_edges(page)
+        left, right, _ = column_edges(page)
         for it in page.items:
             if isinstance(it, Line) and not it.bold:
                 sizes[it.size] += it.nchars
@@ -159,14 +160,19 @@ def body_text_size(pages: list[LaidOutPage]) -> float:
     return max(common) if common else 0.0
 
 
-def column_edges(page: LaidOutPage) -> tuple[float, float]:
-    xs = [(it.x0, it.x1) for it in page.items if isinstance(it, Line)]
-    if not xs:
-        return (0.0, page.width)
-    return (min(x for x, _ in xs), max(x for _, x in xs))
+def column_edges(page: LaidOutPage) -> tuple[float, float, bool]:
+    """The page's column: its left and right edges, and whether its text is justified (most of its body
+    lines, three or more, end at the right edge)."""
+    lines = [it for it in page.items if isinstance(it, Line)]
+    if not lines:
+        return (0.0, page.width, False)
+    left, right = min(it.x0 for it in lines), max(it.x1 for it in lines)
+    body = [it for it in lines if not it.bold]
+    flush = sum(1 for it in body if right - it.x1 < FLUSH)
+    return (left, right, flush >= 3 and flush >= 0.5 * len(body))
 
 
-def continues_paragraph(prev: Line, line: Line, edges: dict[int, tuple[float, float]]) -> bool:
+def continues_paragraph(prev: Line, line: Line, edges: dict[int, tuple[float, float, bool]]) -> bool:
     """True when ``line`` carries on the paragraph that ``prev`` ends."""
     if prev.heading != line.heading or prev.bold != line.bold or abs(prev.size - line.size) > 0.4:
         return False
@@ -174,9 +180,11 @@ def continues_paragraph(prev: Line, line: Line, edges: dict[int, tuple[float, fl
         return False
     if line.heading:  # a heading wrapped onto a second line
         return line.page == prev.page and line.top - prev.top <= PARA_PITCH * line.size
-    left, right = edges[prev.page]
+    left, right, justified = edges[prev.page]
     short = prev.x1 < right - SHORT_LINE * (right - left)
-    if short and prev.text[-1:] in ".:;!?)]":
+    # in justified text only a paragraph's last line ends short of the right edge (a paragraph ending at the
+    # foot of a page with a line nearly full is told apart from one running on to the next page)
+    if (short or (justified and prev.x1 < right - FLUSH)) and prev.text[-1:] in ".:;!?)]":
         return False
     if line.page != prev.page:
         return not short or prev.text.endswith("-")
