@@ -55,12 +55,7 @@ def test_printed_pdf_parses_like_the_fixture_pdf(stem: str, printed: dict[str, P
 
 
 # Fields where a printed chapter may honestly differ from its NXML, by chapter: what a PDF cannot carry.
-KNOWN_LOSSES: dict[str, set[str]] = {
-    # formulas wrapped inside their table cell at a hyphen ("C55-H84-" / "N17-O21-S3")
-    "Bleomycin": {"chemicals"}, "Rilonacept": {"chemicals"},
-    # a histology table's caption is read as a heading; "200→400 mg" is set in the Symbol font
-    "Phenotypes_immun": {"sections", "cases", "warnings"},
-}
+KNOWN_LOSSES: dict[str, set[str]] = {}  # none left in the sample (Bleomycin, Rilonacept, Phenotypes_immun fixed)
 
 SAMPLE = sorted(DEFAULT_CORPUS.glob("*.nxml"))[::25] if DEFAULT_CORPUS.is_dir() else []
 

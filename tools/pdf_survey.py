@@ -71,7 +71,7 @@ def first_difference(a: Any, b: Any) -> str:
     return f"{a!r:.200} != {b!r:.200}"
 
 
-def survey_one(nxml: Path, out: Path) -> dict[str, Any]:
+def survey_one(nxml: Path, out: Path, formats: tuple[str, ...] = ("pdf", "text")) -> dict[str, Any]:
     """Print, copy out and parse one chapter; the fields where the PDF and text differ from the NXML."""
     result: dict[str, Any] = {"name": nxml.stem}
     try:
@@ -84,6 +84,9 @@ def survey_one(nxml: Path, out: Path) -> dict[str, Any]:
     if not txt.exists():
         subprocess.run(["pdftotext", str(pdf), str(txt)], check=True)
     for fmt, path in (("pdf", pdf), ("text", txt)):
+        if fmt not in formats:
+            result[fmt] = {}
+            continue
         try:
             got = _plain(fields(parse(path)))
         except LiverToxError as exc:
@@ -102,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", nargs="*", default=None, help="chapter names (NXML stems) to survey")
     ap.add_argument("--show", type=int, default=3, help="differences shown per chapter and field")
+    ap.add_argument("--formats", nargs="+", choices=("pdf", "text"), default=["pdf", "text"],
+                    help="formats to parse and compare (the other is reported equal)")
     args = ap.parse_args(argv)
     if shutil.which("pdftotext") is None:
         print("pdftotext is not installed (Debian: poppler-utils)", file=sys.stderr)
@@ -112,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         files = [f for f in files if f.stem in set(args.only)]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(survey_one, files, [args.out] * len(files), chunksize=4))
+        results = list(pool.map(survey_one, files, [args.out] * len(files), [tuple(args.formats)] * len(files),
+                                chunksize=4))
     (args.out / "survey.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     compared = [r for r in results if "skipped" not in r]
     print(f"{len(files)} chapters, {len(files) - len(compared)} skipped (front matter), {len(compared)} compared")
-    for fmt in ("pdf", "text"):
+    for fmt in args.formats:
         errors = [r for r in compared if "error" in r[fmt]]
         differ = Counter(f for r in compared if "error" not in r[fmt] for f in r[fmt])
         equal = sum(1 for r in compared if not r[fmt])
