@@ -110,3 +110,19 @@ def test_the_main_process_of_a_run_with_workers_never_imports_matplotlib(tmp_pat
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.split() == ["0", "False"]
     assert (tmp_path / "out" / "report.html").read_text(encoding="utf-8").count("data:image/svg+xml") == 4
+
+
+def test_chart_processes_that_cannot_import_matplotlib_say_so_to_the_run(ingested: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.ticker", None)  # forked with it: not importable
+    drawer = ChartDrawer.start()
+    assert drawer is not None
+    try:
+        drawer.preload()
+        assert drawer.draw(read_report_data(ingested / "livertox.duckdb")) is None  # the run draws, or says why
+    finally:
+        drawer.close()
+    drawer.process.join(timeout=30)
+    assert drawer.process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err

@@ -86,7 +86,11 @@ def _first(conn: Connection, other_end: Connection, parent: int) -> None:
         while True:
             kind, data = conn.recv()
             if not imported:
-                (second, pid), imported = _fork_second(), True
+                imported = True
+                try:
+                    second, pid = _fork_second()
+                except Exception:  # noqa: BLE001  # drawing fails too then, and the main process says why
+                    second = None
             if kind == "draw":
                 conn.send(_draw_both(data, second))
     except EOFError:
