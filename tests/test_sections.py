@@ -98,6 +98,9 @@ def test_a_title_case_subheading_of_a_text_copy_is_a_heading() -> None:
     f"{PARAGRAPH}\nNormal Values\n<40\n<110",
     # a line that does not follow a sentence's end
     f"Icosapent ethyl is given\nTwice Daily With Food\n{PARAGRAPH}",
+    # a Key Points value before a case's subheading (a pdftotext copy joined across a page break: Methyldopa's
+    # 'Other medications:' / 'Triamterene' / 'Laboratory Values'); only an OVERVIEW subheading vouches for it
+    f"{PARAGRAPH}\nTriamterene\nLaboratory Values\nTime After Starting",
     # a parenthetical line (Phenotypes 'DILIN Case' notes)
     f"{PARAGRAPH}\n(DILIN Case: 102-0030)\n{PARAGRAPH}",
 ])

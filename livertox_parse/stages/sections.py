@@ -185,10 +185,11 @@ def _standalone(text: str, start: int, end: int, heading_end: int) -> bool:
 
 
 def _subheading_follows(text: str, end: int) -> bool:
-    """Whether the line after the one ending at ``end`` is a known heading below the top level."""
+    """Whether the line after the one ending at ``end`` is a known subheading of the OVERVIEW (Introduction,
+    Background, ...: an agent's own sections in a class chapter), not a case's (Key Points, Comment)."""
     after_end = text.find("\n", end + 1)
     known = match_heading(text[end + 1:after_end if after_end >= 0 else len(text)])
-    return known is not None and known[0].level > 1
+    return known is not None and known[0].parent == "overview"
 
 
 def _title_case_heading(text: str, start: int, end: int, heading_end: int, heading_level: int) -> bool:
