@@ -192,3 +192,20 @@ def test_paragraph_ending_at_the_foot_of_a_page_with_a_long_last_line(tmp_path: 
     pdf = tmp_path / "triazolam.pdf"
     SimpleDocTemplate(str(pdf), pagesize=letter, leftMargin=54, rightMargin=54).build(story)
     assert "assumed.\nDrug Class: Sedatives and Hypnotics, Benzodiazepines\n" in read_pdf(pdf).text
+
+
+KHAT = sec("OVERVIEW", "Khat is an evergreen shrub whose leaves are chewed for their stimulant effects.") + (
+    "<sec><title>PRODUCT INFORMATION</title><boxed-text>"
+    "<p><bold>REPRESENTATIVE STREET NAMES</bold></p>"
+    "<p>Khat &#x02013; Abyssinian Tea, Chat, Gat, Kat, Miraa, Oat, Qat, Somali Tea</p>"
+    "<p><bold>DRUG CLASS</bold></p><p>Agents of Abuse; Herbals and Dietary Supplements</p>"
+    "<p><bold>SUMMARY INFORMATION</bold></p><p>Fact Sheet at National Center for Complementary and "
+    "Integrative Health, NIH</p></boxed-text></sec>")
+
+
+def test_bold_labels_in_the_body_font_are_no_sections(tmp_path: Path) -> None:
+    """The product information's labels are bold paragraphs of the body font, not section titles: only the
+    table's own headings (DRUG CLASS) are sections, as in the NXML; the headings set in their own font are."""
+    want = sections(parse(nxml_of(tmp_path, "Khat", KHAT)))
+    assert ("other", "SUMMARY INFORMATION") not in want
+    assert sections(parse(chapter(tmp_path, "Khat", KHAT))) == want

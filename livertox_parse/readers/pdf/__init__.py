@@ -45,6 +45,7 @@ from ..hyphenation import join_hyphen, vocabulary
 from ..text import read_bytes
 from .guard import LimitedPage, check_streams
 from .layout import (
+    body_family,
     body_text_size,
     column_edges,
     continues_paragraph,
@@ -234,7 +235,10 @@ def _assemble(pages: list[LaidOutPage], source: Source) -> Document:
     starts: list[int | None] = [None] * len(pages)
     tables: list[Table] = []
     para: list[Line] = []
-    headings: list[tuple[int, float]] = []  # where each heading line starts, its type size
+    # where each heading line starts, and its type size: a heading set in a font of its own or larger than
+    # the body (a line in the body's bold, 'REPRESENTATIVE STREET NAMES', is a label, as in the NXML)
+    headings: list[tuple[int, float]] = []
+    family = body_family(pages, body)
 
     def mark(page: int, offset: int) -> None:
         if starts[page - 1] is None:
@@ -243,7 +247,7 @@ def _assemble(pages: list[LaidOutPage], source: Source) -> Document:
     def flush() -> None:
         if not para:
             return
-        if para[0].heading:
+        if para[0].heading and (para[0].family != family or para[0].size > body):
             headings.append((len(tb), para[0].size))
         text = para[0].text
         mark(para[0].page, len(tb))

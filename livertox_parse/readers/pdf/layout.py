@@ -56,6 +56,7 @@ _SYMBOL = {
     **{EncodingDB.std2unicode[code]: char for code, char in _SYMBOL_CODES.items() if code in EncodingDB.std2unicode},
 }
 _WINANSI_BULLETS = frozenset({127, 129, 141, 143, 144, 157})  # unused WinAnsi codes print as bullets
+_SUBSET = re.compile(r"^[A-Z]{6}\+")  # an embedded subset's tag: 'ABCDEF+Arial-BoldMT'
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CID = re.compile(r"\(cid:(\d+)\)")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
@@ -83,7 +84,8 @@ def normalise_char(raw: dict[str, Any]) -> Char | None:
     size = float(raw.get("size", 0.0))
     if not all(math.isfinite(v) for v in (*box, size)):
         return None  # a damaged text matrix (inf, NaN): the character has no place on the page
-    return Char(text, *box, round(size, 1), bool(_BOLD.search(font)))
+    family = re.split(r"[-,]", _SUBSET.sub("", font), maxsplit=1)[0]
+    return Char(text, *box, round(size, 1), bool(_BOLD.search(font)), family)
 
 
 def drop_running_lines(pages: list[LaidOutPage]) -> list[str]:
@@ -158,6 +160,16 @@ def body_text_size(pages: list[LaidOutPage]) -> float:
     total = sum(sizes.values())
     common = [size for size, n in sizes.items() if n >= 0.1 * total or full[size] >= 5]
     return max(common) if common else 0.0
+
+
+def body_family(pages: list[LaidOutPage], body_size: float) -> str:
+    """The font family of the body text: the most common among regular lines set at the body size."""
+    families: Counter[str] = Counter()
+    for page in pages:
+        for it in page.items:
+            if isinstance(it, Line) and not it.bold and it.size == body_size:
+                families[it.family] += it.nchars
+    return families.most_common(1)[0][0] if families else ""
 
 
 def column_edges(page: LaidOutPage) -> tuple[float, float, bool]:

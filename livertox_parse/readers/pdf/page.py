@@ -25,6 +25,7 @@ class Char:
     bottom: float
     size: float
     bold: bool
+    family: str = ""  # the font's family: 'Times' of 'Times-Bold', 'Arial' of 'ABCDEF+Arial-BoldMT'
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class Line:
     nchars: int
     page: int = 0
     heading: bool = False
+    family: str = ""
 
 
 @dataclass(slots=True)
@@ -149,4 +151,5 @@ def _line(group: list[Char]) -> Line | None:
         size,
         sum(c.bold for c in inked) >= 0.9 * len(inked),
         len(inked),
+        family=Counter(c.family for c in inked).most_common(1)[0][0],
     )
