@@ -149,18 +149,32 @@ def chemicals(m: object) -> list[tuple[object, ...]]:
 def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -> None:
     """pdftotext copies a ruled table one cell per line, cells apart by blank lines: a drug name set on two
     lines, a formula broken at one of its hyphens (pdftotext drops that hyphen), a description where the
-    formula belongs, and a row that refers to another record all read as the PDF's own table does."""
+    formula belongs, a drug in several forms, a registry number that is no CAS number, a placeholder, and a
+    row that refers to another record all read as the PDF's own table does."""
     body = sec("OVERVIEW", "The agents are discussed together in this overview.") + chemical_table(
         ("Baloxavir<break/> Marboxil", "1985606-14-1", "C27-H23-F2-N3-O7-S"),
         ("Cangrelor", "163706-06-7", "C17-H25-Cl2-F3-N5-O12-P3-S2"),
         ("Amoxicillin-Clavulanate", "79198-29-1", "C16-H19-N3-O5-S.C8-H9-N-O5"),
         ("Abatacept", "332348-12-6", "Recombinant Protein"),
+        ("Nitrofurantoin", "67-20-9<break/>17140-81-7 (Monohydrate)<break/>54-87-5 (Sodium)",
+         "C8-H6-N4-O5<break/>C8-H6-N4-O5.H2-O<break/>C8-H6-N4-O5.Na"),
+        ("Cyproterone<break/>[INN:BAN]", "2098-66-0", "C22-H27-Cl-O3"),
+        ("17-Hydroxyprogesterone", "68-96-2", "C21-H30-O3"),
+        ("Zinc", "7440-66-6", "Zn"),
+        ("Timolol", "91524-16-2", "C13-H24-N4-O3-S.1/2H2-O"),
+        ("Tesamorelin", "901758-09-6", "C221-H366-N72-O67-S.(C2-H4-O2)x"),
+        ("Hops", "0977070679", "Unspecified"),
+        ("Red Yeast Rice<break/>Monacolin K<break/>(Lovastatin)", "R400000000", "Unspecified"),
+        ("Voxilaprevir", "xxxxx", "xxxxx"),
     ).replace("</tbody>", "<tr><td>Emtricitabine</td><td colspan=\"3\">[Refer to Emtricitabine Record.]</td></tr>"
                           "</tbody>")
     want = chemicals(parse(nxml_of(tmp_path, "Antiviral Agents", body)))
     pdf = chapter(tmp_path, "Antiviral Agents", body)
-    assert [w[0] for w in want] == ["Baloxavir Marboxil", "Cangrelor", "Amoxicillin-Clavulanate", "Abatacept",
-                                    "Emtricitabine"]
+    assert [w[0] for w in want] == [
+        "Baloxavir Marboxil", "Cangrelor", "Amoxicillin-Clavulanate", "Abatacept", "Nitrofurantoin",
+        "Nitrofurantoin (Monohydrate)", "Nitrofurantoin (Sodium)", "Cyproterone [INN:BAN]", "17-Hydroxyprogesterone",
+        "Zinc", "Timolol", "Tesamorelin", "Hops", "Red Yeast Rice Monacolin K (Lovastatin)", "Voxilaprevir",
+        "Emtricitabine"]
     assert chemicals(parse(pdf)) == want
     assert chemicals(parse(pdftotext(pdf))) == want
 
@@ -209,3 +223,48 @@ def test_bold_labels_in_the_body_font_are_no_sections(tmp_path: Path) -> None:
     want = sections(parse(nxml_of(tmp_path, "Khat", KHAT)))
     assert ("other", "SUMMARY INFORMATION") not in want
     assert sections(parse(chapter(tmp_path, "Khat", KHAT))) == want
+
+
+MELPHALAN_TEXT = """Melphalan
+Last Update: January 15, 2020.
+
+OVERVIEW
+Melphalan is an orally and parenterally administered nitrogen mustard-like alkylating agent.
+Drug Class: Antineoplastic Agents, Alkylating Agents
+
+CHEMICAL FORMULA AND STRUCTURE
+DRUG
+
+CAS REGISTRY NUMBER
+
+MOLECULAR FORMULA
+
+1
+
+STRUCTURE
+
+\fLiverTox
+
+Melphalan
+
+Melphalan
+
+148-82-3
+
+C13-H18-Cl2-N2-O2
+
+ANNOTATED BIBLIOGRAPHY
+References updated: 15 January 2020
+
+2
+
+\f"""
+
+
+def test_running_title_is_dropped_once_a_page(tmp_path: Path) -> None:
+    """A page opening with the chemical table's first row repeats the chapter title right below the running
+    header ('LiverTox' / 'Melphalan'): the second 'Melphalan' is the drug, not a header."""
+    txt = tmp_path / "melphalan.txt"
+    txt.write_text(MELPHALAN_TEXT, encoding="utf-8")
+    assert chemicals(parse(txt)) == [("Melphalan", "148-82-3", "C13H18Cl2N2O2",
+                                      {"C": 13, "H": 18, "Cl": 2, "N": 2, "O": 2})]

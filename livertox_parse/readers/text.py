@@ -160,12 +160,16 @@ def _mark_running_furniture(pages: list[list[_Line]]) -> None:
     repeated_top = {t for t, n in top_counts.items() if n >= 2 and sum(c.isalpha() for c in t) >= 3}
     title = next((ln.text for ln in tops[0] if not _is_header_line(ln.text, repeated_top)), None)
     for number, top in enumerate(tops, start=1):
+        dropped: set[str] = set()
         for line in top:
             if number == 1 and line.text == title:
                 break  # the title on the first page is the title, not a running header
+            if line.text in dropped:
+                break  # a running line is printed once a page: the same words again are the text's own
             if _shape(line.text) in repeated_top or line.text in (BOOK_NAME, title) or _is_page_number(
                     line.text, number):
                 line.drop = True
+                dropped.add(line.text)
             else:
                 break
     bottom_counts = Counter(_shape(ln.text) for bottom in bottoms for ln in bottom)

@@ -62,6 +62,8 @@ _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide",
                     "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
 # a CAS number in a table cell, with the form it names: '17140-81-7 (Monohydrate)', '518-28-5 ID: JW05850000'
 _CAS_IN_CELL = re.compile(r"(?<![\d-])(?P<cas>\d{2,7}-\d{2}-\d)(?![\d-])(?:\s*\((?P<form>[^)]{1,40})\))?")
+# what else the book writes in the registry column: 'ID: FL96000000', '0977070679', 'R400000000', 'xxxxx'
+_REGISTRY = re.compile(r"ID:\s*\S+|(?=\S*\d)[A-Za-z\d-]+|x+")
 _CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
 
 
@@ -380,27 +382,22 @@ def _rows_from_table(table: Table) -> list[ChemicalRow]:
             continue
         if not cells or not texts[0] or all(c.header for c in cells[1:] if c.text) and not header:
             continue
-        cas_cell = _column(header, texts, "CAS", 1)
-        formula = _column(header, texts, "FORMULA", 2)
-        structure = _column(header, texts, "STRUCTURE", 3) or None
-        numbers = list(_CAS_IN_CELL.finditer(cas_cell))
-        formulas = formula.split()
-        if len(numbers) > 1 and len(formulas) == len(numbers):
-            # one row per form of the drug, CAS numbers and formulas in the same order:
-            # '67-20-9 17140-81-7 (Monohydrate) 54-87-5 (Sodium)' / 'C8-H6-N4-O5 C8-H6-N4-O5.H2-O C8-H6-N4-O5.Na'
-            for m, f in zip(numbers, formulas, strict=True):
-                drug = f"{texts[0]} ({m.group('form')})" if m.group("form") else texts[0]
-                rows.append(ChemicalRow(drug, m.group("cas"), f, structure, cells[0].start, cells[-1].end))
-            continue
-        rows.append(ChemicalRow(
-            drug=texts[0],
-            cas=numbers[0].group("cas") if numbers else None,
-            formula_text=formula,
-            structure=structure,
-            start=cells[0].start,
-            end=cells[-1].end,
-        ))
+        rows.extend(_forms(texts[0], _column(header, texts, "CAS", 1), _column(header, texts, "FORMULA", 2),
+                           _column(header, texts, "STRUCTURE", 3) or None, cells[0].start, cells[-1].end))
     return rows
+
+
+def _forms(drug: str, cas_cell: str, formula: str, structure: str | None, start: int, end: int
+           ) -> list[ChemicalRow]:
+    """One table row's chemicals: one per form of the drug when the row lists several CAS numbers and as many
+    formulas, in the same order ('67-20-9 17140-81-7 (Monohydrate) 54-87-5 (Sodium)' / 'C8-H6-N4-O5
+    C8-H6-N4-O5.H2-O C8-H6-N4-O5.Na'); else one."""
+    numbers = list(_CAS_IN_CELL.finditer(cas_cell))
+    formulas = formula.split()
+    if len(numbers) > 1 and len(formulas) == len(numbers):
+        return [ChemicalRow(f"{drug} ({m.group('form')})" if m.group("form") else drug, m.group("cas"), f,
+                            structure, start, end) for m, f in zip(numbers, formulas, strict=True)]
+    return [ChemicalRow(drug, numbers[0].group("cas") if numbers else None, formula, structure, start, end)]
 
 
 @dataclass(slots=True)
@@ -420,7 +417,7 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
     room 'C55-H84-N20-O21-S2.C55-H' / '84-N17-O21-S3')."""
     done: list[ChemicalRow] = []
     partial: list[_PartialRow] = []
-    last: str | None = None  # what the previous line, if not blank, was read as: "drug" or "formula"
+    last: str | None = None  # what the previous line, if not blank, was read as: "drug", "cas" or "formula"
     for pos, line in text_lines(text, offset):
         stripped = line.strip()
         s = pos + (line.index(stripped) if stripped else 0)
@@ -435,26 +432,37 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
                                     full.group("formula"), (full.group("structure") or "").strip() or None, s, e))
             continue
         row = partial[-1] if partial else None
-        if row is not None and was == "drug" and not row.has_cas and re.match(r"^[A-Za-z]", stripped):
+        if re.fullmatch(r"[A-Z0][A-Za-z0-9.]*-(?:\s+[A-Za-z0-9.\-]+)+", stripped):
+            stripped = re.sub(r"-\s+", "-", stripped)  # 'C24- H21-F2-N-O3': pdftotext spaced a line-end hyphen
+        if row is not None and was == "drug" and not row.has_cas and re.match(r"^[A-Za-z\[(]", stripped):
             row.drug, row.end, last = f"{row.drug} {stripped}", e, "drug"
-        elif row is not None and was == "formula" and row.formula is not None and re.fullmatch(r"[\w.\-]+", stripped):
-            row.formula, row.end, last = row.formula + stripped, e, "formula"
+        elif row is not None and was == "formula" and row.formula is not None and re.fullmatch(r"[\w.\-()/]+", stripped):
+            # a formula cut for want of room runs on; a second formula of the cell stands apart
+            cut = row.formula + stripped
+            row.formula = cut if parse_formula(cut) is not None else f"{row.formula} {stripped}"
+            row.end, last = e, "formula"
+        elif row is not None and was == "cas" and row.cas is not None and _CAS_IN_CELL.fullmatch(stripped):
+            row.cas, row.end, last = f"{row.cas} {stripped}", e, "cas"  # another form: '54-87-5 (Sodium)'
         elif row is not None and not row.has_cas and row.formula is None and (
-                CAS_RE.fullmatch(stripped) or stripped.lower() == "not available"):
+                CAS_RE.fullmatch(stripped) or stripped.lower() in ("not available", "not applicable")
+                or _REGISTRY.fullmatch(stripped)):
             row.cas, row.has_cas, row.end = (stripped if CAS_RE.fullmatch(stripped) else None), True, e
+            last = "cas"
         elif row is not None and not row.has_cas and re.fullmatch(r"\[Refer to .*\]", stripped):
             row.has_cas, row.end = True, e  # '[Refer to Emtricitabine Record.]' spans the row's other cells
         elif row is not None and row.formula is None and row.has_cas and (
-                (re.search(r"\d", stripped) and re.fullmatch(r"[A-Z0][A-Za-z0-9.\-]*", stripped))
-                or stripped.casefold() in _descriptions()):
+                (re.search(r"\d", stripped) and re.fullmatch(r"[A-Z0(][A-Za-z0-9.\-()/]*", stripped))
+                or stripped.casefold() in _descriptions() or parse_formula(stripped) is not None):
             row.formula, row.end, last = stripped, e, "formula"
         elif row is not None and row.formula is not None and stripped.lower() in _STRUCTURE_WORDS:
             row.structure, row.end = stripped, e
-        elif re.match(r"^[A-Za-z]", stripped) and len(stripped) <= 80:
+        elif re.match(r"^(?:[A-Za-z]|\d[\d,]*-[A-Za-z]{3})", stripped) and len(stripped) <= 80:  # '17-Hydroxy...'
             partial.append(_PartialRow(stripped, s, e))
             last = "drug"
-    done.extend(ChemicalRow(p.drug, p.cas, _lost_hyphen(p.formula or ""), p.structure, p.start, p.end)
-                for p in partial if p.has_cas or p.formula)
+    for p in partial:
+        if p.has_cas or p.formula:
+            formula = " ".join(_lost_hyphen(f) for f in (p.formula or "").split())
+            done.extend(_forms(p.drug, p.cas or "", formula, p.structure, p.start, p.end))
     return sorted(done, key=lambda r: r.start)
 
 
