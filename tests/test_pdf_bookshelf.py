@@ -268,3 +268,16 @@ def test_running_title_is_dropped_once_a_page(tmp_path: Path) -> None:
     txt.write_text(MELPHALAN_TEXT, encoding="utf-8")
     assert chemicals(parse(txt)) == [("Melphalan", "148-82-3", "C13H18Cl2N2O2",
                                       {"C": 13, "H": 18, "Cl": 2, "N": 2, "O": 2})]
+
+
+def test_title_holding_a_number_is_the_title_of_a_pdftotext_copy(tmp_path: Path) -> None:
+    """The running header repeats the title on every page; a title with a number in it ('Beta-2') is still
+    the title on page 1, not a dated running header."""
+    para = ("Beta-2 adrenergic agonists are used as bronchodilators in the therapy of asthma and chronic "
+            "obstructive pulmonary disease, and have not been linked to clinically apparent liver injury. ") * 6
+    body = sec("OVERVIEW", *([para] * 16), "Drug Class: Antiasthmatic Agents")
+    txt = pdftotext(chapter(tmp_path, "Beta-2 Adrenergic Agonists", body))
+    assert txt.read_text(encoding="utf-8").count("Beta-2 Adrenergic Agonists") >= 3  # title, two headers
+    m = parse(txt)
+    assert m.title == "Beta-2 Adrenergic Agonists"
+    assert m.title == parse(nxml_of(tmp_path, "Beta-2 Adrenergic Agonists", body)).title

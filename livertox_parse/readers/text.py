@@ -34,6 +34,7 @@ _NEEDS_CHAR_MAP = re.compile("[" + "".join(_CHAR_MAP) + "]")
 _CITATION_START = re.compile(r"^NCBI Bookshelf\b")
 _CITATION_END = re.compile(r"\b(?:19|20)\d\d-\.?$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?P<n>\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
+_DATE_OR_TIME = re.compile(r"\d{1,4}[/:.-]\d{1,2}(?![\d-])|\b(?:19|20)\d\d\b")
 _DIGITS = re.compile(r"\d+")
 _HYPHEN_END = re.compile(r"([A-Za-z]*[a-z])-$")
 BOOK_NAME = "LiverTox"
@@ -185,7 +186,8 @@ def _is_header_line(text: str, repeated_top: set[str]) -> bool:
     carries a date or time (browser print), or names the site ('NCBI Bookshelf') or an address."""
     if "Bookshelf" in text or "http" in text:
         return True
-    return _shape(text) in repeated_top and _DIGITS.search(text) is not None
+    # a date or a time ('11/25/26, 10:04 PM'), not any digit: titles hold numbers ('Beta-2 Adrenergic Agonists')
+    return _shape(text) in repeated_top and _DATE_OR_TIME.search(text) is not None
 
 
 def _is_page_number(text: str, number: int) -> bool:
