@@ -281,3 +281,34 @@ def test_title_holding_a_number_is_the_title_of_a_pdftotext_copy(tmp_path: Path)
     m = parse(txt)
     assert m.title == "Beta-2 Adrenergic Agonists"
     assert m.title == parse(nxml_of(tmp_path, "Beta-2 Adrenergic Agonists", body)).title
+
+
+def lab_table(head: list[str], *rows: list[str]) -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f"<sec><title>Laboratory Values</title><table-wrap><table><thead><tr>{th}</tr></thead>"
+            f"<tbody>{body}</tbody></table></table-wrap></sec>")
+
+
+def test_lab_table_column_headers_copied_by_pdftotext_are_no_headings(tmp_path: Path) -> None:
+    """pdftotext copies the lab table one cell per line: its column headers 'Comments' and 'HBV DNA
+    (copies/mL)' stand alone like headings, but a cell, a blank line and a cell follow them."""
+    case = sec(
+        "Case 1. Acute hepatitis B flare after adefovir was stopped.",
+        "A 45 year old man with chronic hepatitis B developed fatigue and jaundice 2 months after stopping "
+        "adefovir dipivoxil, which he had taken for 3 years.",
+        inner=key_points([("Medication:", "Adefovir dipivoxil (10 mg daily)"),
+                          ("Pattern:", "Hepatocellular (R=25)"), ("Severity:", "3+ (jaundice, hospitalization)"),
+                          ("Latency:", "2 months after stopping"), ("Recovery:", "3 months"),
+                          ("Other medications:", "None")])
+        + lab_table(["Time After<break/>Starting", "Time After<break/>Stopping", "ALT<break/>(U/L)",
+                     "Bilirubin<break/>(mg/dL)", "HBV DNA<break/>(copies/mL)", "Comments"],
+                    ["3 years", "0", "55", "0.7", "&lt;300", "Eosinophils=487"],
+                    ["", "2 months", "1450", "8.4", "456,000,000", "Liver biopsy"])
+        + sec("Comment", "The flare of hepatitis B arose as HBV DNA levels rose after adefovir was stopped; "
+                         "therapy was restarted and the liver tests fell to normal within 3 months."))
+    body = sec("OVERVIEW", "Adefovir dipivoxil is an acyclic nucleotide analog used for hepatitis B.") + \
+        sec("CASE REPORT", inner=case)
+    want = sections(parse(nxml_of(tmp_path, "Adefovir", body)))
+    assert ("comment", "Comment") in want
+    assert sections(parse(pdftotext(chapter(tmp_path, "Adefovir", body)))) == want

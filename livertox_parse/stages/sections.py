@@ -192,6 +192,20 @@ def _subheading_follows(text: str, end: int) -> bool:
     return known is not None and known[0].parent == "overview"
 
 
+def _table_cell(text: str, end: int) -> bool:
+    """Whether the line ending at ``end`` reads as a cell of a table copied one cell per line (pdftotext): the
+    cell's own short lines ('HBV DNA' / '(copies/mL)'), a blank line, then a short line that ends no sentence
+    ('Comments' / '' / 'Eosinophils=487')."""
+    lines = text[end + 1:end + 400].split("\n")
+    rest = 0
+    while rest < min(len(lines), 2) and lines[rest].strip() and len(lines[rest]) < 30:
+        rest += 1
+    if rest >= len(lines) - 1 or lines[rest].strip():
+        return False
+    nxt = next((line.strip() for line in lines[rest:] if line.strip()), "")
+    return len(nxt) < 60 and not nxt.endswith(".")
+
+
 def _title_case_heading(text: str, start: int, end: int, heading_end: int, heading_level: int) -> bool:
     """A text copy's line in title case that stands as a heading by its place (`Reye Syndrome`, `Levonorgestrel`,
     `Vitamin B1, Thiamine`; the NXML marks them as titles): after a heading, a blank line or a line ending a
@@ -243,6 +257,9 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             hit, misspelt = (close[0], None), close[1]
         if hit is not None and not _parent_open(hit[0], stack):
             hit, misspelt = None, None
+        if not hinted and stack and stack[-1][0] == "laboratory_values" and _table_cell(text, end) \
+                and (hit is None or hit[0].parent == "case"):
+            continue  # a column header of a lab table copied one cell per line ('Comments', 'HBV DNA')
         if hit is not None:
             rule, m = hit
             while stack and stack[-1][1] >= rule.level:
