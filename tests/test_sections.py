@@ -117,3 +117,36 @@ def test_a_title_case_line_right_under_a_subheading_is_no_heading() -> None:
     mono = parse_text(CLASS.format(middle=middle))
     assert "other" not in [s.id for s in mono.sections]
     assert not any(w.code == "LTW103" for w in mono.warnings)
+
+
+CASES = ("Drug X\nLast Update: May 1, 2020.\nOVERVIEW\nIntroduction\nDrug X is an antiviral agent.\nHepatotoxicity\n"
+         "Liver injury is rare.\nLikelihood score: C (probable rare cause of clinically apparent liver injury).\n"
+         "CASE REPORTS\nCase 1. Acute hepatitis due to drug X.\nA 52 year old man developed jaundice.\n"
+         "Laboratory Values\n\nTime After\nStarting\n\nALT\n(U/L)\n\n{cell}\n\n{after}\n\n4 weeks\n\n1250\n\n"
+         "Normal Values\n\n<40\n\nComment\nA typical case.\nCase 2. Cholestatic hepatitis due to drug X.\n"
+         "A 60 year old woman developed itching.\nComment\nAnother case.\n")
+
+
+@pytest.mark.parametrize(("cell", "after"), [("HCV RNA", "(IU/mL)"), ("TMP/SMZ", "Stopped")])
+def test_an_upper_case_cell_of_a_flattened_lab_table_is_no_heading(cell: str, after: str) -> None:
+    # pdftotext copies of Disulfiram, Sofosbuvir, SMZ-TMP (LiverTox 2021, printed): a lab table's cells one per
+    # line; an upper-case column head read as a top heading closed CASE REPORTS, and the next case was lost
+    mono = parse_text(CASES.format(cell=cell, after=after))
+    assert [c.number for c in mono.cases] == [1, 2]
+    assert "other" not in [s.id for s in mono.sections]
+
+
+@pytest.mark.parametrize("before", ["Natalizumab\tHumanized\tIntegrin\t2004\tC\tMultiple sclerosis",
+                                    "Drug Class: Monoclonal Antibodies", "Most are used in cancer."])
+def test_an_upper_case_heading_after_a_table_row_a_label_or_a_sentence(before: str) -> None:
+    # MonoclonalAntibodies: 'AUTOIMMUNE DISEASES' after the last row of the table before it; Aliskiren: 'CASE
+    # REPORTS SUBMITTED TO LIVERTOX' after the 'Drug Class:' line
+    text = OVERVIEW.format(middle=f"{before}\nAUTOIMMUNE DISEASES\nThese antibodies are used in autoimmune "
+                                  "diseases such as rheumatoid arthritis, psoriasis and inflammatory bowel disease.")
+    assert (1, "other", "AUTOIMMUNE DISEASES") in _ids(text)
+
+
+def test_an_upper_case_line_continuing_a_cell_is_no_heading() -> None:
+    # MultipleSclerosisAgents' table printed and copied with pdftotext: 'RRMS,' / 'SPMS, CIS' is one cell
+    text = OVERVIEW.format(middle="Indications\n\nRRMS,\nSPMS, CIS\n\noral twice daily")
+    assert not any(title.startswith("SPMS") for _, _, title in _ids(text))

@@ -24,6 +24,7 @@ _CAPS_PREFIX = re.compile(r"^([A-Z][A-Z ]{3,40}[A-Z])\s+[A-Z][a-z]")
 _CAPS_HEADING = re.compile(r"^[A-Z][A-Z &,/'-]{3,58}[A-Z]$")
 # a heading in title case ('Reye Syndrome', 'Drugs for Hepatitis B', 'Vitamin B1, Thiamine'): capitalised words,
 # the small words of a title in lower case, a parenthetical aside as it comes
+_LABEL_LINE = re.compile(r"[A-Z][A-Za-z ]{2,40}: \S")
 _TITLE_WORD = re.compile(r"\([^()]*\)|[A-Z0-9][\w'&-]*,?|(?:a|an|and|as|at|by|for|from|in|into|of|on|or|the|to|"
                          r"with|without)\b")
 _TITLE_HEADING = re.compile(rf"(?:{_TITLE_WORD.pattern})(?: (?:{_TITLE_WORD.pattern}))*")
@@ -184,6 +185,24 @@ def _standalone(text: str, start: int, end: int, heading_end: int) -> bool:
     return not before or before.endswith("\n\n") or before.rstrip().endswith((".", ":", ")"))
 
 
+def _caps_heading_in_text(text: str, start: int, last: tuple[object, ...], stack: list[tuple[str, int]]) -> bool:
+    """Whether an upper-case line of a text copy (no markup) stands as a heading: not inside a case report,
+    whose lab tables a pdftotext copy flattens to one cell per line ('HBV DNA', 'HCV RNA', 'TMP/SMZ' column
+    heads), and after a blank line, a heading (``last`` found, ending at ``last[5]``) or a line that ends a
+    sentence, a table row or a label's line, not after a cell it continues ('RRMS,' / 'SPMS, CIS'; 'Human' /
+    'RANKL')."""
+    if any(sid == "case" for sid, _ in stack):
+        return False
+    before = text[:start].rstrip(" \t")
+    if before.endswith("\n\n") or not before[int(str(last[5])):].strip():
+        return True
+    prev = before.rstrip()
+    prev = prev[prev.rfind("\n") + 1:]
+    # a sentence's end, a table's last row ('Breast and gastric cancer' in its tab-separated row) or a label's
+    # line ('Drug Class: Antihypertensive Agents')
+    return prev.endswith((".", ":", ")")) or "\t" in prev or _LABEL_LINE.match(prev) is not None
+
+
 def _subheading_follows(text: str, end: int) -> bool:
     """Whether the line after the one ending at ``end`` is a known subheading of the OVERVIEW (Introduction,
     Background, ...: an agent's own sections in a class chapter), not a case's (Key Points, Comment)."""
@@ -279,7 +298,8 @@ def sectionize(doc: Document) -> list[SectionSpan]:
         title_case = not hinted and found and top not in _NO_CAPS_HEADINGS and end + 1 not in table_starts \
             and _title_case_heading(text, s, e, found[-1][5], found[-1][2])
         if s in hinted or title_case or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
-                                         and top not in _NO_CAPS_HEADINGS):
+                                         and top not in _NO_CAPS_HEADINGS
+                                         and (bool(hinted) or _caps_heading_in_text(text, s, found[-1], stack))):
             # in a text copy, a heading inside a top section (title case, or capitals over known subheadings:
             # ThrombopoietinRecept's 'ELTROMBOPAG' / 'Background') is a subheading
             level = hinted.get(s, 2 if top is not None and (title_case or _subheading_follows(text, end)) else 1)
