@@ -127,13 +127,14 @@ CASES = ("Drug X\nLast Update: May 1, 2020.\nOVERVIEW\nIntroduction\nDrug X is a
          "A 60 year old woman developed itching.\nComment\nAnother case.\n")
 
 
-@pytest.mark.parametrize(("cell", "after"), [("HCV RNA", "(IU/mL)"), ("TMP/SMZ", "Stopped")])
-def test_an_upper_case_cell_of_a_flattened_lab_table_is_no_heading(cell: str, after: str) -> None:
-    # pdftotext copies of Disulfiram, Sofosbuvir, SMZ-TMP (LiverTox 2021, printed): a lab table's cells one per
-    # line; an upper-case column head read as a top heading closed CASE REPORTS, and the next case was lost
+@pytest.mark.parametrize(("cell", "after"), [("HCV RNA", "(IU/mL)"), ("TMP/SMZ", "Stopped"), ("Comments", "Rash")])
+def test_a_column_head_of_a_flattened_lab_table_is_no_heading(cell: str, after: str) -> None:
+    # pdftotext copies of Disulfiram, Sofosbuvir, SMZ-TMP, Vancomycin (LiverTox 2021, printed): a lab table's
+    # cells one per line; an upper-case column head read as a top heading closed CASE REPORTS, and the next
+    # case was lost; a 'Comments' column head opened the case's comment before the table's values
     mono = parse_text(CASES.format(cell=cell, after=after))
     assert [c.number for c in mono.cases] == [1, 2]
-    assert "other" not in [s.id for s in mono.sections]
+    assert [s.id for s in mono.sections if s.id in ("other", "comment")] == ["comment", "comment"]
 
 
 @pytest.mark.parametrize("before", ["Natalizumab\tHumanized\tIntegrin\t2004\tC\tMultiple sclerosis",

@@ -174,6 +174,22 @@ _OTHER_EXPOSURE = re.compile(r"\b(?:rechalleng\w*|re-?exposure|re-?exposed|singl
 _NOT_A_REGIMEN = re.compile(r"\b(?:total|cumulative|single|overdose\w*|ingest\w*|suicid\w*)\b", re.IGNORECASE)
 
 
+def _unwrapped(text: str) -> str:
+    """``text`` with the line breaks of wrapped sentences made spaces: a pdftotext copy breaks a paragraph's
+    lines where the page did ('... in a dose of' / '500 mg daily for 5 days followed by 250 mg daily.'); a line
+    that ends a sentence, a table row (tabs) and a blank line still end what they end."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1]
+        if prev.strip() and line.strip() and "\t" not in prev and "\t" not in line \
+                and not prev.rstrip().endswith((".", ";", ":")):
+            out[-1] = f"{prev.rstrip()} {line.lstrip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _doses_near(text: str, drug: str, others: list[str]) -> list[Dose]:
     """Doses in the sentences (and table rows) that name ``drug``, or speak of a dose without naming one of the
     case's other medications (``others``, from Key Points), leaving out sentences about another exposure
@@ -183,12 +199,32 @@ def _doses_near(text: str, drug: str, others: list[str]) -> list[Dose]:
     dose_word = re.compile(r"\b(?:dose|dosage)\b", re.IGNORECASE)
     words = [w for o in others if len(w := (o.split() or [""])[0].strip("()[],.;:")) >= 4]
     other = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b", re.IGNORECASE) if words else None
-    for sentence in re.split(r"(?<=[.;])\s+|\n", text):
+    for sentence in re.split(r"(?<=[.;])\s+|\n", _unwrapped(text)):
         if _OTHER_EXPOSURE.search(sentence):
             continue
-        if named.search(sentence) or (dose_word.search(sentence) and not (other and other.search(sentence))):
+        if named.search(sentence):
+            found.extend(_own_doses(sentence, named, other))
+        elif dose_word.search(sentence) and not (other and other.search(sentence)):
             found.extend(find_doses(sentence))
     return found
+
+
+def _own_doses(sentence: str, named: re.Pattern[str], other: re.Pattern[str] | None) -> list[Dose]:
+    """The doses of a sentence naming the drug; when it names another of the case's medications too, only
+    those whose nearest name before them (else the first after them) is the drug's: 'The dose of prednisone
+    was decreased to 30 mg daily and anakinra was continued' gives anakinra none."""
+    doses = find_doses(sentence)
+    mentions = [] if other is None else [(m.start(), False) for m in other.finditer(sentence)]
+    if not mentions or not doses:
+        return doses
+    mentions = sorted(mentions + [(m.start(), True) for m in named.finditer(sentence)])
+    out = []
+    for dose in doses:
+        before = [ours for at, ours in mentions if at < dose.start]
+        owner = before[-1] if before else next(ours for at, ours in mentions if at >= dose.start)
+        if owner:
+            out.append(dose)
+    return out
 
 
 def check_missing_score(kind: str, scores: list[LikelihoodScore], warn: Warnings) -> None:

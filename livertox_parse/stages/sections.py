@@ -186,12 +186,12 @@ def _standalone(text: str, start: int, end: int, heading_end: int) -> bool:
 
 
 def _caps_heading_in_text(text: str, start: int, last: tuple[object, ...], stack: list[tuple[str, int]]) -> bool:
-    """Whether an upper-case line of a text copy (no markup) stands as a heading: not inside a case report,
-    whose lab tables a pdftotext copy flattens to one cell per line ('HBV DNA', 'HCV RNA', 'TMP/SMZ' column
-    heads), and after a blank line, a heading (``last`` found, ending at ``last[5]``) or a line that ends a
+    """Whether an upper-case line of a text copy (no markup) stands as a heading: not inside a case's Key
+    Points or lab table, which a pdftotext copy flattens to one cell per line ('HBV DNA', 'HCV RNA', 'TMP/SMZ'
+    column heads), and after a blank line, a heading (``last`` found, ending at ``last[5]``) or a line that ends a
     sentence, a table row or a label's line, not after a cell it continues ('RRMS,' / 'SPMS, CIS'; 'Human' /
     'RANKL')."""
-    if any(sid == "case" for sid, _ in stack):
+    if any(sid in ("key_points", "laboratory_values") for sid, _ in stack):
         return False
     before = text[:start].rstrip(" \t")
     if before.endswith("\n\n") or not before[int(str(last[5])):].strip():
