@@ -151,3 +151,14 @@ def test_an_upper_case_line_continuing_a_cell_is_no_heading() -> None:
     # MultipleSclerosisAgents' table printed and copied with pdftotext: 'RRMS,' / 'SPMS, CIS' is one cell
     text = OVERVIEW.format(middle="Indications\n\nRRMS,\nSPMS, CIS\n\noral twice daily")
     assert not any(title.startswith("SPMS") for _, _, title in _ids(text))
+
+
+def test_the_comment_heading_before_a_flattened_tables_last_column() -> None:
+    # pdftotext copies of Aspirin, Nafcillin, Vismodegib (printed): the lab table's last column comes out after
+    # the case's 'Comment' heading, which is still the heading (every dev case heads its comment 'Comment')
+    text = CASES.format(cell="HCV RNA", after="(IU/mL)").replace(
+        "Comment\nA typical case.", "Comment\n\n3\n\nLiver biopsy:\naspirin stopped\n\nA typical case of acute "
+        "hepatitis arising within weeks of starting drug X, resolving rapidly once it was stopped.")
+    mono = parse_text(text)
+    assert [c.number for c in mono.cases] == [1, 2]
+    assert [s.title for s in mono.sections if s.id == "comment"] == ["Comment", "Comment"]

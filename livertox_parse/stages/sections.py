@@ -276,8 +276,10 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             hit, misspelt = (close[0], None), close[1]
         if hit is not None and not _parent_open(hit[0], stack):
             hit, misspelt = None, None
+        # ('Comment' itself is the book's heading: all 239 dev cases head their comment so, and a pdftotext copy
+        # may print the table's last column after it, Aspirin, Nafcillin, Vismodegib)
         if not hinted and stack and stack[-1][0] == "laboratory_values" and _table_cell(text, end) \
-                and (hit is None or hit[0].parent == "case"):
+                and (hit is None or hit[0].parent == "case") and line != "Comment":
             continue  # a column header of a lab table copied one cell per line ('Comments', 'HBV DNA')
         if hit is not None:
             rule, m = hit
