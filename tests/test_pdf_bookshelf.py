@@ -164,6 +164,7 @@ def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -
         ("Timolol", "91524-16-2", "C13-H24-N4-O3-S.1/2H2-O"),
         ("Tesamorelin", "901758-09-6", "C221-H366-N72-O67-S.(C2-H4-O2)x"),
         ("Hops", "0977070679", "Unspecified"),
+        ("Jin Bu Huan", "No Information", "Herbal mixture"),
         ("Red Yeast Rice<break/>Monacolin K<break/>(Lovastatin)", "R400000000", "Unspecified"),
         ("Voxilaprevir", "xxxxx", "xxxxx"),
     ).replace("</tbody>", "<tr><td>Emtricitabine</td><td colspan=\"3\">[Refer to Emtricitabine Record.]</td></tr>"
@@ -173,7 +174,7 @@ def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -
     assert [w[0] for w in want] == [
         "Baloxavir Marboxil", "Cangrelor", "Amoxicillin-Clavulanate", "Abatacept", "Nitrofurantoin",
         "Nitrofurantoin (Monohydrate)", "Nitrofurantoin (Sodium)", "Cyproterone [INN:BAN]", "17-Hydroxyprogesterone",
-        "Zinc", "Timolol", "Tesamorelin", "Hops", "Red Yeast Rice Monacolin K (Lovastatin)", "Voxilaprevir",
+        "Zinc", "Timolol", "Tesamorelin", "Hops", "Jin Bu Huan", "Red Yeast Rice Monacolin K (Lovastatin)", "Voxilaprevir",
         "Emtricitabine"]
     assert chemicals(parse(pdf)) == want
     assert chemicals(parse(pdftotext(pdf))) == want

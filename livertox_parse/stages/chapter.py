@@ -62,6 +62,7 @@ _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide",
                     "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
 # a CAS number in a table cell, with the form it names: '17140-81-7 (Monohydrate)', '518-28-5 ID: JW05850000'
 _CAS_IN_CELL = re.compile(r"(?<![\d-])(?P<cas>\d{2,7}-\d{2}-\d)(?![\d-])(?:\s*\((?P<form>[^)]{1,40})\))?")
+_NO_CAS = frozenset({"not available", "not applicable", "no information", "none", "unknown"})
 # what else the book writes in the registry column: 'ID: FL96000000', '0977070679', 'R400000000', 'xxxxx'
 _REGISTRY = re.compile(r"ID:\s*\S+|(?=\S*\d)[A-Za-z\d-]+|x+")
 _CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
@@ -444,7 +445,7 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
         elif row is not None and was == "cas" and row.cas is not None and _CAS_IN_CELL.fullmatch(stripped):
             row.cas, row.end, last = f"{row.cas} {stripped}", e, "cas"  # another form: '54-87-5 (Sodium)'
         elif row is not None and not row.has_cas and row.formula is None and (
-                CAS_RE.fullmatch(stripped) or stripped.lower() in ("not available", "not applicable")
+                CAS_RE.fullmatch(stripped) or stripped.lower() in _NO_CAS
                 or _REGISTRY.fullmatch(stripped)):
             row.cas, row.has_cas, row.end = (stripped if CAS_RE.fullmatch(stripped) else None), True, e
             last = "cas"
