@@ -313,3 +313,29 @@ def test_lab_table_column_headers_copied_by_pdftotext_are_no_headings(tmp_path: 
     want = sections(parse(nxml_of(tmp_path, "Adefovir", body)))
     assert ("comment", "Comment") in want
     assert sections(parse(pdftotext(chapter(tmp_path, "Adefovir", body)))) == want
+
+
+def test_key_points_header_row_repeated_on_the_next_page(tmp_path: Path) -> None:
+    """A Key Points table whose first row is a header row (<thead>, as in Amiodarone's third case) and that
+    breaks across pages prints that row again at the top of the next page; the pdftotext copy reads the Key
+    Points once, as the NXML does, and so does the PDF, whose one running header (a two-page chapter) would
+    otherwise stand between the table's two parts."""
+    rows = [("Medication:", "Amiodarone"), ("Pattern:", "Hepatocellular (minimal elevations)"),
+            ("Severity:", "4+ (cirrhosis and hepatic decompensation)"), ("Latency:", "6 months"),
+            ("Recovery:", "Months"), ("Other medications:", "Multivitamins")]
+    head = "<thead><tr><th>{}</th><th>{}</th></tr></thead>".format(*rows[0])
+    cells = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows[1:])
+    kp = f"<sec><title>Key Points</title><table-wrap><table>{head}<tbody>{cells}</tbody></table></table-wrap></sec>"
+    filler = ("A 73 year old man who was treated with amiodarone for atrial fibrillation developed fatigue and "
+              "was found to have liver disease and cirrhosis. ")
+    for n in range(20, 60):  # move the table down until it breaks across the page
+        body = sec("OVERVIEW", "Amiodarone is an antiarrhythmic agent.") + sec(
+            "CASE REPORT", inner=sec("Case 1. Cirrhosis due to amiodarone.", filler * n, inner=kp))
+        txt = pdftotext(chapter(tmp_path, "Amiodarone", body))
+        if txt.read_text(encoding="utf-8").count("Medication:") == 2:
+            break
+    else:
+        pytest.fail("the Key Points table never broke across a page")
+    want = contract(parse(nxml_of(tmp_path, "Amiodarone", body)), with_tables=False, with_links=False)
+    assert contract(parse(chapter(tmp_path, "Amiodarone", body)), with_tables=False, with_links=False) == want
+    assert contract(parse(txt), with_tables=False, with_links=False) == want

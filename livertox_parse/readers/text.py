@@ -181,6 +181,32 @@ def _mark_running_furniture(pages: list[list[_Line]]) -> None:
                 line.drop = True
 
 
+def _mark_repeated_header_rows(pages: list[list[_Line]]) -> None:
+    """Drop a table's first rows printed again at the top of the next page (a PDF table split across pages
+    repeats its header: 'Medication:' / 'Amiodarone', 'Time After' / 'Starting' ...): below the running
+    header, the page's first lines equal the lines that follow a table's heading (Key Points, Laboratory
+    Values) on the page before. (Repeated on several pages, such a row may already be taken for a running
+    header; it is dropped all the same.)"""
+    for prev, page in itertools.pairwise(pages):
+        before = [ln.text for ln in prev if ln.text and not ln.drop]
+        lines = [ln for ln in page if ln.text]
+        starts = [i + 1 for i, text in enumerate(before) if _TABLE_HEADING.fullmatch(text)]
+        best, at = 0, 0
+        for skip in range(min(4, len(lines))):  # the running header's lines come first
+            if skip and not lines[skip - 1].drop:
+                break
+            for start in starts:
+                n = 0
+                while skip + n < len(lines) and n < _MAX_HEADER_LINES and start + n < len(before) \
+                        and before[start + n] == lines[skip + n].text:
+                    n += 1
+                if start + n < len(before) and n > best:  # the table ran on below its first rows
+                    best, at = n, skip
+        if best >= 2:
+            for line in lines[at:at + best]:
+                line.drop = True
+
+
 def _is_header_line(text: str, repeated_top: set[str]) -> bool:
     """A page-1 top line that is a running header rather than the title: it repeats on other pages and
     carries a date or time (browser print), or names the site ('NCBI Bookshelf') or an address."""
@@ -221,6 +247,8 @@ _INLINE_HEADING = re.compile(
     r"|(?:Medication|Pattern|Severity|Latency|Recovery|Other medications):\s"
     r"|Other (?!medications)[A-Za-z][\w ,-]{2,60}:\s)"
 )
+_TABLE_HEADING = re.compile(r"Key Points|Laboratory Values|CHEMICAL FORMULAS? AND STRUCTURES?")
+_MAX_HEADER_LINES = 16  # a repeated header row copied one cell per line: six columns, two lines each
 _FLATTENED_MIN = 400  # a line this long with two inline headings is flattened text, not a paragraph
 # the heading words alone: a literal search, far faster than _INLINE_HEADING's look-behinds at every position.
 # Every inline heading is one of these words and no word holds another before its end, so a line where
@@ -298,6 +326,7 @@ def document_from_text(text: str, source: Source) -> Document:
     pages = _split_lines(text)
     _mark_citation_block(pages)
     _mark_running_furniture(pages)
+    _mark_repeated_header_rows(pages)
     builder = TextBuilder()
     page_starts: list[int] = []
     body = [ln.text for page in pages for ln in page if not ln.drop]

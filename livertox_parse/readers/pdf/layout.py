@@ -5,8 +5,8 @@
   ``‡`` -> ``≥``; ``rules/symbol_font.json``), unused WinAnsi codes read as bullets (PDF 1.7, Annex D),
   then NFC;
 * running headers, footers and page numbers are lines whose centre lies in the top or bottom 7.5% of the
-  page and whose text either repeats (digits masked) on two or more pages or is a bare page number
-  (``3``, ``Page 3``, ``3/7``, ``3 of 7``);
+  page and whose text either repeats (digits masked) on two or more pages, is a bare page number
+  (``3``, ``Page 3``, ``3/7``, ``3 of 7``) or holds the chapter title (after page 1);
 * the NCBI Bookshelf citation is the block of page-1 lines above the title (the largest type on page 1),
   dropped when it is set smaller than the body text, names the Bookshelf, or ends like ``2012-.``;
 * the body text size is the largest size that sets 10% or more of the regular characters; body lines of one
@@ -101,6 +101,10 @@ def drop_running_lines(pages: list[LaidOutPage]) -> list[str]:
     seen: Counter[str] = Counter()
     for page in pages:
         seen.update({key(it.text) for it in page.items if isinstance(it, Line) and band(it, page)})
+    # the chapter title (page 1's largest type) in a later page's margin is a running header, even on the one
+    # page of a two-page chapter that carries one
+    first = [it for it in pages[0].items if isinstance(it, Line)] if pages else []
+    title = max(first, key=lambda it: it.size).text if first else None
     dropped: list[str] = []
     for page in pages:
         keep: list[Line | RuledTable] = []
@@ -108,7 +112,11 @@ def drop_running_lines(pages: list[LaidOutPage]) -> list[str]:
             if (
                 isinstance(it, Line)
                 and band(it, page)
-                and (seen[key(it.text)] >= 2 or _PAGE_NUMBER.match(it.text))
+                and (
+                    seen[key(it.text)] >= 2
+                    or _PAGE_NUMBER.match(it.text)
+                    or (page is not pages[0] and title is not None and len(title) > 3 and title in it.text)
+                )
             ):
                 dropped.append(it.text)
             else:
