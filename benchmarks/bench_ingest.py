@@ -131,9 +131,11 @@ def child(corpus: str, out: str, workers: int) -> None:
     counts = ingest.run()
     seconds = time.perf_counter() - start
     busy = busy_seconds() - busy
-    drawer = getattr(ingest, "charts", None)
-    if drawer is not None:  # their exit is not waited for by the run: their CPU time counts all the same
-        drawer.process.join()
+    # the run does not wait for the exit of the processes that drew its charts: their CPU time counts all the same
+    import multiprocessing
+
+    for process in multiprocessing.active_children():
+        process.join()
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     ours = (me.ru_utime + me.ru_stime - before.ru_utime - before.ru_stime + kids.ru_utime + kids.ru_stime
             - kids_before.ru_utime - kids_before.ru_stime)
