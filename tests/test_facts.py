@@ -99,6 +99,11 @@ LABS = {
     "inr_without_unit": ("an INR of 1.8", [("INR", 1.8, None)]),
     "stated_uln": ("ALT 250 U/L (ULN 35)", [("ALT", 250, "U/L")]),
     "aliases": ("SGPT 120 IU/L and alkaline phosphatase 410 IU/L", [("ALT", 120, "IU/L"), ("ALP", 410, "IU/L")]),
+    # Captopril, Cyclophosphamide, Disulfiram ... (LiverTox 2021): 49 dev narratives put the value in parentheses
+    "in_parentheses": ("marked elevations in alkaline phosphatase (1054 U/L) and bilirubin (19.1 mg/dL)",
+                       [("ALP", 1054, "U/L"), ("bilirubin", 19.1, "mg/dL")]),
+    "in_parentheses_after_levels": ("and alkaline phosphatase levels (95 U/L)", [("ALP", 95, "U/L")]),
+    "a_multiple_in_parentheses_is_no_value": ("ALT (3 times ULN) and AST 120 U/L", [("AST", 120, "U/L")]),
 }
 
 

@@ -134,7 +134,7 @@ def _plain_lab_regex() -> re.Pattern[str]:
               r"only|again|then|now|is|are))*")
     units = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|g/dL|g/L)"
     return re.compile(
-        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)"
+        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)(?P<paren>\()?"
         r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
         r"(?:\s*(?P<unit>" + units + r")(?![\w/]))?"
         r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"

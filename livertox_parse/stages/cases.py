@@ -140,7 +140,7 @@ def lab_regex() -> re.Pattern[str]:
               r"only|again|then|now|is|are))*")
     return re.compile(
         rf"(?P<test>[{lead}](?<![\w/].)(?i:{branches}))"
-        r"(?i:(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)"
+        r"(?i:(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)(?P<paren>\()?"
         r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
         r"(?:\s*(?P<unit>" + _UNITS + r")(?![\w/]))?"
         r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
@@ -177,6 +177,8 @@ def narrative_labs(text: str, offset: int) -> list[Lab]:
         unit = m.group("unit")
         if test is None:
             continue
+        if unit is None and m.group("paren"):
+            continue  # 'alkaline phosphatase (1054 U/L)' has its unit; '(3 times ULN)' is no value
         if unit is None and test in _ENZYMES:
             unit = _shared_unit(text, matches, k)
         if unit is None and test != "INR":
