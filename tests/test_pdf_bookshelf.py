@@ -339,3 +339,32 @@ def test_key_points_header_row_repeated_on_the_next_page(tmp_path: Path) -> None
     want = contract(parse(nxml_of(tmp_path, "Amiodarone", body)), with_tables=False, with_links=False)
     assert contract(parse(chapter(tmp_path, "Amiodarone", body)), with_tables=False, with_links=False) == want
     assert contract(parse(txt), with_tables=False, with_links=False) == want
+
+
+def _kp(med: str, pattern: str) -> str:
+    return (f"Medication:\n\n{med}\n\nPattern:\n\n{pattern}\n\nSeverity:\n\n3+ (jaundice, hospitalization)\n\n"
+            "Latency:\n\n5 weeks\n\nRecovery:\n\nWithin 3 weeks\n\nOther medications:\n\nNone mentioned\n\n")
+
+
+GEMCITABINE_TEXT = (
+    "Gemcitabine\nLast Update: March 10, 2020.\n\nOVERVIEW\nGemcitabine is a pyrimidine analogue.\n\n1\n\n\f"
+    "LiverTox\n\nGemcitabine\n\nCASE REPORTS\nCase 1. Cholestatic hepatitis due to gemcitabine.\n"
+    "A 71 year old woman developed jaundice 5 weeks after starting gemcitabine.\nKey Points\n"
+    + _kp("Gemcitabine (1300 mg intravenously once weekly)", "Cholestatic (R=0.6)").split("Latency:")[0]
+    + "2\n\n\fLiverTox\n\nGemcitabine\n\nMedication:\n\nGemcitabine (1300 mg intravenously once weekly)\n\n"
+    + "Latency:" + _kp("x", "y").split("Latency:")[1]
+    + "Case 2. Acute hepatitis due to gemcitabine.\nA 62 year old man developed jaundice 5 months after "
+    "starting gemcitabine.\nKey Points\n3\n\n\fLiverTox\n\nGemcitabine\n\n"
+    + _kp("Gemcitabine (six 28 day cycles; dose not given)", "Hepatocellular (R=27)") + "4\n\n\f")
+
+
+def test_table_row_on_top_of_two_pages_is_no_running_header(tmp_path: Path) -> None:
+    """'Medication:' tops two of four pages (a Key Points header row repeated, then a Key Points table that
+    opens a page): a running header tops most pages, so both are read as the table's rows."""
+    txt = tmp_path / "gemcitabine.txt"
+    txt.write_text(GEMCITABINE_TEXT, encoding="utf-8")
+    m = parse(txt)
+    meds = [c.key_points.medication.name if c.key_points and c.key_points.medication else None for c in m.cases]
+    assert meds == ["Gemcitabine", "Gemcitabine"]
+    assert [c.key_points.pattern.text for c in m.cases if c.key_points and c.key_points.pattern] == [
+        "Cholestatic (R=0.6)", "Hepatocellular (R=27)"]

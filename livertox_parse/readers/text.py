@@ -158,7 +158,9 @@ def _mark_running_furniture(pages: list[list[_Line]]) -> None:
     tops = [[ln for ln in page if ln.text and not ln.drop][:3] for page in pages]
     bottoms = [[ln for ln in page if ln.text and not ln.drop][-3:] for page in pages]
     top_counts = Counter(_shape(ln.text) for top in tops for ln in top)
-    repeated_top = {t for t, n in top_counts.items() if n >= 2 and sum(c.isalpha() for c in t) >= 3}
+    # a running header tops most pages; a table's header row repeated on a page or two is no running header
+    often = max(2.0, 0.75 * (len(pages) - 1))
+    repeated_top = {t for t, n in top_counts.items() if n >= often and sum(c.isalpha() for c in t) >= 3}
     title = next((ln.text for ln in tops[0] if not _is_header_line(ln.text, repeated_top)), None)
     for number, top in enumerate(tops, start=1):
         dropped: set[str] = set()
@@ -190,7 +192,8 @@ def _mark_repeated_header_rows(pages: list[list[_Line]]) -> None:
     for prev, page in itertools.pairwise(pages):
         before = [ln.text for ln in prev if ln.text and not ln.drop]
         lines = [ln for ln in page if ln.text]
-        starts = [i + 1 for i, text in enumerate(before) if _TABLE_HEADING.fullmatch(text)]
+        # the table running at the foot of the page before: the one under its last table heading
+        starts = [i + 1 for i, text in enumerate(before) if _TABLE_HEADING.fullmatch(text)][-1:]
         best, at = 0, 0
         for skip in range(min(4, len(lines))):  # the running header's lines come first
             if skip and not lines[skip - 1].drop:
