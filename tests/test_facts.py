@@ -104,6 +104,13 @@ LABS = {
                        [("ALP", 1054, "U/L"), ("bilirubin", 19.1, "mg/dL")]),
     "in_parentheses_after_levels": ("and alkaline phosphatase levels (95 U/L)", [("ALP", 95, "U/L")]),
     "a_multiple_in_parentheses_is_no_value": ("ALT (3 times ULN) and AST 120 U/L", [("AST", 120, "U/L")]),
+    # Abatacept, Allopurinol, Tacrine, Paclitaxel, Valproate (LiverTox 2021)
+    "rising_to_a_peak": ("serum bilirubin rising to 7.7 mg/dL. Serum bilirubin rose to a peak of 23.7 mg/dL",
+                         [("bilirubin", 7.7, "mg/dL"), ("bilirubin", 23.7, "mg/dL")]),
+    "about_in_parentheses": ("marked elevations in ALT (~1700 U/L)", [("ALT", 1700, "U/L")]),
+    "found_to_be": ("serum ALT was found to be 649 U/L", [("ALT", 649, "U/L")]),
+    "direct_with_its_unit": ("a total serum bilirubin of 10.5 mg/dL (direct 6.7 mg/dL)",
+                             [("bilirubin", 10.5, "mg/dL"), ("bilirubin_direct", 6.7, "mg/dL")]),
 }
 
 

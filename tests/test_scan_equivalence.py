@@ -131,13 +131,13 @@ def _plain_lab_regex() -> re.Pattern[str]:
     alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases)
     filler = (r"(?:\s+(?:levels?|values?|was|were|of|had|has|rose|risen|fell|fallen|increased|decreased|peaked|"
               r"peak|reached|reaching|to|at|serum|total|elevated|up|remained|still|activity|concentration|"
-              r"only|again|then|now|is|are))*")
+              r"only|again|then|now|is|are|rising|approximately|found|be|a))*")
     units = r"(?:U/L|IU/L|IU/mL|mg/dL|mg/dl|µmol/L|μmol/L|umol/L|µKat/L|μkat/L|g/dL|g/L)"
     return re.compile(
-        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)(?P<paren>\()?"
+        r"(?<![\w/])(?P<test>" + alt + r")(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)(?P<paren>\()?(?:~\s*)?"
         r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
         r"(?:\s*(?P<unit>" + units + r")(?![\w/]))?"
-        r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
+        r"(?:\s*(?:\((?P<direct>\d+(?:\.\d+)?)\s+direct\)|[(\[]direct\s+(?P<direct_unit>\d+(?:\.\d+)?)\s*mg/dL[)\]]))?"
         r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\))?",
         re.IGNORECASE,
     )

@@ -137,13 +137,13 @@ def lab_regex() -> re.Pattern[str]:
     branches = "|".join(f"(?<=[{case_forms(first)}])(?:{'|'.join(rest)})" for first, rest in rests.items())
     filler = (r"(?:\s+(?:levels?|values?|was|were|of|had|has|rose|risen|fell|fallen|increased|decreased|peaked|"
               r"peak|reached|reaching|to|at|serum|total|elevated|up|remained|still|activity|concentration|"
-              r"only|again|then|now|is|are))*")
+              r"only|again|then|now|is|are|rising|approximately|found|be|a))*")
     return re.compile(
         rf"(?P<test>[{lead}](?<![\w/].)(?i:{branches}))"
-        r"(?i:(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)(?P<paren>\()?"
+        r"(?i:(?![\w/])" + filler + r"\s*(?:[:=]\s*|\s)(?P<paren>\()?(?:~\s*)?"
         r"(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\s*%)(?![\d.])"
         r"(?:\s*(?P<unit>" + _UNITS + r")(?![\w/]))?"
-        r"(?:\s*\((?P<direct>\d+(?:\.\d+)?)\s+direct\))?"
+        r"(?:\s*(?:\((?P<direct>\d+(?:\.\d+)?)\s+direct\)|[(\[]direct\s+(?P<direct_unit>\d+(?:\.\d+)?)\s*mg/dL[)\]]))?"
         r"(?:\s*\((?:ULN|normal|upper\s+limit\s+of\s+normal)\s*[<≤:=]?\s*(?P<uln>\d+(?:\.\d+)?)[^)]{0,20}\)"
         r")?)"
     )
@@ -189,9 +189,11 @@ def narrative_labs(text: str, offset: int) -> list[Lab]:
         uln = to_number(m.group("uln")) if m.group("uln") else None
         vend = m.end("unit") if m.group("unit") else m.end("value")
         out.append(Lab(test, value, unit, uln, None, None, offset + m.start("test"), offset + vend, "narrative"))
-        if m.group("direct") and (direct := to_number(m.group("direct"))) is not None:
+        # '6.8 mg/dL (6.6 direct)', '10.5 mg/dL (direct 6.7 mg/dL)'
+        which = "direct" if m.group("direct") else "direct_unit"
+        if m.group(which) and (direct := to_number(m.group(which))) is not None:
             out.append(Lab("bilirubin_direct", direct, unit, None, None, None,
-                           offset + m.start("direct"), offset + m.end("direct"), "narrative"))
+                           offset + m.start(which), offset + m.end(which), "narrative"))
     return out
 
 
