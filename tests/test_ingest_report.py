@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from livertox_parse.view.report import CHARTS, draw_charts, read_report_data
 
 from .conftest import FIXTURES, ROOT
 
+FORKED = pytest.mark.skipif(sys.platform != "linux", reason="the chart-drawing processes are forked (Linux)")
 INPUTS = ("text/anakinra.txt", "nxml/Metoprolol.nxml", "text/arbs.txt")
 
 
@@ -41,6 +44,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield out
 
 
+@FORKED
 def test_charts_drawn_in_two_processes_are_those_drawn_in_one(ingested: Path, fixed_ids: None) -> None:
     data = read_report_data(ingested / "livertox.duckdb")
     alone = draw_charts(data)
@@ -57,6 +61,7 @@ def test_charts_drawn_in_two_processes_are_those_drawn_in_one(ingested: Path, fi
     assert drawer.process.exitcode == 0  # ended once its connection was closed
 
 
+@FORKED
 def test_charts_are_drawn_here_when_the_chart_processes_are_gone(ingested: Path, fixed_ids: None) -> None:
     drawer = ChartDrawer.start()
     assert drawer is not None
@@ -74,6 +79,7 @@ def test_ingest_with_workers_writes_the_same_charts(ingested: Path, fixed_ids: N
     assert uris == list(draw_charts(read_report_data(ingested / "livertox.duckdb")).values())
 
 
+@FORKED
 def test_a_run_whose_chart_processes_died_draws_the_charts_itself(tmp_path: Path, fixed_ids: None,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     started = ChartDrawer.start
@@ -98,6 +104,7 @@ def test_a_run_whose_chart_processes_died_draws_the_charts_itself(tmp_path: Path
     assert uris == list(draw_charts(read_report_data(out / "livertox.duckdb")).values())
 
 
+@FORKED
 def test_the_main_process_of_a_run_with_workers_never_imports_matplotlib(tmp_path: Path) -> None:
     """matplotlib is imported by the chart-drawing processes only (~35 MB of the main process's memory)."""
     src = tmp_path / "in"
@@ -112,6 +119,7 @@ def test_the_main_process_of_a_run_with_workers_never_imports_matplotlib(tmp_pat
     assert (tmp_path / "out" / "report.html").read_text(encoding="utf-8").count("data:image/svg+xml") == 4
 
 
+@FORKED
 def test_chart_processes_that_cannot_import_matplotlib_say_so_to_the_run(ingested: Path,
                                                                          monkeypatch: pytest.MonkeyPatch,
                                                                          capfd: pytest.CaptureFixture[str]) -> None:
@@ -126,3 +134,17 @@ def test_chart_processes_that_cannot_import_matplotlib_say_so_to_the_run(ingeste
     drawer.process.join(timeout=30)
     assert drawer.process.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
+
+
+@FORKED
+def test_chart_processes_that_do_not_answer_are_given_up(ingested: Path) -> None:
+    drawer = ChartDrawer.start()
+    assert drawer is not None and drawer.process.pid is not None
+    drawer.timeout = 0.5
+    os.kill(drawer.process.pid, signal.SIGSTOP)  # stuck, as a deadlock would leave it
+    try:
+        assert drawer.draw(read_report_data(ingested / "livertox.duckdb")) is None  # the run draws instead
+    finally:
+        drawer.close()
+    drawer.process.join(timeout=30)
+    assert drawer.process.exitcode == -signal.SIGKILL

@@ -35,6 +35,8 @@ class ChartDrawer:
     itself then); :meth:`close` lets the processes end.
     """
 
+    timeout = 60.0  # seconds draw() waits for the charts (they take ~0.2 s) before it gives up on the processes
+
     def __init__(self, conn: Connection, process: BaseProcess) -> None:
         self.conn, self.process = conn, process
 
@@ -60,9 +62,13 @@ class ChartDrawer:
             pass
 
     def draw(self, data: ReportData) -> Charts | None:
-        """Every chart of ``data``, drawn in the two processes; None when they failed or are gone."""
+        """Every chart of ``data``, drawn in the two processes; None when they failed, are gone, or did not
+        answer in :attr:`timeout` seconds (stuck: then they are killed)."""
         try:
             self.conn.send(("draw", data))
+            if not self.conn.poll(self.timeout):
+                self.process.kill()  # (the second process ends with it)
+                return None
             reply: tuple[str, Any] = self.conn.recv()
         except (OSError, EOFError):
             return None
