@@ -69,6 +69,15 @@ def test_duration_spans_point_at_their_text() -> None:
     assert text[d.start : d.end] == d.text == "within 2 to 8 weeks"
 
 
+def test_no_duration_starts_inside_a_word() -> None:
+    # authors of the book's citations: the 'a' ending a name and an initial read as 'a hr', 'a yr', 'a mo'
+    text = ("[Modified from: Spahr L, Rubbia-Brandt L, Burkhard PR, Assal F, Hadengue A.] "
+            "Moreno-Otero R, Tapia YR, Kamo Y, Chan WK, Lieberman HR.")
+    assert find_durations(text) == []
+    # one opening with a digit or a sign still may follow a letter; a word before a number word is no part of it
+    assert [d.text for d in find_durations("peak at Day3 days later, [mean~4 weeks]")] == ["3 days", "~4 weeks"]
+
+
 FORMULAS = {
     "pdf_zero_for_oxygen": ("C759-H1186-N208-0232-S10", "C759H1186N208O232S10", {"O": 232, "S": 10}),
     "single_atoms": ("C15-H25-N-O3", "C15H25NO3", {"N": 1, "O": 3}),

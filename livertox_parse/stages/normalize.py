@@ -64,8 +64,11 @@ _NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=Tru
 _HALF = r"(?:\s+and\s+(?:a\s+)?half)?"
 _UNIT = r"(?P<unit>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
 _VAGUE = r"(?P<vague>a\s+few|few|several|many|some)"
+# a duration starting with a letter starts a word: the 'a' ending 'Spahr', 'Tapia YR', 'Kamo Y' (authors in a
+# citation) is no 'a hr', 'a yr', 'a mo'; one starting with a digit or a sign may follow a letter
+_WORD_START = r"(?:(?<![^\W\d_])|(?![^\W\d_]))"
 DURATION_RE = re.compile(
-    r"(?P<prefix>~\s*|about\s+|approximately\s+|nearly\s+|almost\s+|within\s+(?:the\s+first\s+)?|"
+    _WORD_START + r"(?P<prefix>~\s*|about\s+|approximately\s+|nearly\s+|almost\s+|within\s+(?:the\s+first\s+)?|"
     r"up\s+to\s+|less\s+than\s+|fewer\s+than\s+|under\s+|<\s*|more\s+than\s+|over\s+|>\s*)?"
     r"(?:" + _VAGUE + r"|(?P<lo>" + _NUM + r")" + r"(?P<lohalf>" + _HALF + r")"
     r"(?:\s*(?:-|–|to|or)\s*(?:up\s+to\s+)?(?:~\s*)?(?P<hi>" + _NUM + r")(?P<hihalf>" + _HALF + r"))?)"
@@ -100,7 +103,7 @@ def _by_first_letter(rests: dict[str, list[str]]) -> str:
 
 
 _DURATION_SCAN = re.compile(
-    r"(?P<prefix>~\s*|<\s*|>\s*|" + _by_first_letter(group_by_first_letter([
+    _WORD_START + r"(?P<prefix>~\s*|<\s*|>\s*|" + _by_first_letter(group_by_first_letter([
         r"about\s+", r"approximately\s+", r"nearly\s+", r"almost\s+", r"within\s+(?:the\s+first\s+)?",
         r"up\s+to\s+", r"less\s+than\s+", r"fewer\s+than\s+", r"under\s+", r"more\s+than\s+", r"over\s+"])) + r")?"
     r"(?:(?P<vague>" + _by_first_letter(group_by_first_letter([r"a\s+few", "few", "several", "many", "some"])) + r")"
