@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from livertox_parse.document import Source
 from livertox_parse.readers.text import document_from_text, read_text
 from livertox_parse.stages.assemble import build
+from livertox_parse.stages.chapter import listed_brands
 from livertox_parse.stages.drug_lexicon import dictionary_names
 from livertox_parse.stages.entities import (
     SKIPPED_SECTIONS,
@@ -114,6 +115,43 @@ def test_dictionary_names_are_linked_and_curated() -> None:
         "DRUG", "Gabapentin", "6CW7F3G59X")
 
 
+# an overview's agents in running text, each with its brands and year (ACE inhibitors, anticholinergics, lipid
+# lowering agents, antifungals, amlodipine's combinations), and the look-alikes that are no brands
+OVERVIEW_AGENTS = (
+    "OVERVIEW\nIntroduction\nThe ACE inhibitors approved in the United States include captopril (Capoten: 1981), "
+    "lisinopril (Prinivil, Zestril: 1987), fosinopril (Monopril: 1991), quinapril (Accupril: 1991) and ramipril "
+    "(Altase: 1991). Others are oxybutynin (Ditropan: 1975, U), fenofibrate (Lifibra, Tricor, Trigilde: 1993), "
+    "medroxyprogesterone (Provera and others: 1959), flucytosine (1971: Ancobon) and amlodipine with aliskiren "
+    "(150 or 300 mg: Tekamlo). The disease is named for the physician who first described it (Philippe Gaucher: "
+    "1882). Guidelines for monitoring patients on tolcapone (Olanow: 2000) followed. Zidovudine is thymidine "
+    "(3’-azido-3’- deoxythymidine: AZT).\nHepatotoxicity\nRare cases of liver injury.\n"
+    "Likelihood score: C (probable).\nREFERENCES\nOlanow CW. Tolcapone and hepatotoxic effects. Arch Neurol "
+    "2000; 57: 263-7.\n")
+
+
+def test_an_overviews_listed_brands() -> None:
+    brands = listed_brands(OVERVIEW_AGENTS)
+    assert brands == {"Capoten": "captopril", "Prinivil": "lisinopril", "Zestril": "lisinopril",
+                      "Monopril": "fosinopril", "Accupril": "quinapril", "Altase": "ramipril",
+                      "Ditropan": "oxybutynin", "Lifibra": "fenofibrate", "Tricor": "fenofibrate",
+                      "Trigilde": "fenofibrate", "Provera": "medroxyprogesterone", "Ancobon": "flucytosine",
+                      "Tekamlo": None}  # a combination product: no one agent's
+
+
+def test_listed_brands_are_trade_names_linked_to_their_agent() -> None:
+    """The dictionary lists some brands as synonyms ('Ditropan') and the '-pril' stem made 'Monopril' a DRUG;
+    a brand the dictionary lacks ('Altase', sic) takes its agent's identifiers."""
+    from livertox_parse import parse_text
+
+    ents = {e.text: e for e in parse_text(OVERVIEW_AGENTS).entities if e.label in ("DRUG", "TRADE_NAME")}
+    for brand in ("Capoten", "Monopril", "Accupril", "Altase", "Ditropan", "Lifibra", "Trigilde", "Tekamlo"):
+        assert ents[brand].label == "TRADE_NAME", brand
+    assert (ents["Altase"].generic, ents["Altase"].drugbank_id) == ("Ramipril", "DB00178")
+    assert ents["Tekamlo"].generic is None
+    assert ents["fosinopril"].label == "DRUG"
+    assert not {"Olanow", "Philippe Gaucher", "AZT"} & {n for n, e in ents.items() if e.label == "TRADE_NAME"}
+
+
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
 def test_section_lookup_by_bisection_matches_the_scan(path) -> None:  # type: ignore[no-untyped-def]
     from livertox_parse.stages.entities import _section_of, _Sections
@@ -136,7 +174,7 @@ def test_each_drug_entity_is_linked_as_its_name_alone_would_be() -> None:
         monograph = build(doc, spans)[0]
         for e in extract_entities(doc, spans, monograph):
             if e.label in ("DRUG", "TRADE_NAME"):
-                link = _link(e.text, monograph)
+                link = _link(e.text, monograph, listed_brands(doc.text))
                 assert (e.generic, e.drugbank_id, e.unii) == (link.get("generic"), link.get("drugbank_id"), link.get("unii"))
                 linked += e.generic is not None
     assert linked > 100

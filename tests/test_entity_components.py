@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 
 from livertox_parse.readers.text import read_text
 from livertox_parse.stages.assemble import build
+from livertox_parse.stages.chapter import listed_brands
 from livertox_parse.stages.entities import (
     _chapter_matcher,
     _names,
@@ -78,9 +79,10 @@ def real_windows() -> list[tuple[str, list[tuple[int, int, str]], Any]]:
         doc = read_text(path)
         spans = sectionize(doc)
         monograph = build(doc, spans)[0]
-        names = _names(monograph)
+        listed = listed_brands(doc.text)
+        names = _names(monograph, listed)
         windows = _windows(doc, spans, names)
-        out.append((windows.text, windows.hits, _chapter_matcher(get_nlp(), monograph, names.found)))
+        out.append((windows.text, windows.hits, _chapter_matcher(get_nlp(), monograph, names.found, listed)))
     return out
 
 
@@ -112,7 +114,7 @@ def reference_components(doc: Doc, text: str, hits: list[tuple[int, int, str]] |
             doc.set_ents(stems, default="unmodified")
     else:
         labelled = [Span(doc, s, e, label=mid) for mid, s, e in matcher(doc)]
-        doc.ents = filter_spans([*doc.ents, *stems, *labelled])
+        doc.ents = filter_spans([*doc.ents, *labelled, *stems])  # of equal spans the chapter's name wins
     found = list(doc.ents)
     for start, end, label in find_hits(text) if hits is None else hits:
         if not text[start:end].strip():
@@ -248,11 +250,12 @@ def test_entity_spans_are_what_the_span_based_components_gave_on_corpus_chapters
             monograph = build(doc, spans)[0]
         except LiverToxError:
             continue
-        names = _names(monograph)
+        listed = listed_brands(doc.text)
+        names = _names(monograph, listed)
         windows = _windows(doc, spans, names)
         if not windows.text:
             continue
-        matcher = _chapter_matcher(get_nlp(), monograph, names.found)
+        matcher = _chapter_matcher(get_nlp(), monograph, names.found, listed)
         expected = reference_components(get_nlp().make_doc(windows.text), windows.text, windows.hits, matcher)
         assert fast(windows.text, windows.hits, matcher) == triples(expected.ents), path.name
         checked += 1

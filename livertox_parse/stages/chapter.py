@@ -355,6 +355,57 @@ def _trade_names_in(names: str, base: int) -> list[Found]:
     return found
 
 
+# An overview lists its agents in running text, each with its brands and the year it came to the US market (or
+# its generation, or the dose of a combination product) in parentheses: 'fosinopril (Monopril: 1991)',
+# 'fenofibrate (Lifibra, Tricor, Antara, Lipofen, Trigilde: 1993)', 'medroxyprogesterone (Provera and others:
+# 1959)', 'Colchicine (1961: Colbenemid and others)', 'tolterodine (Detrol: 1998, U)', 'ceftazidime (Ceptaz,
+# Fortaz: 3rd)', 'imipenem (im" i pen' em: 1985, Primaxin)', 'amlodipine ... with aliskiren (150 or 300 mg:
+# Tekamlo)'.
+_LISTED = re.compile(r"(?P<before>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){0,2}) "
+                     r"\((?P<inside>[^():;\n\[\]]{1,80}:[^():;\n\[\]]{1,60})\)")
+_LISTED_ITEMS = re.compile(r"\s*(?:,|:|\band\b|\bor\b)\s*")
+_LISTED_YEAR = re.compile(r"(?:1[89]|20)\d\d|[UGNRO]|\d(?:st|nd|rd|th)")  # approval year, availability, generation
+_LISTED_DOSE = re.compile(r"\d+(?:\.\d+)?(?:\s*(?:mg|g|mcg|µg|μg|mL|%))?")  # a combination product's doses
+_LISTED_BRAND = re.compile(r"[A-Z][A-Za-z]*(?:[- /][A-Za-z]+){0,3}")
+_PRONUNCIATION = re.compile(r"[\"'’]")
+
+
+def listed_brands(text: str) -> dict[str, str | None]:
+    """brand -> the agent written before it (None for a combination product's brand, listed with doses), for
+    every agent an overview lists with its brands and a year, a generation or doses in parentheses (above).
+    Every item inside is a brand (capitalised, no digit, not a generic name), a year, an availability letter, a
+    generation, a dose, a pronunciation or 'others'/'generic', and one at least is no brand; the agent is a name of
+    the drug dictionary ('described it (Philippe Gaucher: 1882)' is no agent's) and a brand no author the chapter
+    cites ('monitoring patients on tolcapone (Olanow: 2000)', 'Olanow CW, ...' in its references)."""
+    from .drug_lexicon import lookup
+
+    out: dict[str, str | None] = {}
+    for m in _LISTED.finditer(text):
+        words = m.group("before").split(" ")
+        agent = next((" ".join(words[k:]) for k in range(len(words)) if lookup(" ".join(words[k:]))), None)
+        if agent is None:
+            continue
+        brands: list[str] = []
+        years = doses = 0
+        for item in _LISTED_ITEMS.split(m.group("inside").strip()):
+            low = item.lower()
+            if not item or low in _NOT_TRADE_NAMES or low in ("others", "other") or _PRONUNCIATION.search(item):
+                continue
+            if _LISTED_YEAR.fullmatch(item):
+                years += 1
+            elif _LISTED_DOSE.fullmatch(item):
+                doses += 1
+            elif _LISTED_BRAND.fullmatch(item) and ((info := lookup(item)) is None or info.generic.lower() != low):
+                brands.append(item)
+            else:
+                brands = []
+                break
+        for brand in brands if years or doses else ():
+            if not re.search(re.escape(brand) + r" [A-Z]{1,3}[,.]", text):
+                out.setdefault(brand, None if doses else agent)
+    return out
+
+
 def chemical_rows(doc: Document, sections: list[SectionSpan]) -> list[ChemicalRow]:
     """Rows of the chemical formula table: from the reader's table, else from the section's lines."""
     for sec in sections:

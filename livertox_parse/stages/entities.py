@@ -36,7 +36,7 @@ from ..document import Document
 from ..models import Entity, Monograph
 from ..rules import load_table
 from .cases import lab_regex
-from .chapter import LIKELIHOOD_RE
+from .chapter import LIKELIHOOD_RE, listed_brands
 from .drug_lexicon import WORD, dictionary_names, lookup, not_drugs
 from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
@@ -169,9 +169,9 @@ def set_token_ents(doc: Doc, spans: list[tuple[int, int, int]]) -> None:
 
 def term_spans(doc: Doc, ents: list[tuple[int, int, int]] | None = None) -> list[tuple[int, int, int]]:
     """The entities ``livertox_chapter_terms`` leaves on ``doc`` (run after the entity ruler), as (start, end,
-    label) token spans in order: the ruler's (``ents``, else read from ``doc``), words carrying a drug-name stem
-    where the ruler left them free, and the chapter matcher's names (``doc.user_data["chapter_matcher"]``), the
-    longest kept."""
+    label) token spans in order: the ruler's (``ents``, else read from ``doc``), the chapter matcher's names
+    (``doc.user_data["chapter_matcher"]``) and words carrying a drug-name stem where the ruler left them free,
+    the longest kept (of equal ones, the first)."""
     # words carrying a drug-name stem, where the lexicon's phrases left them free, are DRUG: what a token pattern
     # in the entity_ruler would give (the ruler keeps the longest matches; a one-token match only ever loses to
     # one covering it), without a Python token per token for its predicate
@@ -182,7 +182,9 @@ def term_spans(doc: Doc, ents: list[tuple[int, int, int]] | None = None) -> list
     matcher: Any = doc.user_data.get("chapter_matcher")
     if matcher is None:
         return sorted([*ents, *stems])  # where no entity is: added to the ruler's
-    return filter_token_spans([*ents, *stems, *((s, e, label) for label, s, e in matcher(doc))])
+    # the chapter's names before the stems: a brand it names that carries a stem ('Monopril', 'Accupril') is its
+    # TRADE_NAME, not a DRUG by its '-pril'
+    return filter_token_spans([*ents, *((s, e, label) for label, s, e in matcher(doc)), *stems])
 
 
 def regex_spans(doc: Doc, ents: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -274,8 +276,10 @@ def get_nlp() -> Language:
     return nlp
 
 
-def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> Any:
-    """The chapter's own names, and the dictionary names ``found`` in it by the cheap pass."""
+def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str],
+                     listed: Iterable[str] = ()) -> Any:
+    """The chapter's own names (with the brands an overview lists in its text, ``listed``), and the dictionary
+    names ``found`` in it by the cheap pass."""
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -283,9 +287,11 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str]) -> An
     drugs = {d for d in drugs if d.lower() not in not_drugs()}  # a class chapter's title names no drug
     if drugs:
         matcher.add("DRUG", [_pattern(nlp, d) for d in sorted(drugs)])
-    if monograph.trade_names:
-        matcher.add("TRADE_NAME", [_pattern(nlp, t) for t in monograph.trade_names])
-    own = {n.lower() for n in (*drugs, *monograph.trade_names)} | _lexicon_lower()
+    drug_keys = {d.lower() for d in drugs} | _lexicon_lower()
+    brands = [*monograph.trade_names, *(b for b in listed if b.lower() not in drug_keys)]
+    if brands:
+        matcher.add("TRADE_NAME", [_pattern(nlp, t) for t in brands])
+    own = {n.lower() for n in (*drugs, *brands)} | _lexicon_lower()
     by_label: dict[str, list[str]] = {"DRUG": [], "TRADE_NAME": []}
     for name in sorted(found - own):
         info = lookup(name)
@@ -573,8 +579,8 @@ def _chapter_drugs(monograph: Monograph) -> set[str]:
     return drugs | {d.name for c in monograph.cases if c.key_points for d in c.key_points.medication.drugs}
 
 
-def _names(monograph: Monograph) -> _NameFinder:
-    return _NameFinder(_chapter_drugs(monograph) | set(monograph.trade_names))
+def _names(monograph: Monograph, listed: Iterable[str] = ()) -> _NameFinder:
+    return _NameFinder(_chapter_drugs(monograph) | set(monograph.trade_names) | set(listed))
 
 
 def _section_of(offset: int, spans: list[SectionSpan]) -> str | None:
@@ -614,11 +620,12 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     from spacy.attrs import IDX, LENGTH
 
     nlp = get_nlp()
-    names = _names(monograph)
+    listed = listed_brands(doc.text)
+    names = _names(monograph, listed)
     windows = _windows(doc, spans, names)
     if not windows.text:
         return []
-    matcher = _chapter_matcher(nlp, monograph, names.found)
+    matcher = _chapter_matcher(nlp, monograph, names.found, listed)
     sections = _Sections(spans)
     out: list[dict[str, Any]] = []
     links: dict[str, dict[str, str | None]] = {}  # by name: a chapter names its drugs again and again
@@ -639,7 +646,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
             if label in ("DRUG", "TRADE_NAME"):
                 link = links.get(name, {})
                 if name not in links:
-                    link = links[name] = _link(name, monograph)
+                    link = links[name] = _link(name, monograph, listed)
             out.append({"label": label, "text": name, "start": start, "end": end, "section": sections.of(start),
                         **link})
     return _entity_list().validate_python(out)  # one validation call for the list: the same models
@@ -650,8 +657,10 @@ def _entity_list() -> TypeAdapter[list[Entity]]:
     return TypeAdapter(list[Entity])
 
 
-def _link(name: str, monograph: Monograph) -> dict[str, str | None]:
-    """generic, drugbank_id and unii of a drug name; a chapter trade name the dictionary lacks gets its agent."""
+def _link(name: str, monograph: Monograph, listed: dict[str, str | None] | None = None
+          ) -> dict[str, str | None]:
+    """generic, drugbank_id and unii of a drug name; a chapter trade name the dictionary lacks gets its agent,
+    as does a brand an overview lists after its agent (``listed``; not a combination product's)."""
     info = lookup(name)
     if info is not None:
         return {"generic": info.generic, "drugbank_id": info.drugbank_id, "unii": info.unii}
@@ -660,6 +669,10 @@ def _link(name: str, monograph: Monograph) -> dict[str, str | None]:
             agent_info = lookup(agent)
             return {"generic": agent, "drugbank_id": agent_info.drugbank_id if agent_info else None,
                     "unii": agent_info.unii if agent_info else None}
+    listed_agent = (listed or {}).get(name)
+    agent_info = lookup(listed_agent) if listed_agent else None
+    if agent_info is not None:
+        return {"generic": agent_info.generic, "drugbank_id": agent_info.drugbank_id, "unii": agent_info.unii}
     return {}
 
 
