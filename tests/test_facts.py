@@ -372,3 +372,30 @@ def test_a_case_title_citing_its_reference_with_a_stray_stop_after_the_mark() ->
     m = parse_text(_venlafaxine_with(("jaundice due to venlafaxine.(1)", "jaundice due to venlafaxine.(1).")))
     (c,) = m.cases
     assert c.title == "Acute hepatitis with jaundice due to venlafaxine.(1)." and c.pmid == "23073329"
+
+
+def test_a_case_source_listed_in_the_chapters_references_gives_its_pmid() -> None:
+    """A text or PDF copy shows a case's source ('[Modified from: Larrey D, ...  PubMed Citation]') without the
+    link that carries its PubMed id in the NXML; where the chapter's reference list holds the same paper, its
+    entry's id is the case's (an entry wrapped over lines as pdftotext copies it, in the book's wording)."""
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "text" / "metoprolol.txt").read_text(encoding="utf-8")
+    assert parse_text(text).cases[0].pmid is None  # the chapter does not list the paper: no id to be had
+    bibliography = (
+        "ANNOTATED BIBLIOGRAPHY\nReferences updated: 15 January 2017\n"
+        "Zimmerman HJ. Hepatotoxicity: the adverse effects of drugs and other chemicals on the liver. 2nd ed.\n"
+        "Philadelphia: Lippincott, 1999. (Expert review of hepatotoxicity published in 1999).\n"
+        "Larrey D, Henrion J, Heller F, Babany G, Degott C, Pessayre D, Benhamou JP. Metoprolol-induced hepatitis:\n"
+        "rechallenge and drug oxidation phenotyping. Ann Intern Med 1988; 108: 67-8. (56 year old woman developed\n"
+        "fatigue 2 weeks after starting metoprolol, recurring on rechallenge). 3337519\n"
+        "Larrey D, Babany G, Bernuau J, Andrieux J, DeGott C, Pessayre D, Benhamou J-P. Fulminant hepatitis after\n"
+        "lisinopril administration. Gastroenterology 1990; 99: 1832-3. 2172073\n")
+    listed = text.replace("PRODUCT INFORMATION\n", bibliography + "PRODUCT INFORMATION\n", 1)
+    (case,) = parse_text(listed).cases
+    assert case.pmid == "3337519"  # the NXML's 'PubMed Citation' link gives the same id
+    # the citation must open the entry: a paper by other authors, or listed without an id, gives none
+    other = listed.replace("Larrey D, Henrion J, Heller F", "Larrey D, Henrion J, Hellerman F", 1)
+    assert parse_text(other).cases[0].pmid is None
+    unnumbered = listed.replace("recurring on rechallenge). 3337519", "recurring on rechallenge).", 1)
+    assert parse_text(unnumbered).cases[0].pmid is None

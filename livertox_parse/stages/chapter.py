@@ -563,6 +563,46 @@ def cited_pmids(doc: Document, sections: list[SectionSpan]) -> dict[int, str]:
     return out
 
 
+# a case's source, as its narrative opens: '[Modified from: Iwanaga N, Origuchi T, ...', '[Modified from Case 1:
+# Pauwels A, ...', '[Modified from: Case B in: Key NS, ...'
+SOURCE_CITATION = re.compile(r"^\[(?:Modified |Adapted )?from:?\s*(?:[Cc]ase [\w ]{1,8}?:\s*)?(?P<cite>[^\]\n]{20,})",
+                             re.IGNORECASE | re.MULTILINE)
+_SOURCE_KEY = 40  # characters of a citation (authors, the title's start) that name its reference
+# a line opening a reference: its first author ('Larrey D,', 'Ben Yahia M,', "O'Brien CB.")
+_REFERENCE_START = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)* [A-Z]{1,3}[,.]")
+
+
+def source_key(citation: str) -> str:
+    """The opening of a citation, spaces evened, that finds it in the chapter's reference lists."""
+    return " ".join(citation.split())[:_SOURCE_KEY]
+
+
+def reference_pmids(doc: Document, sections: list[SectionSpan]) -> dict[str, str]:
+    """source_key -> PubMed id of every entry of the chapter's reference lists (REFERENCES, ANNOTATED
+    BIBLIOGRAPHY) that ends with one: one line each in an NXML's text, lines wrapped in a PDF's (an entry runs on
+    until a line opens another author list, a blank line or six lines). A text or PDF copy shows a case's source
+    without the link that carries its PubMed id in the NXML ('PubMed Citation'); where the chapter lists the
+    same paper, its entry gives the id."""
+    out: dict[str, str] = {}
+    for sec in sections:
+        if sec.id not in ("references", "annotated_bibliography"):
+            continue
+        text, _ = body(doc, sec)
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if not _REFERENCE_START.match(line):
+                continue
+            entry = line
+            for nxt in lines[i + 1 : i + 6]:
+                if _TRAILING_PMID.search(entry.rstrip()) or not nxt.strip() or _REFERENCE_START.match(nxt):
+                    break
+                entry += " " + nxt
+            pmid = _TRAILING_PMID.search(entry.rstrip())
+            if pmid:
+                out.setdefault(source_key(entry), pmid.group("labelled") or pmid.group("pmid") or pmid.group("short"))
+    return out
+
+
 def cas_valid(cas: str | None) -> bool | None:
     """Check digit verdict, None when there is no number."""
     return None if cas is None else cas_check_digit_ok(cas)
