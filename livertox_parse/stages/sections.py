@@ -211,6 +211,23 @@ def _subheading_follows(text: str, end: int) -> bool:
     return known is not None and known[0].parent == "overview"
 
 
+def _overview_goes_on(text: str, end: int) -> bool:
+    """Whether the next known heading after the line ending at ``end`` is an OVERVIEW subheading: a line in
+    capitals before it is then no top heading that would close the OVERVIEW (a figure's title in a
+    Histopathology paragraph, Allopurinol's 'GRANULOMATOUS HEPATITIS', before 'Mechanism of Injury')."""
+    pos, stop = end + 1, min(len(text), end + 12000)  # line by line, a few pages at most
+    while pos < stop:
+        nl = text.find("\n", pos, stop)
+        line = text[pos : nl if nl >= 0 else stop]
+        known = match_heading(line) if line[:1].isupper() and len(line) < 80 else None
+        if known is not None:
+            return known[0].parent == "overview"
+        if nl < 0:
+            break
+        pos = nl + 1
+    return False
+
+
 def _table_cell(text: str, end: int) -> bool:
     """Whether the line ending at ``end`` reads as a cell of a table copied one cell per line (pdftotext): the
     cell's own short lines ('HBV DNA' / '(copies/mL)'), a blank line, then a short line that ends no sentence
@@ -304,7 +321,9 @@ def sectionize(doc: Document) -> list[SectionSpan]:
                                          and (bool(hinted) or _caps_heading_in_text(text, s, found[-1], stack))):
             # in a text copy, a heading inside a top section (title case, or capitals over known subheadings:
             # ThrombopoietinRecept's 'ELTROMBOPAG' / 'Background') is a subheading
-            level = hinted.get(s, 2 if top is not None and (title_case or _subheading_follows(text, end)) else 1)
+            level = hinted.get(s, 2 if top is not None and (title_case or _subheading_follows(text, end)
+                                                             or top == "overview" and _overview_goes_on(text, end))
+                               else 1)
             while stack and stack[-1][1] >= level:
                 stack.pop()
             parent = stack[-1][0] if stack else None
