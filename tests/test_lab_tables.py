@@ -144,3 +144,19 @@ def test_which_rows_were_taken_before_the_drug() -> None:
     assert not before_treatment("Time After Starting: 7 weeks; Time After Starting: 0")  # Tranylcypromine's typo
     assert not before_treatment("Time After Stopping: 0")  # Buprenorphine: the day it was stopped
     assert not before_treatment(None)
+
+
+def test_a_cell_spanning_from_a_header_already_taken_to_the_next() -> None:
+    # AndrogenicSteroids: 'Alk P (U/L)' heads two columns; each row's ALP sits in the first and its bilirubin
+    # spans the second and the bilirubin column (the markup names both headers for it); its text copy has no spans
+    header = ["Time After Stopping", "ALT (U/L)", "Alk P (U/L){2}", "Bilirubin (mg/L)", "Comments"]
+    rows = [["6 weeks", "237", "129", "21{2}", ""], ["Normal Values", "<56", "<139", "<1.2{2}", ""]]
+    copied = [[cell.replace("{2}", "") for cell in row] for row in [header, *rows]]
+    for head, *body in ([header, *rows], copied):
+        labs, ulns = table_labs(_table(head, body))
+        assert [(lab.test, lab.value, lab.unit) for lab in labs] == [
+            ("ALT", 237, "U/L"), ("ALP", 129, "U/L"), ("bilirubin", 21, "mg/L")], head
+        assert ulns == {"ALT": 56, "ALP": 139, "bilirubin": 1.2}
+    # a value spanning the two columns of its own header, with nothing before it under that header, stays there
+    labs, _ = table_labs(_table(header, [["6 weeks", "237", "129{2}", "2.1", ""]]))
+    assert [(lab.test, lab.value) for lab in labs] == [("ALT", 237), ("ALP", 129), ("bilirubin", 2.1)]

@@ -245,6 +245,19 @@ def _cell_columns(row: tuple[Cell, ...], width: int) -> list[int]:
     return list(accumulate(spans, initial=0))[:-1]
 
 
+def _shared_header_moved(row: tuple[Cell, ...], starts: list[int], owner: list[int]) -> list[int]:
+    """A cell spanning columns that starts under a header the cell before it is already under goes to the
+    next header it covers: AndrogenicSteroids' 'Alk P (U/L)' heads two columns, each row's ALP value sits in
+    the first, its bilirubin spans the second and the 'Bilirubin (mg/L)' column (the markup names both
+    headers for it)."""
+    out = list(starts)
+    for k in range(1, len(row)):
+        col, span = out[k], row[k].colspan
+        if span > 1 and col < len(owner) and owner[col] == owner[min(out[k - 1], len(owner) - 1)]:
+            out[k] = next((c for c in range(col + 1, min(col + span, len(owner))) if owner[c] != owner[col]), col)
+    return out
+
+
 def _normal_values(row: tuple[Cell, ...], starts: list[int],
                    columns: list[tuple[str | None, str | None, str]]) -> dict[str, float]:
     """The upper limits of normal in a 'Normal Values' row, by test: each limit is its column's. A limit under
@@ -284,7 +297,9 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
     if not header and body_rows:
         header = list(body_rows.pop(0)[1])
     columns: list[tuple[str | None, str | None, str]] = []  # (test, unit, header text)
-    for cell in header:
+    owner: list[int] = []  # the header cell of each column
+    for k, cell in enumerate(header):
+        owner.extend([k] * cell.colspan)
         name = _SPACES.sub(" ", cell.text).strip()
         bare = name.rstrip("*†‡ ")  # a footnote mark may follow the unit: 'ALT (U/L)*'
         unit_m = _HEADER_UNIT.search(bare)
@@ -295,7 +310,7 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
     for index, row in body_rows:
         if len(row) == 1 and row[0].colspan > 1:
             continue  # event row spanning the table
-        starts = _cell_columns(row, len(columns))
+        starts = _shared_header_moved(row, _cell_columns(row, len(columns)), owner)
         if any(_NORMAL_LABEL.match(c.text.strip()) for c in row):
             ulns.update(_normal_values(row, starts, columns))
             continue
