@@ -160,3 +160,18 @@ def test_a_cell_spanning_from_a_header_already_taken_to_the_next() -> None:
     # a value spanning the two columns of its own header, with nothing before it under that header, stays there
     labs, _ = table_labs(_table(header, [["6 weeks", "237", "129{2}", "2.1", ""]]))
     assert [(lab.test, lab.value) for lab in labs] == [("ALT", 237), ("ALP", 129), ("bilirubin", 2.1)]
+
+
+def test_a_text_copys_row_whose_label_lost_its_span_over_the_time_columns() -> None:
+    # Itraconazole: 'After transplantation' spans both time columns in the NXML; its text copy keeps the 'Other'
+    # remark, so the row is one cell short with a last cell that is not empty
+    header = [*TIMES, "ALT (U/L)", "Alk P (U/L)", "Bilirubin (mg/dL)", "Other"]
+    for label in ("After transplantation{2}", "After transplantation"):
+        labs, _ = table_labs(_table(header, [[label, "59", "234", "1.2", "INR=1.2"]]))
+        assert [(lab.test, lab.value, lab.timepoint) for lab in labs] == [
+            ("ALT", 59, "Time After Starting: After transplantation"),
+            ("ALP", 234, "Time After Starting: After transplantation"),
+            ("bilirubin", 1.2, "Time After Starting: After transplantation")], label
+    # Lamotrigine: a remark over the test columns is no value; moved, the time after stopping would be a bilirubin
+    labs, _ = table_labs(_table(header, [["2 weeks", "0", "Lamotrigine increased to 100 mg"]]))
+    assert labs == []

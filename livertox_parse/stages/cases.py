@@ -233,16 +233,31 @@ def _uln(text: str) -> float | None:
     return to_number(m.group(1)) if m else None
 
 
-def _cell_columns(row: tuple[Cell, ...], width: int) -> list[int]:
+def _cell_columns(row: tuple[Cell, ...], width: int, tests: list[bool] | None = None) -> list[int]:
     """The header column each cell of a body row starts under, by the cells' spans. A row that spans fewer
-    columns than the header but still reaches the last one (its last cell, the 'Other' column's, is there
-    and empty) lost a span in copying: text copied from a page keeps the empty cells between tabs, not the
-    span of a label or a time over two columns, so the first cell takes the missing columns."""
+    columns than the header lost a span in copying (text copied from a page keeps the empty cells between tabs,
+    not the span of a label or a time over two columns), so its first cell takes the missing columns when the
+    row still reaches the last column (its last cell, the 'Other' column's, is there and empty), or when only
+    so every test column (``tests``) gets a number or nothing and the first cell is no number (Itraconazole:
+    'After transplantation' over both time columns, then '59  234  1.2  INR=1.2': left as it is, INR=1.2 sat
+    under Bilirubin; not '2 weeks  0  Lamotrigine increased to 100 mg', a remark over the test columns, which
+    would put one number, the time after stopping, under a test)."""
     spans = [c.colspan for c in row]
     missing = width - sum(spans)
-    if missing > 0 and len(row) > 1 and not row[-1].text.strip():
+    if missing > 0 and len(row) > 1 and (not row[-1].text.strip()
+                                         or tests is not None and _NUMBER_CELL.match(row[0].text) is None
+                                         and not _numbers_fit(row, spans, tests)
+                                         and _numbers_fit(row, [spans[0] + missing, *spans[1:]], tests, 2)):
         spans[0] += missing
     return list(accumulate(spans, initial=0))[:-1]
+
+
+def _numbers_fit(row: tuple[Cell, ...], spans: list[int], tests: list[bool], least: int = 0) -> bool:
+    """Whether, placed by ``spans``, every cell under a test column is a number or empty (and ``least`` numbers
+    at least are)."""
+    under = [cell.text for cell, col in zip(row, accumulate(spans, initial=0)) if col < len(tests) and tests[col]]
+    numbers = sum(_NUMBER_CELL.match(text) is not None for text in under)
+    return numbers >= least and all(not text.strip() or _NUMBER_CELL.match(text) for text in under)
 
 
 def _shared_header_moved(row: tuple[Cell, ...], starts: list[int], owner: list[int]) -> list[int]:
@@ -305,12 +320,13 @@ def table_labs(table: Table) -> tuple[list[Lab], dict[str, float]]:
         unit_m = _HEADER_UNIT.search(bare)
         base = _HEADER_UNIT.sub("", bare).replace("*", "").strip()
         columns.extend([(test_name(base), unit_m.group("unit").strip() if unit_m else None, name)] * cell.colspan)
+    tests = [test is not None for test, _, _ in columns]
     ulns: dict[str, float] = {}
     found: list[tuple[str, float, str | None, str | None, Cell, int]] = []  # the ULNs come with the last row
     for index, row in body_rows:
         if len(row) == 1 and row[0].colspan > 1:
             continue  # event row spanning the table
-        starts = _shared_header_moved(row, _cell_columns(row, len(columns)), owner)
+        starts = _shared_header_moved(row, _cell_columns(row, len(columns), tests), owner)
         if any(_NORMAL_LABEL.match(c.text.strip()) for c in row):
             ulns.update(_normal_values(row, starts, columns))
             continue
