@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from livertox_parse import parse_text
 from livertox_parse.check import Config, Finding, format_github, rules
 from livertox_parse.cli import main
 from livertox_parse.errors import ERROR_CODES, WARNING_CODES
@@ -549,3 +550,104 @@ def test_archive_members_are_checked(tmp_path: Path) -> None:
         (f"{archive}!livertox/Metoprolol.nxml:90:49: LTW132 error: Key Points give Metoprolol 200 mg daily, "
          "but the case narrative gives 50 mg")]
     assert "checked 2 file(s)" in err.getvalue()
+
+
+# Skullcap's case as pdftotext copies it from the printed chapter: the lab table one cell per line, in the order
+# pdftotext's layout analysis picks (the event row first, the rows' last columns after 'Normal Values')
+SKULLCAP_COPY = """Skullcap
+Last Update: May 7, 2019.
+
+CASE REPORT
+Case 1. Acute hepatitis due to combination of skullcap and valerian.(1)
+A 53 year old woman developed worsening insomnia, anxiety and jaundice 4 weeks after starting an herbal preparation
+for sleep that contained skullcap and valerian root. Laboratory testing showed a serum bilirubin of 9.0 mg/dL with
+marked increases in serum aminotransferase levels (ALT 1208 U/L, AST 1082 U/L), and modest increase in alkaline
+phosphatase (298 U/L) and normal prothrombin time and serum albumin (Table).
+Key Points
+Medication:
+
+Skullcap and valerian (4 capsules nightly)
+
+Pattern:
+
+Hepatocellular (R=8.5)
+
+Severity:
+
+3+ (jaundice, hospitalization)
+
+Latency:
+
+4 weeks
+
+Recovery:
+
+12 weeks
+
+Other medications:
+
+None, except occasional herbal tea containing chaparral leaf
+
+Laboratory Values
+Time After
+Starting
+
+Time After
+Stopping
+
+ALT
+(U/L)
+
+Alk P
+(U/L)
+
+Bilirubin
+(mg/dL)
+
+Comments
+
+Started sleeping aid with skullcap and valerian root
+4 weeks
+
+0
+
+1208
+
+8 weeks
+
+4 weeks
+
+161
+
+<65
+
+<136
+
+<1.2
+
+Normal Values
+
+298
+
+9.0
+
+Admission, herbals
+stopped
+
+Comment
+
+The case history is entirely compatible with drug induced liver injury caused by one of the several botanicals.
+"""
+
+
+def test_r_is_not_judged_by_the_narrative_when_the_lab_table_was_not_read() -> None:
+    """A pdftotext copy prints the Laboratory Values table one cell per line, and no table is read from it. R
+    (8.5, from the table's ALT 1208/65 and Alk P 298/136) is then not judged by the narrative's ALT 1208 and Alk
+    P 298 over default ULNs (R=11.7: a false LTW130), nor reported as not recomputable (LTW134). The same
+    narrative without a Laboratory Values section is still checked."""
+    copy = parse_text(SKULLCAP_COPY, source="Skullcap.txt")
+    assert [c.key_points.pattern.r_ratio for c in copy.cases if c.key_points] == [8.5]
+    assert not {w.code for w in copy.warnings} & {"LTW130", "LTW134"}
+    i, j = SKULLCAP_COPY.index("Laboratory Values"), SKULLCAP_COPY.index("Comment\n")
+    narrative_only = parse_text(SKULLCAP_COPY[:i] + SKULLCAP_COPY[j:], source="Skullcap.txt")
+    assert [w.code for w in narrative_only.warnings if w.code in ("LTW130", "LTW134")] == ["LTW130"]

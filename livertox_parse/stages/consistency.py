@@ -12,7 +12,7 @@ import re
 
 from ..document import Document
 from ..models import Computed, KeyPoints, LikelihoodScore, Warning
-from .cases import Field, Lab, table_rows
+from .cases import Field, Lab, case_tables, table_rows
 from .doses import Dose, disagreeing, find_doses
 from .formulas import FormulaCell
 from .normalize import PatternReading, SeverityReading, find_durations, pattern_from_r, patterns_named
@@ -87,17 +87,28 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
         if named and not allowed & named:
             warn.add("LTW131", f"Key Points R={kp.pattern.r_ratio:g} means {expected}, but the pattern is "
                      f"{kp.pattern.type}", *ref)
-    if kp.pattern.r_ratio is not None and computed.r_ratio is not None:
-        stated = kp.pattern.r_ratio
+    # a lab table that could not be read holds the values R is recomputed from: the narrative's are no ground
+    stated_r = None if _lab_table_unread(doc, case, children) else kp.pattern.r_ratio
+    if stated_r is not None and computed.r_ratio is not None:
+        stated = stated_r
         if not _r_agrees(stated, computed.r_ratio) and not _some_row_gives(stated, computed, labs):
             warn.add("LTW130", f"Key Points R={stated:g} but the case's lab values give R={computed.r_ratio:g} "
                      f"(ALT {computed.alt:g}/{computed.alt_uln:g}, ALP {computed.alp:g}/{computed.alp_uln:g}, "
                      f"ULN {computed.uln_source})", *ref)
-    elif kp.pattern.r_ratio is not None and computed.r_ratio is None and labs:
+    elif stated_r is not None and computed.r_ratio is None and labs:
         warn.add("LTW134", "R could not be recomputed: no ALT and ALP taken together in the lab values", *ref)
     narrative = _narrative_text(doc, case, children)  # read once, for the dose and the latency checks
     _check_dose(kp, narrative, warn)
     _check_latency(kp, narrative, warn)
+
+
+def _lab_table_unread(doc: Document, case: SectionSpan, children: list[SectionSpan]) -> bool:
+    """Whether the case has a Laboratory Values section but no lab table was read in it: a pdftotext copy prints
+    the table one cell per line, in an order its layout analysis picks (columns may come apart, a row's label
+    after its values), so no table is read from it. R is then not checked (LTW130, LTW134): the table holds the
+    values the recomputation takes, and the narrative's few values, with default ULNs, judged Key Points
+    wrongly (60 false findings in the pdftotext copies of the dev chapters)."""
+    return any(c.id == "laboratory_values" for c in children) and not case_tables(doc, case, "laboratory_values")
 
 
 def _r_agrees(stated: float, r: float) -> bool:
