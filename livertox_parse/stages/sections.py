@@ -28,6 +28,9 @@ _LABEL_LINE = re.compile(r"[A-Z][A-Za-z ]{2,40}: \S")
 _TITLE_WORD = re.compile(r"\([^()]*\)|[A-Z0-9][\w'&-]*,?|(?:a|an|and|as|at|by|for|from|in|into|of|on|or|the|to|"
                          r"with|without)\b")
 _TITLE_HEADING = re.compile(rf"(?:{_TITLE_WORD.pattern})(?: (?:{_TITLE_WORD.pattern}))*")
+# a section the book has not written yet holds its placeholder alone ('[Under Construction]', also without the
+# brackets or the closing one: six Phenotypes chapters)
+_PLACEHOLDER = re.compile(r"\[?Under Construction\]?", re.IGNORECASE)
 # level-1 sections inside which an upper-case line is table furniture, not an unknown heading
 _NO_CAPS_HEADINGS = {"chemical_formula_and_structure", "product_information", "references",
                      "annotated_bibliography"}
@@ -268,7 +271,14 @@ def _title_case_heading(text: str, start: int, end: int, heading_end: int, headi
         return False
     after_end = text.find("\n", after_start + 1)
     after = text[after_start + 1:after_end if after_end >= 0 else len(text)]
-    return len(after) >= 80 and after[:1].isupper() and "\t" not in after or _subheading_follows(text, end)
+    return len(after) >= 80 and after[:1].isupper() and "\t" not in after or _subheading_follows(text, end) \
+        or _placeholder_follows(text, end)
+
+
+def _placeholder_follows(text: str, end: int) -> bool:
+    """Whether the line after the one ending at ``end`` is a section's placeholder alone ('[Under Construction]')."""
+    after_end = text.find("\n", end + 1)
+    return _PLACEHOLDER.fullmatch(text[end + 1:after_end if after_end >= 0 else len(text)].strip()) is not None
 
 
 def sectionize(doc: Document) -> list[SectionSpan]:
@@ -314,16 +324,19 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             stack.append((rule.id, rule.level))
             continue
         top = next((sid for sid, lv in stack if lv == 1), None)
-        title_case = not hinted and found and top not in _NO_CAPS_HEADINGS and end + 1 not in table_starts \
+        title_case = not hinted and found and end + 1 not in table_starts \
             and _title_case_heading(text, s, e, found[-1][5], found[-1][2])
+        # a heading over its placeholder alone is a section of the chapter, even after its references
+        placeholder = bool(title_case) and _placeholder_follows(text, end)
+        title_case = title_case and (top not in _NO_CAPS_HEADINGS or placeholder)
         if s in hinted or title_case or (found and _CAPS_HEADING.match(line) and end + 1 not in table_starts
                                          and top not in _NO_CAPS_HEADINGS
                                          and (bool(hinted) or _caps_heading_in_text(text, s, found[-1], stack))):
             # in a text copy, a heading inside a top section (title case, or capitals over known subheadings:
             # ThrombopoietinRecept's 'ELTROMBOPAG' / 'Background') is a subheading
-            level = hinted.get(s, 2 if top is not None and (title_case or _subheading_follows(text, end)
-                                                             or top == "overview" and _overview_goes_on(text, end))
-                               else 1)
+            level = hinted.get(s, 2 if top is not None and not placeholder
+                               and (title_case or _subheading_follows(text, end)
+                                    or top == "overview" and _overview_goes_on(text, end)) else 1)
             while stack and stack[-1][1] >= level:
                 stack.pop()
             parent = stack[-1][0] if stack else None
