@@ -180,6 +180,22 @@ def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -
     assert chemicals(parse(pdftotext(pdf))) == want
 
 
+
+def test_placeholder_formula_copied_by_pdftotext_is_reported_as_the_nxml_reports_it(tmp_path: Path) -> None:
+    """Sofosbuvir's table holds 'xxxxx' for Voxilaprevir's registry number and formula (a curator's placeholder,
+    LTW142 in the NXML); pdftotext's copy, one cell per line, reports the same formula cell."""
+    body = sec("OVERVIEW", "Sofosbuvir is a nucleotide analogue inhibitor of the hepatitis C virus polymerase.") \
+        + chemical_table(("Sofosbuvir", "1190307-88-0", "C22-H29-F-N3-O9-P"),
+                         ("Velpatasvir", "1377049-84-7", "C49-H54-N8-O8"), ("Voxilaprevir", "xxxxx", "xxxxx"))
+
+    def findings(m: object) -> list[tuple[str, str]]:
+        return [(w.code, w.message) for w in m.warnings if w.code.startswith("LTW14")]  # type: ignore[attr-defined]
+
+    want = findings(parse(nxml_of(tmp_path, "Sofosbuvir", body)))
+    message = "molecular formula 'xxxxx' of Voxilaprevir cannot be read: 'xxxxx' is a placeholder, not a formula"
+    assert want == [("LTW142", message)]
+    assert findings(parse(pdftotext(chapter(tmp_path, "Sofosbuvir", body)))) == want
+
 def test_paragraph_ending_at_the_foot_of_a_page_with_a_long_last_line(tmp_path: Path) -> None:
     """Justified text: a paragraph's last line is the one that ends short of the right edge, even when it is
     nearly full and the next paragraph ('Drug Class: ...') opens the next page."""

@@ -15,7 +15,7 @@ from functools import cache
 
 from ..document import Document, Table, text_lines
 from ..rules import load_table
-from .formulas import descriptions, parse_formula
+from .formulas import descriptions, parse_formula, read_formula_cell
 from .normalize import CAS_RE, cas_check_digit_ok
 from .sections import SectionSpan
 
@@ -509,7 +509,8 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
             row.has_cas, row.end = True, e  # '[Refer to Emtricitabine Record.]' spans the row's other cells
         elif row is not None and row.formula is None and row.has_cas and (
                 (re.search(r"\d", stripped) and re.fullmatch(r"[A-Z0(][A-Za-z0-9.\-()/]*", stripped))
-                or stripped.casefold() in _descriptions() or parse_formula(stripped) is not None):
+                or stripped.casefold() in _descriptions() or parse_formula(stripped) is not None
+                or read_formula_cell(stripped).kind == "placeholder"):  # 'xxxxx' (Voxilaprevir): reported so
             row.formula, row.end, last = stripped, e, "formula"
         elif row is not None and row.formula is not None and stripped.lower() in _STRUCTURE_WORDS:
             row.structure, row.end = stripped, e
