@@ -20,6 +20,12 @@ from livertox_parse.readers.hyphenation import join_hyphen
         pytest.param("on-", "set", {"on", "set", "onset"}, True, id="joined-form-seen"),
         pytest.param("gastroin-", "testinal", {"in"}, True, id="second-part-no-word"),
         pytest.param("pages 623-", "5", set(), False, id="page-range"),
+        # Durvalumab printed: 'dis' is a word of its references ('Dig Dis Sci'), 'continuation' one of its text,
+        # and 'discontinuations' says how the book writes the word
+        pytest.param("interruption and dis-", "continuation based upon", {"dis", "continuation", "discontinuations"},
+                     True, id="plural-seen"),
+        pytest.param("frequent dis-", "continuations", {"dis", "continuations", "discontinuation"}, True,
+                     id="singular-seen"),
     ],
 )
 def test_join_hyphen_rule(left: str, right: str, words: set[str], joined: bool) -> None:

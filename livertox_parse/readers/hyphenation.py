@@ -59,12 +59,23 @@ def vocabulary(lines: Iterable[str]) -> tuple[set[str], set[str]]:
     return words, pairs
 
 
+def _number_forms(word: str) -> set[str]:
+    """The plural and singular forms a word may take elsewhere in the text ('discontinuation(s)', 'biopsies')."""
+    forms = {word + "s", word + "es"}
+    if word.endswith("s"):
+        forms.add(word[:-1])
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    return forms
+
+
 def join_hyphen(left: str, right: str, words: set[str], pairs: set[str]) -> bool:
     """True when the hyphen ending ``left`` is a line-break hyphen to remove before ``right``.
 
     Kept when the part after the hyphen starts with a digit or capital (``beta-1``, ``IL-1``,
     ``C15-H25``) or the part before it is not alphabetic. Otherwise removed when the joined word occurs
-    elsewhere in the document, kept when the hyphenated pair does, kept when both parts are words of the
+    elsewhere in the document, kept when the hyphenated pair does, removed when the joined word's plural or
+    singular occurs (``dis-``/``continuation`` beside 'discontinuations'), kept when both parts are words of the
     document (or the first a common prefix such as ``self``/``non``) and removed in every other case,
     since a fragment that is no word (``aminotrans-``/``ferase``) is what typeset hyphenation leaves.
     """
@@ -77,4 +88,6 @@ def join_hyphen(left: str, right: str, words: set[str], pairs: set[str]) -> bool
         return True
     if f"{x}-{y}" in pairs:
         return False
+    if _number_forms(x + y) & words:  # 'dis-' / 'continuation' where 'discontinuations' occurs ('Dig Dis Sci')
+        return True
     return not ((x in words or x in _PREFIXES) and y in words and len(y) > 2)
