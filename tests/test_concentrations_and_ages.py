@@ -81,6 +81,10 @@ def test_entities_of_a_case_narrative() -> None:
     (("[Modified from: Lata S, Chudy B. [Acute cholestatic hepatitis caused by simvastatin in a 67-year-old "
       "patient]. Przegl Lek 2006; 63 (suppl 7): 97-8. Polish. PubMed Citation\nA 67 year old woman was admitted"),
      67, "female"),
+    # Phenotypes_enzy copied by pdftotext: the citation wraps, and the narrative opens on the line after it
+    (("[Modified from: Leal-Cerro A, GarcíLuna PP, Jiméz Mejí E, Astorga R. [Hepatotoxicity of ketoconazole in "
+      "patients\nwith adrenal pathology]. Med Clin (Barc) 1987; 88: 519. PubMed Citation]\nA woman was started on "
+      "ketoconazole as experimental therapy"), None, "female"),
 ])
 def test_patient_forms_of_the_book(text: str, age: float | None, sex: str | None) -> None:
     found = find_patient(text)
@@ -91,7 +95,11 @@ def test_patient_forms_of_the_book(text: str, age: float | None, sex: str | None
                                   "Alpha 22 year old woman",
                                   # 'A woman' names the patient only as the narrative's opening words
                                   "Liver injury arose after 3 weeks. A woman in the same trial had none.",
-                                  "[Modified from: a case in a 45 year old man]"])
+                                  "[Modified from: a case in a 45 year old man]",
+                                  # the citation wrapped by a text copy names its patient on its second line
+                                  ("[Modified from: Lata S, Chudy B. [Acute cholestatic hepatitis caused by "
+                                   "simvastatin\nin a 67-year-old patient]. Przegl Lek 2006; 63 (suppl 7): 97-8. "
+                                   "Polish. PubMed Citation]")])
 def test_no_patient_in_other_phrases(text: str) -> None:
     assert find_patient(text) is None
 

@@ -550,11 +550,38 @@ class PatientValue:
     end: int
 
 
+_CITATION_WRAP = 3  # lines a wrapped citation may run on to
+
+
+def _citation_lines(text: str) -> list[tuple[int, int]]:
+    """Where the bracketed lines citing a case's source lie ('[Modified from: ... PubMed Citation]'): a line opening
+    with '[', and the lines a text copy wrapped it onto, up to the one where its brackets close ('[Hepatotoxicity of
+    ketoconazole in patients' / 'with adrenal pathology]. Med Clin ... PubMed Citation]'); one line alone when
+    they do not close within a few lines."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    out: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if not line.startswith("["):
+            continue
+        depth, last = 0, i
+        for j in range(i, min(len(lines), i + 1 + _CITATION_WRAP)):
+            depth += lines[j].count("[") - lines[j].count("]")
+            if depth <= 0:
+                last = j
+                break
+        out.append((starts[i], starts[last + 1]))
+    return out
+
+
 def find_patient(text: str) -> PatientValue | None:
     """The first 'A 22 year old woman' in ``text`` (a case narrative), outside the bracketed line that cites
     the case's source ('[Modified from: ... in a 67-year-old patient]'); else the narrative's opening 'A woman'."""
+    cited = _citation_lines(text)
     for m in PATIENT_RE.finditer(text):
-        if text.startswith("[", text.rfind("\n", 0, m.start()) + 1):
+        if any(s <= m.start() < e for s, e in cited):
             continue
         if m.group("who_decade"):
             return PatientValue(None, _SEX.get(m.group("who_decade").lower()), m.start(), m.end())
@@ -570,7 +597,7 @@ def find_patient(text: str) -> PatientValue | None:
         return PatientValue(years, sex, m.start(), m.end())
     at = 0
     for line in text.split("\n"):  # the opening words: of the first line that is no bracketed citation
-        if line.strip() and not line.startswith("["):
+        if line.strip() and not any(s <= at < e for s, e in cited):
             lead = len(line) - len(line.lstrip())
             opening = _PATIENT_OPENING.match(line, lead)
             if opening is None:
