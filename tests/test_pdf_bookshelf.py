@@ -181,6 +181,20 @@ def test_chemical_table_copied_by_pdftotext_reads_as_the_table(tmp_path: Path) -
 
 
 
+
+def test_formula_cut_before_a_hyphen_copied_by_pdftotext(tmp_path: Path) -> None:
+    """ViekiraPak's Ritonavir formula (written without the '.' between its two formulas, an LTW142 of the NXML)
+    is too long for its cell and is cut before one of its hyphens: pdftotext's copy carries on the formula
+    from the line opening with that hyphen ('C37-H48-N6' / '-O5-S2-S2'), as the NXML and the PDF read it."""
+    body = sec("OVERVIEW", "Viekira Pak is a combination of four antiviral agents for chronic hepatitis C.") \
+        + chemical_table(("Ombitasvir", "1258226-87-7", "C50-H67-N7-O8"),
+                         ("Ritonavir", "155213-67-5", "C37-H48-N6-O5C37-H48-N6-O5-S2-S2"))
+    nxml = parse(nxml_of(tmp_path, "Viekira Pak", body))
+    copy = parse(pdftotext(chapter(tmp_path, "Viekira Pak", body)))
+    assert [c.formula for c in copy.chemicals] == [c.formula for c in nxml.chemicals]
+    assert [w.message for w in copy.warnings if w.code == "LTW142"] == \
+        [w.message for w in nxml.warnings if w.code == "LTW142"] != []
+
 def test_placeholder_formula_copied_by_pdftotext_is_reported_as_the_nxml_reports_it(tmp_path: Path) -> None:
     """Sofosbuvir's table holds 'xxxxx' for Voxilaprevir's registry number and formula (a curator's placeholder,
     LTW142 in the NXML); pdftotext's copy, one cell per line, reports the same formula cell."""

@@ -495,8 +495,10 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
             row.drug, row.end, last = f"{row.drug} {stripped}", e, "drug"
         elif row is not None and was == "formula" and row.formula is not None and re.fullmatch(r"[\w.\-()/]+", stripped):
             # a formula cut for want of room runs on; a second formula of the cell stands apart
+            # (a line opening with a hyphen carries on the formula it cuts: 'C37-H48-N6' / '-O5-S2-S2', ViekiraPak)
             cut = row.formula + stripped
-            row.formula = cut if parse_formula(cut) is not None else f"{row.formula} {stripped}"
+            row.formula = cut if parse_formula(cut) is not None or stripped.startswith("-") \
+                else f"{row.formula} {stripped}"
             row.end, last = e, "formula"
         elif row is not None and was == "cas" and row.cas is not None and _CAS_IN_CELL.fullmatch(stripped):
             row.cas, row.end, last = f"{row.cas} {stripped}", e, "cas"  # another form: '54-87-5 (Sodium)'
