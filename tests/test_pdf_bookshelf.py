@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from livertox_parse import parse
+from livertox_parse import parse, parse_text
 from livertox_parse.readers.pdf import read_pdf
 from tools.print_pdf import print_pdf
 
@@ -398,3 +398,18 @@ def test_table_row_on_top_of_two_pages_is_no_running_header(tmp_path: Path) -> N
     assert meds == ["Gemcitabine", "Gemcitabine"]
     assert [c.key_points.pattern.text for c in m.cases if c.key_points and c.key_points.pattern] == [
         "Cholestatic (R=0.6)", "Hepatocellular (R=27)"]
+
+
+def test_structure_cell_before_a_page_break_copied_by_pdftotext() -> None:
+    """LMW-Heparins copied by pdftotext: the STRUCTURE column's 'No Structure' ends page 1's part of the table;
+    with the running header and the repeated header row dropped, the next page's first drug follows it with no
+    blank line, and is no continuation of a drug name ('No Structure Enoxaparin')."""
+    text = ("Low Molecular Weight Heparins\nLast Update: March 10, 2021.\n\nOVERVIEW\nThe low molecular weight "
+            "heparins are anticoagulants used for the prevention and therapy of venous thrombosis.\n\n"
+            "CHEMICAL FORMULAS AND STRUCTURES\nDRUG\n\nCAS REGISTRY NUMBER\n\nMOLECULAR FORMULA\n\nSTRUCTURE\n\n"
+            "Dalteparin\n\n9005-49-6\n\nUnspecified\n\nNo Structure\n\n1\n\n\fLiverTox\n\n"
+            "Low Molecular Weight Heparins\n\nDRUG\n\nCAS REGISTRY NUMBER\n\nMOLECULAR FORMULA\n\nSTRUCTURE\n\n"
+            "Enoxaparin\n\n679809-58-6\n\nUnspecified\n\nNo Structure\n\nTinzaparin\n\n9005-49-6\n\nUnspecified\n\n"
+            "No Structure\n\nOTHER REFERENCE LINKS\n• Recent References on Dalteparin: from PubMed.gov\n\n2\n\f")
+    assert [(c.drug, c.cas) for c in parse_text(text).chemicals] == [
+        ("Dalteparin", "9005-49-6"), ("Enoxaparin", "679809-58-6"), ("Tinzaparin", "9005-49-6")]

@@ -58,8 +58,11 @@ _TRADE_MARKED = re.compile(r"[®™]")
 _TRADE_MARKS = re.compile(r"[®™©]")
 _NOT_TRADE_NAMES = {"generic", "various", "various generic", "generics", "none", "not available",
                     "combination products", "in combination"}
+# what the STRUCTURE column holds instead of a picture ('No Structure': Heparin, LMW-Heparins, Lavender, Rilonacept,
+# Sarilumab; 'Complex Polypeptide', 'No Image', 'Add Structure' in the dev chapters)
 _STRUCTURE_WORDS = {"protein", "mixture", "not available", "polymer", "peptide", "polypeptide",
-                    "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable"}
+                    "oligonucleotide", "glycoprotein", "antibody", "monoclonal antibody", "not applicable",
+                    "no structure", "complex polypeptide", "no image", "add structure"}
 # a CAS number in a table cell, with the form it names: '17140-81-7 (Monohydrate)', '518-28-5 ID: JW05850000'
 _CAS_IN_CELL = re.compile(r"(?<![\d-])(?P<cas>\d{2,7}-\d{2}-\d)(?![\d-])(?:\s*\((?P<form>[^)]{1,40})\))?")
 _NO_CAS = frozenset({"not available", "not applicable", "no information", "none", "unknown"})
