@@ -194,7 +194,6 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
     raw_pmids = doc.extra.get("pmids")
     pmids: list[Any] = raw_pmids if isinstance(raw_pmids, list) else []
     cited = ch.cited_pmids(doc, spans)
-    listed_pmids: dict[str, str] | None = None  # read once, for the first case that needs it
     for i, case in enumerate(spans):
         if case.id != "case":
             continue
@@ -228,8 +227,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
             pmid = cited.get(int(mark.group("n")))
         source = ch.SOURCE_CITATION.search(doc.text, case.heading_end, min(narrative_end, case.heading_end + 400))
         if pmid is None and source:  # '[Modified from: ...' where the chapter lists the paper with its id
-            listed_pmids = ch.reference_pmids(doc, spans) if listed_pmids is None else listed_pmids
-            pmid = listed_pmids.get(ch.source_key(source.group("cite")))
+            pmid = ch.reference_pmid(doc, spans, source.group("cite"))
         out.append(Case(
             number=case.number,
             title=case.case_title or case.title,
