@@ -399,3 +399,30 @@ def test_a_case_source_listed_in_the_chapters_references_gives_its_pmid() -> Non
     assert parse_text(other).cases[0].pmid is None
     unnumbered = listed.replace("recurring on rechallenge). 3337519", "recurring on rechallenge).", 1)
     assert parse_text(unnumbered).cases[0].pmid is None
+
+
+def test_other_drugs_of_the_class_as_a_bulleted_list() -> None:
+    """Alfuzosin and Isotretinoin (LiverTox 2021) list the other drugs under 'Other Drugs in the Class:' as
+    bullets, a group's name over its drugs; the NXML's text prints a bullet whose item holds a nested list alone
+    on its line, a copy of the PDF prints it with its item."""
+    head = ("OVERVIEW\nIntroduction\nAlfuzosin is an alpha-1 adrenergic receptor antagonist. Liver injury is rare.\n"
+            "Hepatotoxicity\nRare instances of liver injury have been reported.\n"
+            "Likelihood score: E* (unproven but suspected rare cause of clinically apparent liver injury).\n"
+            "Drug Class: Benign Prostatic Hypertrophy Agents\nOther Drugs in the Class:\n")
+    tail = "PRODUCT INFORMATION\nREPRESENTATIVE TRADE NAMES\nAlfuzosin – Generic, Uroxatral®\n"
+    nxml_text = ("•\nAlpha-1 Adrenergic Receptor Antagonists\n• Doxazosin, Silodosin, Tamsulosin, Terazosin\n"
+                 "•\n5-Alpha Reductase Inhibitors\n• Dutasteride, Finasteride\n")
+    pdf_text = ("• Alpha-1 Adrenergic Receptor Antagonists\n• Doxazosin, Silodosin, Tamsulosin, Terazosin\n"
+                "• 5-Alpha Reductase Inhibitors\n• Dutasteride, Finasteride\n\n")
+    for listing in (nxml_text, pdf_text):
+        m = parse_text(head + listing + tail)
+        assert m.subclass is not None and m.subclass.name is None
+        assert m.subclass.other_drugs == ["Doxazosin", "Silodosin", "Tamsulosin", "Terazosin", "Dutasteride",
+                                          "Finasteride"]
+    isotretinoin = "• Vitamin A\n• Retinoids\n• Acitretin, Etretinate\n• Bexarotene\n"
+    m = parse_text(head.replace("Class:", "Subclass:") + isotretinoin + tail)
+    assert m.subclass is not None and m.subclass.other_drugs == ["Vitamin A", "Acitretin", "Etretinate", "Bexarotene"]
+    # the usual line is read as before, and a bullet list after it is not its
+    m = parse_text(head.replace("Other Drugs in the Class:\n", "Other Drugs in the Subclass, Alpha-1 Adrenergic "
+                                "Receptor Antagonists: Doxazosin, Prazosin\n• Not a drug list\n"))
+    assert m.subclass is not None and m.subclass.other_drugs == ["Doxazosin", "Prazosin"]

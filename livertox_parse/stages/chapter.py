@@ -288,6 +288,44 @@ def find_drug_class(doc: Document, sections: list[SectionSpan]) -> Found | None:
     return None
 
 
+_BULLET_LINE = re.compile(r"[ \t]*•[ \t]*(?P<item>[^\n]*)")
+
+
+def _bulleted_drugs(text: str, pos: int) -> list[Found]:
+    """The drugs of a bulleted list after 'Other Drugs in the Class:' ending its line (Alfuzosin): each group
+    named on a bullet ('Alpha-1 Adrenergic Receptor Antagonists', in the NXML's text on the line after a bullet
+    alone) with its drugs on the next ('• Doxazosin, Silodosin, Tamsulosin, Terazosin'). A bullet with no comma
+    whose next line lists drugs names their group and is no drug."""
+    lines: list[tuple[str, int]] = []  # (item, its start) of each line of the list
+    at = text.find("\n", pos) + 1
+    bullet_alone = False
+    while 0 < at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        line = text[at:end]
+        b = _BULLET_LINE.fullmatch(line)
+        if b is not None:
+            if b.group("item").strip():
+                lines.append((b.group("item"), at + b.start("item")))
+            bullet_alone = not b.group("item").strip()
+        elif bullet_alone and line.strip():
+            lines.append((line, at))  # the item of a bullet printed alone on the line before
+            bullet_alone = False
+        else:
+            break
+        at = end + 1
+    out: list[Found] = []
+    for k, (item, start) in enumerate(lines):
+        if "," not in item and k + 1 < len(lines) and "," in lines[k + 1][0]:
+            continue  # a group's name over its drugs
+        for dm in re.finditer(r"[^,]+", item):
+            drug = dm.group(0).strip()
+            if drug:
+                s = start + dm.start() + dm.group(0).index(drug)
+                out.append(Found(drug, s, s + len(drug)))
+    return out
+
+
 def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     """'Other Drugs in the Subclass, <name>: A, B, C' (the list may wrap after a comma; some chapters give
     no subclass name)."""
@@ -297,6 +335,12 @@ def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     name = None
     if m.group("name"):
         name = Found(m.group("name").strip(), m.start("name"), m.start("name") + len(m.group("name").strip()))
+    colon = doc.text.rfind(":", m.start(), m.end())
+    line_end = doc.text.find("\n", colon)
+    if line_end > 0 and not doc.text[colon + 1 : line_end].strip():  # the list follows, a drug or group a line
+        listed = _bulleted_drugs(doc.text, colon + 1)
+        if listed:
+            return name, listed
     pos = m.end()
     end = doc.text.find("\n", pos)
     end = len(doc.text) if end == -1 else end
