@@ -225,9 +225,9 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
         mark = ch.CITATION_MARK.search(case.title)
         if pmid is None and mark:  # 'Case 1. <title>.(1)' cites reference 1 of CITED REFERENCE
             pmid = cited.get(int(mark.group("n")))
-        source = ch.SOURCE_CITATION.search(doc.text, case.heading_end, min(narrative_end, case.heading_end + 400))
-        if pmid is None and source:  # '[Modified from: ...' where the chapter lists the paper with its id
-            pmid = ch.reference_pmid(doc, spans, source.group("cite"))
+        if pmid is None and (source := ch.SOURCE_CITATION.search(doc.text, case.heading_end,
+                                                                 min(narrative_end, case.heading_end + 400))):
+            pmid = ch.reference_pmid(doc, spans, source.group("cite"))  # '[Modified from: ...' listed with its id
         out.append(Case(
             number=case.number,
             title=case.case_title or case.title,

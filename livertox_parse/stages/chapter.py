@@ -314,15 +314,19 @@ def _bulleted_drugs(text: str, pos: int) -> list[Found]:
         else:
             break
         at = end + 1
-    out: list[Found] = []
-    for k, (item, start) in enumerate(lines):
-        if "," not in item and k + 1 < len(lines) and "," in lines[k + 1][0]:
-            continue  # a group's name over its drugs
-        for dm in re.finditer(r"[^,]+", item):
-            drug = dm.group(0).strip()
-            if drug:
-                s = start + dm.start() + dm.group(0).index(drug)
-                out.append(Found(drug, s, s + len(drug)))
+    return [drug for k, (item, start) in enumerate(lines)
+            if "," in item or k + 1 == len(lines) or "," not in lines[k + 1][0]  # not a group's name over its drugs
+            for drug in _comma_items(item, start)]
+
+
+def _comma_items(text: str, base: int) -> list[Found]:
+    """The items of a comma-separated list (``text`` starting at ``base``), each stripped, with its span."""
+    out = []
+    for m in re.finditer(r"[^,\n]+", text):
+        item = m.group(0).strip()
+        if item:
+            s = base + m.start() + m.group(0).index(item)
+            out.append(Found(item, s, s + len(item)))
     return out
 
 
@@ -347,13 +351,7 @@ def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     while doc.text[pos:end].rstrip().endswith(",") and end < len(doc.text):
         nxt = doc.text.find("\n", end + 1)
         end = len(doc.text) if nxt == -1 else nxt
-    drugs = []
-    for dm in re.finditer(r"[^,\n]+", doc.text[pos:end]):
-        item = dm.group(0).strip()
-        if item:
-            s = pos + dm.start() + dm.group(0).index(item)
-            drugs.append(Found(item, s, s + len(item)))
-    return name, drugs
+    return name, _comma_items(doc.text[pos:end], pos)
 
 
 def find_trade_names(doc: Document, sections: list[SectionSpan],
@@ -607,10 +605,15 @@ def cited_pmids(doc: Document, sections: list[SectionSpan]) -> dict[int, str]:
             continue
         text, _ = body(doc, sec)
         for m in _CITED_ENTRY.finditer(text):
-            pmid = _TRAILING_PMID.search(m.group("body"))
-            if pmid:
-                out.setdefault(int(m.group("n")), pmid.group("labelled") or pmid.group("pmid") or pmid.group("short"))
+            if pmid := trailing_pmid(m.group("body")):
+                out.setdefault(int(m.group("n")), pmid)
     return out
+
+
+def trailing_pmid(reference: str) -> str | None:
+    """The PubMed id that ends a reference (:data:`_TRAILING_PMID`), if one does."""
+    m = _TRAILING_PMID.search(reference.rstrip())
+    return (m.group("labelled") or m.group("pmid") or m.group("short")) if m else None
 
 
 # a case's source, as its narrative opens: '[Modified from: Iwanaga N, Origuchi T, ...', '[Modified from Case 1:
@@ -646,12 +649,12 @@ def reference_pmid(doc: Document, sections: list[SectionSpan], citation: str) ->
                 continue
             entry = line
             for nxt in lines[i + 1 : i + 6]:
-                if _TRAILING_PMID.search(entry.rstrip()) or not nxt.strip() or _REFERENCE_START.match(nxt):
+                if trailing_pmid(entry) or not nxt.strip() or _REFERENCE_START.match(nxt):
                     break
                 entry += " " + nxt
-            pmid = _TRAILING_PMID.search(entry.rstrip())
+            pmid = trailing_pmid(entry)
             if pmid and source_key(entry) == key:
-                return pmid.group("labelled") or pmid.group("pmid") or pmid.group("short")
+                return pmid
     return None
 
 

@@ -90,9 +90,8 @@ def check_case(doc: Document, kp: KeyPoints | None, computed: Computed, labs: li
     # a lab table that could not be read holds the values R is recomputed from: the narrative's are no ground
     stated_r = None if _lab_table_unread(doc, case, children) else kp.pattern.r_ratio
     if stated_r is not None and computed.r_ratio is not None:
-        stated = stated_r
-        if not _r_agrees(stated, computed.r_ratio) and not _some_row_gives(stated, computed, labs):
-            warn.add("LTW130", f"Key Points R={stated:g} but the case's lab values give R={computed.r_ratio:g} "
+        if not _r_agrees(stated_r, computed.r_ratio) and not _some_row_gives(stated_r, computed, labs):
+            warn.add("LTW130", f"Key Points R={stated_r:g} but the case's lab values give R={computed.r_ratio:g} "
                      f"(ALT {computed.alt:g}/{computed.alt_uln:g}, ALP {computed.alp:g}/{computed.alp_uln:g}, "
                      f"ULN {computed.uln_source})", *ref)
     elif stated_r is not None and computed.r_ratio is None and labs:

@@ -206,11 +206,16 @@ def _caps_heading_in_text(text: str, start: int, last: tuple[object, ...], stack
     return prev.endswith((".", ":", ")")) or "\t" in prev or _LABEL_LINE.match(prev) is not None
 
 
+def _line_after(text: str, end: int) -> str:
+    """The line after the one ending at ``end``."""
+    after_end = text.find("\n", end + 1)
+    return text[end + 1:after_end if after_end >= 0 else len(text)]
+
+
 def _subheading_follows(text: str, end: int) -> bool:
     """Whether the line after the one ending at ``end`` is a known subheading of the OVERVIEW (Introduction,
     Background, ...: an agent's own sections in a class chapter), not a case's (Key Points, Comment)."""
-    after_end = text.find("\n", end + 1)
-    known = match_heading(text[end + 1:after_end if after_end >= 0 else len(text)])
+    known = match_heading(_line_after(text, end))
     return known is not None and known[0].parent == "overview"
 
 
@@ -277,8 +282,7 @@ def _title_case_heading(text: str, start: int, end: int, heading_end: int, headi
 
 def _placeholder_follows(text: str, end: int) -> bool:
     """Whether the line after the one ending at ``end`` is a section's placeholder alone ('[Under Construction]')."""
-    after_end = text.find("\n", end + 1)
-    return _PLACEHOLDER.fullmatch(text[end + 1:after_end if after_end >= 0 else len(text)].strip()) is not None
+    return _PLACEHOLDER.fullmatch(_line_after(text, end).strip()) is not None
 
 
 def sectionize(doc: Document) -> list[SectionSpan]:
