@@ -26,7 +26,8 @@ PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True
 CHAPTERS = [p.read_text("utf-8") for p in sorted((FIXTURES / "nxml").glob("*.nxml"))]
 INSERTS = ["<!-- c -->", "<?pi x?>", "<![CDATA[a<b]]>", "&foo;", "&#x20;", "\r\n", "<x/>", "<x />", "<y></y>",
            "<italic/>", "<x:y xmlns:x='urn:x'>t</x:y>", "<z a='>'>q</z>", "<z\n>q</z\n>", "<z a=\"/>\">q</z>",
-           "<e xmlns='urn:q'>n</e>", " <bold> b </bold> ", "<break/>", "<label>L</label>"]
+           "<e xmlns='urn:q'>n</e>", " <bold> b </bold> ", "<break/>", "<label>L</label>", "ALT > 5", "<!-- a>b -->",
+           "<z a='x>y' b=\"c\">q</z>", "<?pi a>b?>"]
 _AFTER = re.compile(r"</(?:p|title|italic|surname|source)>")
 
 
@@ -60,6 +61,22 @@ def test_tag_spans_of_every_fixture_chapter_equal_the_walk() -> None:
         spans = tag_spans(src, root)
         assert isinstance(spans, provenance.TokenSpans)  # the fast pairing holds on real chapters
         assert plain(spans) == provenance._walk_spans(src, root)
+
+
+@SETTINGS
+@given(chapters())
+def test_the_cheap_tag_split_is_the_full_one_or_refused(src: str) -> None:
+    # tag_spans takes _TAG's split only when the source holds as many '>' as the tags it cut
+    pieces = provenance._TAG.split(src)
+    if len(pieces) == 2 * src.count(">") + 1:
+        assert pieces == provenance._TOKEN.split(src)
+    else:
+        assert any(">" in text for text in pieces[::2])
+
+
+def test_the_cheap_tag_split_is_taken_on_real_chapters() -> None:
+    for src in CHAPTERS:
+        assert len(provenance._TAG.split(src)) == 2 * src.count(">") + 1
 
 
 @SETTINGS
