@@ -140,7 +140,38 @@ MEDICATIONS = {
     "Flurbiprofen (200 mg daily for ~1 month)": ("Flurbiprofen", "200 mg daily for ~1 month"),
     "Fluoxetine": ("Fluoxetine", None),
     "Desflurane (6%), 90 min anesthesia time": ("Desflurane", None),  # a concentration, a remark: no dose
+    # a digit glued to the name is the name's (Interferon); a combination's doses, the way and the frequency are
+    # the dose's (AmoxicillinClavulana, Metronidazole)
+    "Interferon ß-1b (250 mcg thrice weekly)": ("Interferon ß-1b", "250 mcg thrice weekly"),
+    "Interferon ß1a (44 mcg three times weekly)": ("Interferon ß1a", "44 mcg three times weekly"),
+    "Amoxicillin-clavulanate 500/125 mg thrice daily for 31 days": ("Amoxicillin-clavulanate",
+                                                                    "500/125 mg thrice daily"),
+    "Metronidazole, 500 mg iv every 6 hours for 5 days": ("Metronidazole", "500 mg iv every 6 hours"),
 }
+
+
+DOSE_PHRASES = {  # the book's sentences (Dicloxacillin, Zidovudine, Tramadol, Valproate): the whole dose phrase
+    "The typical dose is 125 to 500 mg every 6 hours. Common": "125 to 500 mg every 6 hours",
+    "recommended dose is 100 mg five times daily or 200 mg": "100 mg five times daily",
+    "in doses of 50 to 100 mg every 4 to 6 hours as needed": "50 to 100 mg every 4 to 6 hours",
+    "given 1 gram four times daily": "1 gram four times daily",
+    "(250 mg four times a day) and 2 weeks later": "250 mg four times a day",
+    "10 mg every other day": "10 mg every other day",
+}
+
+
+@pytest.mark.parametrize("text", DOSE_PHRASES)
+def test_a_dose_phrase_keeps_its_frequency(text: str) -> None:
+    from livertox_parse.stages.normalize import DOSE_RE
+
+    found = DOSE_RE.search(text)
+    assert found is not None and found.group(0) == DOSE_PHRASES[text]
+
+
+def test_a_frequency_is_no_duration() -> None:
+    text = ("oral dicloxacillin (250 mg four times a day) and 2 weeks later; infusions every 4 weeks for 3 months, "
+            "then every other day; doses every 6 to 8 hours; prednisone daily times 3 days")
+    assert [d.text for d in find_durations(text)] == ["2 weeks", "3 months", "3 days"]
 
 
 @pytest.mark.parametrize("text", MEDICATIONS)

@@ -120,6 +120,7 @@ _CONTEXT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _AGE_AFTER = re.compile(r"[\s-]*old\b", re.IGNORECASE)
+_FREQUENCY_BEFORE = re.compile(r"(?:\b(?P<every>every)\s+(?:other\s+)?|\b(?:times|once|twice|thrice)\s+)\Z", re.IGNORECASE)
 _CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.IGNORECASE)
 
 
@@ -210,6 +211,9 @@ def find_durations(text: str) -> list[DurationValue]:
         start, end = m.start(), m.end()
         if _AGE_AFTER.match(text, end):
             continue  # 'a 49 year old man': an age
+        before = _FREQUENCY_BEFORE.search(text, max(0, start - 16), start)
+        if before and (before.group("every") or m.group("lo") in ("a", "an", "A", "An")):
+            continue  # 'every 6 hours', 'four times a day': how often, not how long ('daily times 3 days' is)
         ctx = _CONTEXT_AFTER.match(text[end : end + 40])
         before = _context_before(text[max(0, start - 30) : start])
         after = next((g for g in ctx.groups() if g), None) if ctx else None
@@ -395,13 +399,21 @@ def pattern_from_r(r: float) -> str:
     return "mixed"
 
 
+# how often and how a dose is given, up to two phrases after it: 'four times a day', 'orally every 6 to 8 hours',
+# 'every other day', 'once every 2 weeks' (a bare 'every \w+' last: 'every cycle')
+DOSE_FREQUENCY = (
+    r"(?P<freq>(?:/day|/d\b|/week)|(?:\s+(?:(?:once|twice|thrice|(?:one|two|three|four|five|six|\d)\s+times)\s+)?"
+    r"(?:daily|weekly|per\s+day|a\s+day|each\s+day|per\s+week|a\s+week"
+    r"|every\s+(?:other\s+)?(?:(?:\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+)?|two|three|four|six|eight|twelve)\s*)?"
+    r"(?:hours?|hrs?|h|days?|weeks?|months?|morning|evening|night)\b"
+    r"|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously|intramuscularly|iv\b)){0,2})"
+)
 # the dose phrase of Key Points and of DOSE entities, frequency included; doses.py reads amounts and totals.
 # '(?<![\w.])\d+' is spelt with its look-behind after the first digit, so that re skips non-digits in C.
 DOSE_RE = re.compile(
-    r"(?P<amount>\d(?<![\w.]\d)\d*(?:[.,]\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
+    r"(?P<amount>\d(?<![\w.]\d)\d*(?:[.,]\d+)?(?:/\d+(?:\.\d+)?)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
     r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b(?!\s*/\s*(?:dL|L|mL)\b)"  # '2.0 mg/dL': a lab value
-    r"(?P<freq>(?:/day|/d\b|/week)|(?:\s+(?:(?:once|twice|three\s+times)\s+)?(?:daily|weekly|per\s+day|a\s+day|"
-    r"each\s+day|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously)){0,2})",
+    + DOSE_FREQUENCY,
     re.IGNORECASE,
 )
 
@@ -421,8 +433,10 @@ def covered_case_numbers(title: str, number: int) -> range:
 # 'Name (dose)', 'Name dose', 'Name'; after the dose in parentheses, how or how long it was given ('(20 mg
 # daily) for 15 days', '(1.5 mg daily) iv for 14 days', '(5-15 mg/week) for 7.5 years (total dose 4.5 g)'), or a
 # remark led by a number ('Desflurane (6%), 90 min anesthesia time')
-_MED = re.compile(r"^(?P<name>[^(\d]+?)\s*(?:\((?P<paren>[^)]*)\)(?:\s*(?:(?:iv|intravenously|orally|tea)\s*)*"
-                  r"(?:for\s+[^,;()]*)?(?:\s*\([^()]*\))?)?(?:,\s*\d[^()]*)?|(?P<tail>\d.*))?\s*$", re.IGNORECASE)
+# a name holds a digit only glued to a letter or hyphen before it: 'Interferon ß-1b', 'Interferon ß1a'; a
+# number after a space is the dose ('Tizanidine 36 mg daily')
+_MED = re.compile(r"^(?P<name>(?:[^(\d]|(?<=[^\W_]|-)\d)+?)\s*(?:\((?P<paren>[^)]*)\)(?:\s*(?:(?:iv|intravenously|orally|tea)\s*)*"
+                  r"(?:for\s+[^,;()]*)?(?:\s*\([^()]*\))?)?(?:,\s*\d[^()]*)?|(?P<tail>(?<![^\W_])(?<!-)\d.*))?\s*$", re.IGNORECASE)
 # how it was given, ending a name whose dose is not written as one: 'Didanosine for 13 weeks', 'Amoxicillin-
 # clavulanate unknown dose twice daily for 10 days', 'Amoxicillin-clavulanate intravenously for 3 days'
 _MED_NAME_TAIL = re.compile(r"(?:\s+(?:unknown\s+dose|once|twice|daily|intravenously|orally|iv|for))+$",
