@@ -413,3 +413,65 @@ def test_structure_cell_before_a_page_break_copied_by_pdftotext() -> None:
             "No Structure\n\nOTHER REFERENCE LINKS\n• Recent References on Dalteparin: from PubMed.gov\n\n2\n\f")
     assert [(c.drug, c.cas) for c in parse_text(text).chemicals] == [
         ("Dalteparin", "9005-49-6"), ("Enoxaparin", "679809-58-6"), ("Tinzaparin", "9005-49-6")]
+
+
+def scores(m: object) -> list[tuple[object, ...]]:
+    return [(s.agent, s.score, s.qualifier) for s in m.likelihood_scores]  # type: ignore[attr-defined]
+
+
+def test_agent_table_with_scores_copied_by_pdftotext_gives_each_agent_its_score() -> None:
+    """Anticonvulsants copied by pdftotext: the class table prints one cell per block, the caption and the
+    paragraph before it run into the first column's head, and a page break drops the running header with the
+    blank lines around it ('Partial seizures' / 'Felbamate')."""
+    text = ("Anticonvulsants\nLast Update: January 4, 2021.\n\nOVERVIEW\nOther agents active against seizures have "
+            "been developed in recent years. These agents, their likelihood score, year of approval and major "
+            "indications are given below.\nANTICONVULSANTS*\nGeneric Name\nBrand Name\n\nLikelihood Score\n\n"
+            "Approval\n\nMajor Indications\n\nBrivaracetam\nBriviact\n\nE\n\n2016\n\nPartial seizures\n\n"
+            "Cannabidiol\nEpidiolex\n\nE*\n\n2018\n\nSeizures associated with\nLennox-Gastaut or Dravet\nsyndrome\n\n"
+            "Ezogabine\nPotiga\n\nE\n\n2011\n\nPartial seizures\n\n1\n\n\fLiverTox\n\nAnticonvulsants\n\n"
+            "Felbamate\nFebatol\n\nB\n\n1993\n\nRefractory or severe epilepsy\n\n"
+            "* The drugs listed are those approved for use in the United States.\n\nDrug Class: Anticonvulsants\n\n"
+            "2\n\f")
+    m = parse_text(text)
+    assert scores(m) == [("Brivaracetam", "E", None), ("Cannabidiol", "E*", None), ("Ezogabine", "E", None),
+                         ("Felbamate", "B", None)]
+    assert m.agents == ["Brivaracetam", "Cannabidiol", "Ezogabine", "Felbamate"]
+
+
+def test_agent_table_with_the_score_last_and_its_header_on_every_page() -> None:
+    """MultipleSclerosisAge copied by pdftotext: the score is the last of six columns, a generic name wraps
+    over two lines above its brand ('Dimethyl' / 'Fumarate' / 'Tecfidera'), and the next page prints the header
+    again, its caption run into the last score of the page before ('C' / 'Disease Modifying Agents')."""
+    head = ("Generic Name\nBrand Name\n\nType of Agent\n\nApproval for MS\n\nIndication\nType of MS\n\nRoute and\n"
+            "Regimen\n\nLikelihood Score\n\n")
+    text = ("Multiple Sclerosis Agents\nLast Update: April 10, 2020.\n\nOVERVIEW\nThe following agents are discussed "
+            "individually in LiverTox:\nDisease Modifying Agents\n" + head +
+            "Alemtuzumab\nCampath\n\nmAb to\nCD-52\n\n2001\n\nRRMS,\nSPMS\n\niv [3 or 5 days]\nevery 12 months\n\nD\n\n"
+            "Daclizumab\nZinbryta\n\nmAb to\nIL2 Receptor\n\n2017\nWithdrawn\n\nRRMS\n\nsc once monthly\n\nC\n\n"
+            "1\n\n\fLiverTox\n\nMultiple Sclerosis Agents\n\nDisease Modifying Agents\n" + head +
+            "Dimethyl\nFumarate\nTecfidera\n\nNrf2\nActivator\n\n2013\n\nRRMS,\nSPMS, CIS\n\noral twice daily\n\nC\n\n"
+            "Abbreviations: MS, multiple sclerosis; mAb, monoclonal antibody; CIS, clinically isolated syndrome; "
+            "RRMS, relapsing, remitting multiple sclerosis.\n\n2\n\f")
+    assert scores(parse_text(text)) == [("Alemtuzumab", "D", None), ("Daclizumab", "C", None),
+                                        ("Dimethyl Fumarate", "C", None)]
+
+
+def test_agent_table_header_printed_out_of_order_at_a_page_break() -> None:
+    """MonoclonalAntibodies copied by pdftotext: the second table's header is split by a page break and printed
+    out of order, its last head running into the first row's agent ('Type' / 'Antigenic Target' / 'Adalimumab');
+    the rows still have the first table's columns. A row without a score ('Abciximab') gives none."""
+    text = ("Monoclonal Antibodies\nLast Update: June 10, 2020.\n\nOVERVIEW\nMonoclonal antibodies available for "
+            "clinical use in the United States are listed below.\nCANCER\nGeneric Name\nBrand Name\n\nType\n"
+            "Antigenic Target\n\nApproval\n\nLikelihood\nScore†\n\nMajor Uses\n\n"
+            "Alemtuzumab\nCampath\n\nHumanized\nCD52\n\n2001\n\nE\n\nChronic lymphocytic\nleukemia\n\n"
+            "Trastuzumab\nHerceptin\n\nHumanized\nHER2\n\n1998\n\nC\n\nBreast and gastric\ncancer\n\n"
+            "Approval\n\nLikelihood\nScore†\n\nMajor Uses\n\nAUTOIMMUNE DISEASES\nGeneric Name\nBrand Name\n\nType\n"
+            "Antigenic Target\n\n1\n\n\fLiverTox\n\nMonoclonal Antibodies\n\nAdalimumab\nHumira\n\nHuman\nTNFα\n\n"
+            "2002\n\nB\n\nInflammatory bowel\ndisease\n\n"
+            "Alemtuzumab\nLemtrada\n\nHumanized\nCD52\n\n2014\n\nE\n\nMultiple sclerosis\n\n"
+            "Abciximab\nReopro\n\nChimeric\nGpIIb/IIIa\n\n1993\n\nInhibition of platelet\naggregation\n\n"
+            "Alirocumab\nPraluent\n\nHuman\nPCSK9\n\n2015\n\nE\n\nHypercholesterolemia\n\n"
+            "† Likelihood score of hepatotoxicity as given in the individual LiverTox record.\n\n2\n\f")
+    assert scores(parse_text(text)) == [("Alemtuzumab", "E", None), ("Trastuzumab", "C", None),
+                                        ("Adalimumab", "B", None), ("Alemtuzumab", "E", None),
+                                        ("Alirocumab", "E", None)]

@@ -55,6 +55,7 @@ from .normalize import (
     split_medications,
     without_qualifier,
 )
+from .score_tables import flattened_table_scores
 from .sections import SectionSpan
 
 KEY_POINT_FIELDS = ("medication", "pattern", "severity", "latency", "recovery", "other_medications")
@@ -254,7 +255,7 @@ def _cases(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Case
 def _scores(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[LikelihoodScore]:
     refs = [(s.start, s.end) for s in spans if s.id in ("references", "annotated_bibliography")]
     out = []
-    table_scores = [found for _, found in ch.find_table_scores(doc)]
+    table_scores = [found for _, found in ch.find_table_scores(doc)] + flattened_table_scores(doc)
     for found in sorted(ch.find_scores(doc.text) + table_scores, key=lambda f: f.start):
         if any(s <= found.start < e for s, e in refs):
             continue

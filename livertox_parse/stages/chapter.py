@@ -43,7 +43,7 @@ LIKELIHOOD_QUOTED_RE = re.compile(
 _SCORE_MORE = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*" + _SCORE_TAIL)
 VALID_SCORES = ("A", "B", "C", "D", "E", "E*", "X")
 _SCORE_HEADER = re.compile(SCORE_WORD)
-_TABLE_SCORE = re.compile(r"^(?P<letter>[A-Z])(?P<star>\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?$")
+TABLE_SCORE = re.compile(r"^(?P<letter>[A-Z])(?P<star>\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?$")
 _LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
 _DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
 _SUBCLASS = re.compile(
@@ -248,7 +248,7 @@ def find_table_scores(doc: Document) -> list[tuple[str | None, ScoreFound]]:
         for row in table.rows[header_at + 1:]:
             if col >= len(row) or col == 0:
                 continue
-            m = _TABLE_SCORE.match(row[col].text)
+            m = TABLE_SCORE.match(row[col].text)
             if not m:
                 continue
             words = row[0].text.split()
