@@ -231,3 +231,13 @@ def test_blocks_are_the_runs_of_non_blank_lines_of_each_stretch(text: str, raw: 
     plain = [(a + m.start(), m.group(0)) for a, b in pairwise(bounds) if not any(s <= a < e for s, e in skip)
              for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", doc.text[a:b])]
     assert list(_blocks(doc, spans)) == plain
+
+
+def test_a_lab_value_opened_by_a_parenthesis_takes_its_close() -> None:
+    from livertox_parse.stages.entities import find_hits
+
+    text = ("marked elevations in serum bilirubin (29.5 mg/dL) and aminotransferase levels (ALT 2229 U/L, "
+            "AST 2684 U/L), with minimal increase in alkaline phosphatase (188 U/L).")  # SMZ-TMP, Case 3
+    labs = [text[s:e] for s, e, label in find_hits(text) if label == "LAB_VALUE"]
+    assert labs == ["serum bilirubin (29.5 mg/dL)", "ALT 2229 U/L", "AST 2684 U/L", "alkaline phosphatase (188 U/L)"]
+

@@ -157,6 +157,7 @@ DOSE_PHRASES = {  # the book's sentences (Dicloxacillin, Zidovudine, Tramadol, V
     "given 1 gram four times daily": "1 gram four times daily",
     "(250 mg four times a day) and 2 weeks later": "250 mg four times a day",
     "10 mg every other day": "10 mg every other day",
+    "sulfamethoxazole-trimethoprim (TMP-SMZ) (80 mg/400 mg) for sinusitis": "80 mg/400 mg",  # SMZ-TMP
 }
 
 

@@ -23,13 +23,13 @@ PLAIN = {  # name: (the plain spelling, the module holding the fast one)
     "DOSE_RE": (re.compile(
         r"(?<![\w.])(?P<amount>\d+(?:[.,]\d+)?(?:/\d+(?:\.\d+)?)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
         r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b(?!\s*/\s*(?:dL|L|mL)\b)"
-        + normalize.DOSE_FREQUENCY, re.IGNORECASE), normalize),
+        + normalize.DOSE_SECOND + normalize.DOSE_FREQUENCY, re.IGNORECASE), normalize),
 }
 PIECES = ["Hepatocellular", "hepatoCELLULAR", "cholestatic", "Mixed", "MIXED", "mixedx", " (R=3.2)", " (r = ~5)",
           "C15-", "H25-", "N-", "O3", "O3.", "Cl", "0", "Na-", "a-", "-", "12", "3", "4.5", ".", ",", "1,5",
           "143090-92-0", "50-00-0", " ", "\n", "x", "_", "times", "X", "×", "-fold", " the ", "ULN",
           "upper limit of normal", "mg", "MG/kg", "mcg", "µg", "IU", "mL", "/dL", "/ml", "/L", "INR", "ınr", "İNR",
-          " to ", " daily", " twice daily", "/day", " orally", "every week", " every 6 hours", " four times a day", "/", "500/125 mg", " iv", "g", "units", "a", "b",
+          " to ", " daily", " twice daily", "/day", " orally", "every week", " every 6 hours", " four times a day", "/", "500/125 mg", " iv", "80 mg/400 mg", "/ 5 g", "g", "units", "a", "b",
           "x3 times ULN", "5 x ULN", "a2-fold upper limit of normal", "xmixed", "word5 mg daily", "a143090-92-0",
           "-C15-H25-N-O3", ".5 mg", "2.5 mg"]
 

@@ -251,7 +251,9 @@ def find_hits(text: str) -> list[tuple[int, int, str]]:
             for m in pattern.finditer(text) if m.end() > m.start()]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
     if digits and _LAB_UNIT_HINT.search(text):
-        hits += [(m.start(), m.end(), "LAB_VALUE") for m in lab_regex().finditer(text) if m.group("unit")]
+        # a value opened by '(' takes its ')': 'serum bilirubin (29.5 mg/dL)', not '... (29.5 mg/dL'
+        hits += [(m.start(), m.end() + (m.group("paren") is not None and text.startswith(")", m.end())), "LAB_VALUE")
+                 for m in lab_regex().finditer(text) if m.group("unit")]
     return hits
 
 

@@ -408,12 +408,14 @@ DOSE_FREQUENCY = (
     r"(?:hours?|hrs?|h|days?|weeks?|months?|morning|evening|night)\b"
     r"|every\s+\w+|at\s+bedtime|orally|subcutaneously|intravenously|intramuscularly|iv\b)){0,2})"
 )
+# a combination product's second amount: '80 mg/400 mg' (TMP-SMZ), '5 mg/325 mg'
+DOSE_SECOND = r"(?:\s*/\s*\d+(?:\.\d+)?\s*(?:mg|mcg|µg|μg|g)\b)?"
 # the dose phrase of Key Points and of DOSE entities, frequency included; doses.py reads amounts and totals.
 # '(?<![\w.])\d+' is spelt with its look-behind after the first digit, so that re skips non-digits in C.
 DOSE_RE = re.compile(
     r"(?P<amount>\d(?<![\w.]\d)\d*(?:[.,]\d+)?(?:/\d+(?:\.\d+)?)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)\s*"
     r"(?P<unit>mg/kg|mg/m2|mg|mcg|µg|μg|g|grams?|units|IU|mL)\b(?!\s*/\s*(?:dL|L|mL)\b)"  # '2.0 mg/dL': a lab value
-    + DOSE_FREQUENCY,
+    + DOSE_SECOND + DOSE_FREQUENCY,
     re.IGNORECASE,
 )
 
