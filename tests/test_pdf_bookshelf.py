@@ -475,3 +475,25 @@ def test_agent_table_header_printed_out_of_order_at_a_page_break() -> None:
     assert scores(parse_text(text)) == [("Alemtuzumab", "E", None), ("Trastuzumab", "C", None),
                                         ("Adalimumab", "B", None), ("Alemtuzumab", "E", None),
                                         ("Alirocumab", "E", None)]
+
+
+def test_drug_cell_wrapped_after_its_hyphen_reads_whole_in_every_format(tmp_path: Path) -> None:
+    """A combination's name wraps in its DRUG cell after its hyphen: the NXML keeps the break as a space
+    ('Ticarcillin-<break/> Clavulanic Acid', 'Sulfamethoxazole- Trimethoprim'), pdftotext drops the hyphen
+    ('SulfamethoxazoleTrimethoprim'). Every format gives the name as the title writes it."""
+    body = sec("OVERVIEW", "Sulfamethoxazole-trimethoprim is a fixed combination of two antimicrobial agents.") \
+        + chemical_table(("Sulfamethoxazole- Trimethoprim", "8064-90-2", "C14-H18-N4-O3. C10-H11-N3-O3-S"),
+                         ("Ticarcillin-<break/> Clavulanic Acid", "86482-18-0", "C15-H16-N2-O6-S2. C8-H9-N-O5"))
+    want = ["Sulfamethoxazole-Trimethoprim", "Ticarcillin-Clavulanic Acid"]
+    assert [c.drug for c in parse(nxml_of(tmp_path, "Sulfamethoxazole-Trimethoprim", body)).chemicals] == want
+    pdf = chapter(tmp_path, "Sulfamethoxazole-Trimethoprim", body)
+    assert [c.drug for c in parse(pdf).chemicals] == want
+    assert [c.drug for c in parse(pdftotext(pdf)).chemicals] == want
+    copied = ("Sulfamethoxazole-Trimethoprim\nLast Update: December 5, 2017.\n\nOVERVIEW\nSulfamethoxazole-"
+              "trimethoprim is a fixed combination of two antimicrobial agents.\n\nCHEMICAL FORMULA AND STRUCTURE\n"
+              "DRUG\n\nCAS REGISTRY NO\n\nMOLECULAR FORMULA\n\nSulfamethoxazoleTrimethoprim\n\n8064-90-2\n\n"
+              "C14-H18-N4-O3.\nC10-H11-N3-O3-S\n\nTicarcillinClavulanic Acid\n\n86482-18-0\n\nC15-H16-N2-O6-S2.\n"
+              "C8-H9-N-O5\n\nOTHER REFERENCE LINKS\n• Recent References on Sulfamethoxazole: from PubMed.gov\n")
+    m = parse_text(copied)
+    assert [c.drug for c in m.chemicals] == want
+    assert m.agents == want

@@ -68,6 +68,11 @@ _CAS_IN_CELL = re.compile(r"(?<![\d-])(?P<cas>\d{2,7}-\d{2}-\d)(?![\d-])(?:\s*\(
 _NO_CAS = frozenset({"not available", "not applicable", "no information", "none", "unknown"})
 # what else the book writes in the registry column: 'ID: FL96000000', '0977070679', 'R400000000', 'xxxxx'
 _REGISTRY = re.compile(r"ID:\s*\S+|(?=\S*\d)[A-Za-z\d-]+|x+")
+# a drug cell wrapped after a hyphen keeps the break as a space ('Ticarcillin-<break/> Clavulanic Acid',
+# 'Sulfamethoxazole- Trimethoprim'), and pdftotext drops the hyphen itself ('SulfamethoxazoleTrimethoprim'):
+# no drug of the book's chemical tables is written either way
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-\s+(?=[A-Z])")
+_HYPHEN_LOST = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
 _CHEM_HEADER = re.compile(r"^(?:DRUG|CAS REGISTRY (?:NO\.?|NUMBER)|MOLECULAR FORMULA|STRUCTURE|\s)+$")
 
 
@@ -494,6 +499,7 @@ def _forms(drug: str, cas_cell: str, formula: str, structure: str | None, start:
     """One table row's chemicals: one per form of the drug when the row lists several CAS numbers and as many
     formulas, in the same order ('67-20-9 17140-81-7 (Monohydrate) 54-87-5 (Sodium)' / 'C8-H6-N4-O5
     C8-H6-N4-O5.H2-O C8-H6-N4-O5.Na'); else one."""
+    drug = _HYPHEN_BREAK.sub("-", drug)
     numbers = list(_CAS_IN_CELL.finditer(cas_cell))
     formulas = formula.split()
     if len(numbers) > 1 and len(formulas) == len(numbers):
@@ -567,7 +573,7 @@ def _rows_from_lines(text: str, offset: int) -> list[ChemicalRow]:
     for p in partial:
         if p.has_cas or p.formula:
             formula = " ".join(_lost_hyphen(f) for f in (p.formula or "").split())
-            done.extend(_forms(p.drug, p.cas or "", formula, p.structure, p.start, p.end))
+            done.extend(_forms(_HYPHEN_LOST.sub("-", p.drug), p.cas or "", formula, p.structure, p.start, p.end))
     return sorted(done, key=lambda r: r.start)
 
 
