@@ -172,6 +172,19 @@ def test_the_comment_heading_before_a_flattened_tables_last_column() -> None:
     assert [s.title for s in mono.sections if s.id == "comment"] == ["Comment", "Comment"]
 
 
+
+def test_a_comments_column_head_before_a_note_and_the_cases_comment_is_no_heading() -> None:
+    # pdftotext copy of Tranylcypromine (printed): the lab table's 'Comments' column head, then a note spanning
+    # its last row ('Dates and values estimated from Figure 1. ...', a sentence, not a cell), then the case's own
+    # 'Comment': a case has one comment, the head opened a second one
+    text = CASES.format(cell="HCV RNA", after="(IU/mL)").replace(
+        "Normal Values\n\n<40\n\nComment\nA typical case.",
+        "Normal Values\n\n<40\n\nComments\n\nDates and values estimated from Figure 1. Numbers in parentheses "
+        "are days after starting and stopping rechallenge doses.\nComment\nA typical case.")
+    mono = parse_text(text)
+    assert [c.number for c in mono.cases] == [1, 2]
+    assert [s.title for s in mono.sections if s.id == "comment"] == ["Comment", "Comment"]
+
 # the end of Phenotypes_bland as pdftotext copies it from the printed chapter (a page number after the section)
 PHENOTYPE = """Bland Cholestasis
 Last Update: January 4, 2021.

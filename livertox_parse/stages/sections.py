@@ -236,6 +236,23 @@ def _overview_goes_on(text: str, end: int) -> bool:
     return False
 
 
+def _heading_again(text: str, end: int, section_id: str) -> bool:
+    """Whether the next known heading after the line ending at ``end`` opens a section of the same kind: a case
+    has one comment, so a 'Comments' column head of a lab table is no heading when the case's 'Comment' follows
+    (Tranylcypromine: the head, then a note spanning the row, 'Dates and values estimated from Figure 1. ...')."""
+    pos, stop = end + 1, min(len(text), end + 3000)
+    while pos < stop:
+        nl = text.find("\n", pos, stop)
+        line = text[pos : nl if nl >= 0 else stop]
+        known = match_heading(line) if line[:1].isupper() and len(line) < 80 else None
+        if known is not None:
+            return known[0].id == section_id
+        if nl < 0:
+            break
+        pos = nl + 1
+    return False
+
+
 def _table_cell(text: str, end: int) -> bool:
     """Whether the line ending at ``end`` reads as a cell of a table copied one cell per line (pdftotext): the
     cell's own short lines ('HBV DNA' / '(copies/mL)'), a blank line, then a short line that ends no sentence
@@ -309,8 +326,8 @@ def sectionize(doc: Document) -> list[SectionSpan]:
             hit, misspelt = None, None
         # ('Comment' itself is the book's heading: all 239 dev cases head their comment so, and a pdftotext copy
         # may print the table's last column after it, Aspirin, Nafcillin, Vismodegib)
-        if not hinted and stack and stack[-1][0] == "laboratory_values" and _table_cell(text, end) \
-                and (hit is None or hit[0].parent == "case") and line != "Comment":
+        if not hinted and stack and stack[-1][0] == "laboratory_values" and (hit is None or hit[0].parent == "case") \
+                and line != "Comment" and (_table_cell(text, end) or hit is not None and _heading_again(text, end, hit[0].id)):
             continue  # a column header of a lab table copied one cell per line ('Comments', 'HBV DNA')
         if hit is not None:
             rule, m = hit
