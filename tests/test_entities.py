@@ -241,3 +241,13 @@ def test_a_lab_value_opened_by_a_parenthesis_takes_its_close() -> None:
     labs = [text[s:e] for s, e, label in find_hits(text) if label == "LAB_VALUE"]
     assert labs == ["serum bilirubin (29.5 mg/dL)", "ALT 2229 U/L", "AST 2684 U/L", "alkaline phosphatase (188 U/L)"]
 
+
+def test_a_formula_keeps_its_salts_and_holds_a_digit() -> None:
+    from livertox_parse.stages.entities import find_hits
+
+    text = ("Doxycycline\t564-25-0\tC22-H24-N2-O8.H2-O\nTesamorelin\t901758-09-6\tC221-H366-N72-O67-S.(C2-H4-O2)x-\t"
+            "Polypeptide\nClobazam C16-H10-Cl-N4-O3.K.H-K-O; Timolol C13-H24-N4-O3-S.1/2H2-O; Viekira Pak "
+            "(dasabuvir, ombitasvir and paritaprevir with ritonavir: D-O-P/r); N-R-G Nature's Raw Guarana")
+    assert [text[s:e] for s, e, label in find_hits(text) if label == "FORMULA"] == [
+        "C22-H24-N2-O8.H2-O", "C221-H366-N72-O67-S.(C2-H4-O2)x-", "C16-H10-Cl-N4-O3.K.H-K-O", "C13-H24-N4-O3-S.1/2H2-O"]
+

@@ -14,7 +14,7 @@ from livertox_parse.stages import entities, normalize
 PLAIN = {  # name: (the plain spelling, the module holding the fast one)
     "_PATTERN": (re.compile(r"\b(?:hepatocellular|cholestatic|mixed)\b(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?",
                             re.IGNORECASE), entities),
-    "_FORMULA": (re.compile(r"(?<![\w-])(?:[A-Z][a-z]?\d*-){2,}[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])"),
+    "_FORMULA": (re.compile(r"(?<![\w-])(?:[A-Z][a-z]?\d*-){2,}[A-Z0][a-z]?\d*" + entities._SALTS + r"(?![\w-])"),
                  entities),
     "_TIMES_ULN": (re.compile(r"\b\d+(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?(?:ULN|upper\s+limit\s+of\s+normal)",
                               re.IGNORECASE), entities),
@@ -29,7 +29,7 @@ PIECES = ["Hepatocellular", "hepatoCELLULAR", "cholestatic", "Mixed", "MIXED", "
           "C15-", "H25-", "N-", "O3", "O3.", "Cl", "0", "Na-", "a-", "-", "12", "3", "4.5", ".", ",", "1,5",
           "143090-92-0", "50-00-0", " ", "\n", "x", "_", "times", "X", "×", "-fold", " the ", "ULN",
           "upper limit of normal", "mg", "MG/kg", "mcg", "µg", "IU", "mL", "/dL", "/ml", "/L", "INR", "ınr", "İNR",
-          " to ", " daily", " twice daily", "/day", " orally", "every week", " every 6 hours", " four times a day", "/", "500/125 mg", " iv", "80 mg/400 mg", "/ 5 g", "g", "units", "a", "b",
+          " to ", " daily", " twice daily", "/day", " orally", "every week", " every 6 hours", " four times a day", "/", "500/125 mg", " iv", "80 mg/400 mg", "/ 5 g", ".H2-O", ".(C2-H4-O2)x-", ".1/2", "x-", "(", ")", "g", "units", "a", "b",
           "x3 times ULN", "5 x ULN", "a2-fold upper limit of normal", "xmixed", "word5 mg daily", "a143090-92-0",
           "-C15-H25-N-O3", ".5 mg", "2.5 mg"]
 

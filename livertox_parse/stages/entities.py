@@ -55,7 +55,11 @@ _SEVERITY = re.compile(r"(?<![\w+])[1-5]\+(?!\w)")
 # h, c or m ignoring case start one). tests/test_regex_shortcuts.py holds the plain spellings they match like.
 _PATTERN = re.compile(r"[hcmHCM](?<!\w[hcmHCM])(?:(?<=[hH])(?i:epatocellular)|(?<=[cC])(?i:holestatic)"
                       r"|(?<=[mM])(?i:ixed))\b(?i:(?:\s*\(R\s*=\s*[~≈]?\s*\d+(?:\.\d+)?\))?)")
-_FORMULA = re.compile(r"[A-Z](?<![\w-][A-Z])[a-z]?\d*-(?:[A-Z][a-z]?\d*-)+[A-Z0][a-z]?\d*(?:\.[A-Z][a-z]?\d*)?(?![\w-])")
+# a formula's salts and hydrates, each after a '.': a count ('2', '1/2', 'x-') and the hyphenated formula, bare or in
+# brackets: 'C22-H24-N2-O8.H2-O', 'C13-H21-N-O3.1/2H2-O4-S', 'C16-H10-Cl-N4-O3.K.H-K-O', '.(C2-H4-O2)x-'
+_HYPHENATED = r"[A-Z][a-z]?\d*(?:-[A-Z][a-z]?\d*)*"
+_SALTS = rf"(?:\.(?:\d+(?:/\d+)?|x-?)?(?:{_HYPHENATED}|\({_HYPHENATED}\)[a-z]?\d*-?))*"
+_FORMULA = re.compile(r"[A-Z](?<![\w-][A-Z])[a-z]?\d*-(?:[A-Z][a-z]?\d*-)+[A-Z0][a-z]?\d*" + _SALTS + r"(?![\w-])")
 _TIMES_ULN = re.compile(r"\d(?<!\w\d)(?i:\d*(?:\.\d+)?\s*(?:times|x|×|-fold)\s*(?:the\s+)?"
                         r"(?:ULN|upper\s+limit\s+of\s+normal))")
 # (label, pattern, a substring every match contains, whether every match has a digit, lower-case words one of
@@ -243,12 +247,14 @@ def _register_components() -> None:
 
 
 def find_hits(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, label) of every regex entity in ``text``: lab values, durations, doses, scores, ..."""
+    """(start, end, label) of every regex entity in ``text``: lab values, durations, doses, scores, ...; a formula
+    holds a digit (the combination 'D-O-P/r' and the brand 'N-R-G' are none)."""
     digits = _DIGIT.search(text) is not None
     lower = text.lower()
     hits = [(m.start(), m.end(), label) for label, pattern, needed, numeric, words in _REGEXES
             if needed in text and (digits or not numeric) and (not words or any(w in lower for w in words))
-            for m in pattern.finditer(text) if m.end() > m.start()]
+            for m in pattern.finditer(text)
+            if m.end() > m.start() and (label != "FORMULA" or _DIGIT.search(text, m.start(), m.end()))]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
     if digits and _LAB_UNIT_HINT.search(text):
         # a value opened by '(' takes its ')': 'serum bilirubin (29.5 mg/dL)', not '... (29.5 mg/dL'
