@@ -330,3 +330,14 @@ def test_case_numbers_a_heading_covers(case: str) -> None:
 ])
 def test_medication_items_of_the_book(text: str, items: list[tuple[str, str | None, str]]) -> None:
     assert [(name, dose, text[start:end]) for name, dose, start, end in medication_items(text)] == items
+
+
+def test_no_duration_crosses_a_cell_or_takes_a_rows_day_label() -> None:
+    # lab table rows as the renderer writes them (Sofosbuvir, Amiodarone, ShouWuPian): a cell's number and the
+    # next row's 'Day 15' or '-1 month' are no duration; the time cells themselves and prose still are
+    rows = ("Hemoglobin 11.4\nDay 15\t0\t52\t196\t16.4\n23.5\tTherapy stopped\nDay 24\tDay 6\t50\n"
+            "0.9\t\n-1 month\t\t34\t102\t0.6\t\n3.7\t\nmonths\t1 months\t65")
+    assert [d.text for d in find_durations(rows)] == ["1 months"]
+    assert [d.text for d in find_durations("started 3 days later; on Day 5 and 2\nmonths previously")] == [
+        "3 days", "2\nmonths"]
+

@@ -120,6 +120,7 @@ _CONTEXT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _AGE_AFTER = re.compile(r"[\s-]*old\b", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(r"[ \t]*\d")
 _FREQUENCY_BEFORE = re.compile(r"(?:\b(?P<every>every)\s+(?:other\s+)?|\b(?:times|once|twice|thrice)\s+)\Z", re.IGNORECASE)
 _CONTEXT_BEFORE = re.compile(r"(?P<ctx>initially|rechallenge|re-exposure|restarting|readministration)\s*$", re.IGNORECASE)
 
@@ -211,6 +212,8 @@ def find_durations(text: str) -> list[DurationValue]:
         start, end = m.start(), m.end()
         if _AGE_AFTER.match(text, end):
             continue  # 'a 49 year old man': an age
+        if "\t" in text[start:end] or (m.group("unit")[0].isupper() and _NUMBER_AFTER.match(text, end)):
+            continue  # a cell's number with the next cell's unit; 'Day 15', 'Week 2' label a row: no number's unit
         before = _FREQUENCY_BEFORE.search(text, max(0, start - 16), start)
         if before and (before.group("every") or m.group("lo") in ("a", "an", "A", "An")):
             continue  # 'every 6 hours', 'four times a day': how often, not how long ('daily times 3 days' is)
