@@ -497,3 +497,16 @@ def test_drug_cell_wrapped_after_its_hyphen_reads_whole_in_every_format(tmp_path
     m = parse_text(copied)
     assert [c.drug for c in m.chemicals] == want
     assert m.agents == want
+
+
+def test_agent_table_rows_around_an_empty_cell_give_no_wrong_agent() -> None:
+    """A class table printed and copied by pdftotext with an empty Approval cell (Flucytosine's): pdftotext
+    prints that row's score and last cell before its name, and runs its name cell into the next row's
+    ('Flucytosine' / 'Tracleer' / 'Gabapentin' / 'Tracleer'). Neither row is read; the rows around them are."""
+    text = ("Various Agents\nLast Update: October 3, 2021.\n\nOVERVIEW\nThese agents are used for several conditions "
+            "and are listed below with their likelihood scores.\nGeneric Name\nBrand Name\n\nApproval\n\n"
+            "Likelihood Score\n\nMajor Indications\n\nDapsone\nAczone\n\n1953\n\nA[HD]\n\nHIV infection\n\n"
+            "Efavirenz\nSustiva\n\n1954\n\nX\n\nPartial seizures and migraine\nheadaches prevention\n\nA\n\n"
+            "HIV infection\n\nFlucytosine\nAncobon\nGabapentin\nNeurontin\n\n1956\n\nE*\n\nHIV infection\n\n"
+            "Halothane\nFluothane\n\n1957\n\nB\n\nTuberculosis\n\nDrug Class: Various Agents\n")
+    assert scores(parse_text(text)) == [("Dapsone", "A", "HD"), ("Efavirenz", "X", None), ("Halothane", "B", None)]

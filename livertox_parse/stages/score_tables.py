@@ -160,12 +160,18 @@ def _scores_after(cells: list[_Cell], h: int, end: int) -> list[int]:
 
 
 def _rows(cells: list[_Cell], seg: _Segment, after: int) -> list[ScoreFound]:
-    """The segment's scores with their rows' agents, ``seg.before`` cells back; a row whose agent cell would come
-    less than ``after`` cells after the score before it has an empty cell (its agent cannot be told)."""
+    """The segment's scores with their rows' agents, ``seg.before`` cells back. A row whose agent cell would come
+    less than ``after`` cells after the score before it has an empty cell: its agent cannot be told, nor the next
+    row's (around an empty cell pdftotext prints the cells out of order: a name cell runs into the next row's)."""
     out = []
+    unread = False
     for prev, s in zip([seg.head, *seg.scores], seg.scores):
         agent_at = s - seg.before
+        if unread:
+            unread = False
+            continue
         if agent_at <= prev or (prev != seg.head and agent_at - prev - 1 < after):
+            unread = True
             continue
         lines = list(cells[agent_at].lines)
         while len(lines) > 1 and lines[0][1] in seg.head_lines:
