@@ -238,7 +238,9 @@ class Monograph(_Frozen):
         description="drug: one agent; class: several agents with their own product information or scores; "
         "overview: a class overview leaving products to its agents' chapters; topic: a chapter of case reports "
         "on one kind of injury (Phenotypes). Front matter is no monograph (LTX006)")
-    agents: list[str]
+    agents: list[str] = Field(
+        description="the drugs the chapter covers: a drug chapter's own (a combination's components), a class "
+        "chapter's, an overview's from its tables and its bulleted list of drugs discussed in their own chapters")
     agent_links: list[DrugLink] = Field(default_factory=list, description="one per agent, in order")
     likelihood_scores: list[LikelihoodScore]
     drug_class: str | None

@@ -426,3 +426,29 @@ def test_other_drugs_of_the_class_as_a_bulleted_list() -> None:
     m = parse_text(head.replace("Other Drugs in the Class:\n", "Other Drugs in the Subclass, Alpha-1 Adrenergic "
                                 "Receptor Antagonists: Doxazosin, Prazosin\n• Not a drug list\n"))
     assert m.subclass is not None and m.subclass.other_drugs == ["Doxazosin", "Prazosin"]
+
+
+# an overview's list of the drugs it leaves to their own chapters (Statins, AntiviralAgents, HepatitisCDrugs,
+# NucleosideAnalogues, MigraineHeadacheAgen, HCVProteaseInhibitor, Bisphosphonates' prose bullets)
+OVERVIEW_LIST = (
+    "Statins\nLast Update: August 5, 2017.\nOVERVIEW\nThe statins are the most potent cholesterol lowering agents. "
+    "The following medications are discussed individually:\n• Atorvastatin\n• [Ezetimibe, used in combination]\n"
+    "• Fluvastatin\n• Drugs for Hepatitis C\n• Interferon Based Therapies\n• Alpha Interferon, Peginterferon, Ribavirin\n"
+    "• Combination Therapies\n• Harvoni, Mavyret, Zepatier\n• Acyclovir (HSV, VZV)\n• Ganciclovir/Valganciclovir (CMV)\n"
+    "• Triptans: Almotriptan, Eletriptan\n• Grazoprevir: Zepatier\n"
+    "• Alendronate (a len' droe nate) (1995) is available in tablets of 5 and 10 mg. It is taken with calcium, "
+    "vitamin D\nDrug Class: Antilipemic Agents\nANNOTATED BIBLIOGRAPHY\nReferences updated: 05 August 2017\n"
+    "• Simvastatin\nZimmerman HJ. Drugs used in the treatment of hyperlipidemia. 1999, pp. 660-2.\n")
+
+
+def test_an_overview_lists_the_drugs_it_discusses_as_its_agents() -> None:
+    from livertox_parse import parse_text
+
+    m = parse_text(OVERVIEW_LIST)
+    assert m.kind == "overview"
+    # no group's name, bracketed remark, combination brand, drug the dictionary lacks (Peginterferon), word of
+    # a prose bullet, or bullet after the references begin
+    assert m.agents == ["Atorvastatin", "Fluvastatin", "Alpha Interferon", "Ribavirin", "Acyclovir", "Ganciclovir",
+                        "Valganciclovir", "Almotriptan", "Eletriptan", "Grazoprevir"]
+    assert [link.generic for link in m.agent_links][:2] == ["Atorvastatin", "Fluvastatin"]
+

@@ -359,6 +359,10 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
     # a trade name is no agent: Mavyret's agents are glecaprevir and pibrentasvir
     named = (title_parts if kind == "drug" and not title_is_trade_name else []) + chem_names \
         + [a.value for a, _ in trade]
+    if kind == "overview":  # the drugs it leaves to their own chapters, after those its tables name (once, with or
+        # without notes: 'Chenodiol (Chenodeoxycholic Acid)' in the table, 'Chenodiol' on a bullet)
+        known = {k for n in named for k in (n.lower(), without_qualifier(n).lower())}
+        named += [f.value for f in ch.discussed_agents(doc, spans) if f.value.lower() not in known]
     scores = _score_agents(doc, spans, scores, named)
     agents: list[str] = []
     for name in named + [s.agent for s in scores if s.agent]:

@@ -335,6 +335,57 @@ def _comma_items(text: str, base: int) -> list[Found]:
     return out
 
 
+# an overview's list of the drugs it leaves to their own chapters: short bullets ('• Atorvastatin', '• Atropine,
+# Homatropine', '• Acyclovir (HSV, VZV)', '• Antifolates: Methotrexate'), split at commas, semicolons, ' and ' and
+# '/' outside parentheses
+_LISTED_AGENT_SPLIT = re.compile(r"[,;/]|\s+and\s+")
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_LONGEST_AGENT_BULLET = 1500  # a longer bullet is prose (as is one holding a sentence: Bisphosphonates' agents)
+_WORDS = re.compile(r"[^\W\d_]+")
+_BULLET_START = re.compile(r"^[ \t]*•[ \t]*(?P<item>[^\n]*)", re.MULTILINE)
+
+
+def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
+    """The drugs a class overview lists on bullets before its references ('The following medications are
+    discussed individually:'), each a name the drug dictionary knows, as the bullet writes it without its notes
+    in parentheses: a group's name ('Fusion Inhibitors (HIV)', 'Monoclonal Antibodies'), a bracketed remark
+    ('[Ezetimibe, used in combination]') and a brand ('Harvoni', 'Viekira Pak': a combination's chapter; its
+    agents are the drugs) are none. Of 'group: drug' ('Triptans: Almotriptan') the side that is a drug
+    ('Grazoprevir: Zepatier', its brand after it)."""
+    from .drug_lexicon import lookup  # the dictionary loads only for the chapters that list agents
+
+    text = doc.text
+    stop = min((s.start for s in sections if s.id in ("references", "annotated_bibliography")), default=len(text))
+    found: list[Found] = []
+    for b in _BULLET_START.finditer(text, 0, stop):
+        item = b.group("item")
+        if not item or len(item) > _LONGEST_AGENT_BULLET or "\t" in item or ". " in item or item[0] == "[":
+            continue
+        base = b.start("item")
+        depth, cut, pieces = 0, 0, []
+        for m in re.finditer(r"[()]|" + _LISTED_AGENT_SPLIT.pattern, item):
+            token = m.group(0)
+            depth += 1 if token == "(" else -1 if token == ")" else 0
+            if token not in "()" and depth == 0:
+                pieces.append((cut, m.start()))
+                cut = m.end()
+        pieces.append((cut, len(item)))
+        for start, end in pieces:
+            name = _PARENTHESES.sub("", item[start:end]).strip()
+            if ":" in name:
+                group, _, drug = name.partition(":")
+                name = group.strip() if lookup(group.strip()) else drug.strip()
+            info = lookup(name) if name and name[0] != "[" else None
+            # a brand: so marked, or a combination's name with no word of its generics ('Harvoni': Ledipasvir and
+            # Sofosbuvir; 'Salbutamol', whose generic is Albuterol, is a drug)
+            combination = " and " in info.generic or "," in info.generic if info else False
+            if info is not None and not info.brand and not (combination and not set(
+                    _WORDS.findall(name.lower())) & set(_WORDS.findall(info.generic.lower()))):
+                at = text.find(name, base + start, base + end)
+                found.append(Found(name, at, at + len(name)) if at >= 0 else Found(name, base + start, base + end))
+    return found
+
+
 def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     """'Other Drugs in the Subclass, <name>: A, B, C' (the list may wrap after a comma; some chapters give
     no subclass name)."""
