@@ -185,6 +185,19 @@ def test_a_comments_column_head_before_a_note_and_the_cases_comment_is_no_headin
     assert [c.number for c in mono.cases] == [1, 2]
     assert [s.title for s in mono.sections if s.id == "comment"] == ["Comment", "Comment"]
 
+
+def test_a_title_case_heading_after_a_cases_comment_is_a_top_section() -> None:
+    # Phenotypes_ahn copied by pdftotext (printed): 'Hepatic Histology of Acute Hepatic Necrosis' follows the last
+    # case's comment and is a section of the chapter in the NXML (as every heading after a comment in the dev
+    # NXML, but the next case's); read as a subheading of CASE REPORTS, the case reports ran on over it
+    text = CASES.format(cell="HCV RNA", after="(IU/mL)") + (
+        "\nHepatic Histology of Acute Hepatic Necrosis\nPure cases of acute hepatic necrosis (those without preexisting "
+        "liver disease) have a simple histological appearance.\n")
+    sections = parse_text(text).sections
+    histology = [s for s in sections if s.title.startswith("Hepatic Histology")]
+    assert [(s.level, s.parent) for s in histology] == [(1, None)]
+    assert next(s for s in sections if s.id == "case_reports").end <= histology[0].start
+
 # the end of Phenotypes_bland as pdftotext copies it from the printed chapter (a page number after the section)
 PHENOTYPE = """Bland Cholestasis
 Last Update: January 4, 2021.

@@ -354,8 +354,10 @@ def sectionize(doc: Document) -> list[SectionSpan]:
                                          and top not in _NO_CAPS_HEADINGS
                                          and (bool(hinted) or _caps_heading_in_text(text, s, found[-1], stack))):
             # in a text copy, a heading inside a top section (title case, or capitals over known subheadings:
-            # ThrombopoietinRecept's 'ELTROMBOPAG' / 'Background') is a subheading
-            level = hinted.get(s, 2 if top is not None and not placeholder
+            # ThrombopoietinRecept's 'ELTROMBOPAG' / 'Background') is a subheading; a case's comment ends the case
+            # reports (every heading after a comment in the dev NXML, but the next case's, is a top one)
+            after_comment = bool(stack) and stack[-1][0] == "comment"
+            level = hinted.get(s, 2 if top is not None and not placeholder and not after_comment
                                and (title_case or _subheading_follows(text, end)
                                     or top == "overview" and _overview_goes_on(text, end)) else 1)
             while stack and stack[-1][1] >= level:
