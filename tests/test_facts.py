@@ -452,3 +452,30 @@ def test_an_overview_lists_the_drugs_it_discusses_as_its_agents() -> None:
                         "Valganciclovir", "Almotriptan", "Eletriptan", "Grazoprevir"]
     assert [link.generic for link in m.agent_links][:2] == ["Atorvastatin", "Fluvastatin"]
 
+
+SUBCLASS_LINES = {  # the book's lines (Bosentan, Baloxavir, Anagrelide, DPP4-inhibitors, Sulfonylureas)
+    "Other Drugs in the Subclass Endothelin Receptor Antagonists: Ambrisentan, Macitentan":
+        ("Endothelin Receptor Antagonists", ["Ambrisentan", "Macitentan"]),
+    "Other Drugs in the Class for Influenza: Amantadine, Oseltamivir, Peramivir":
+        ("Influenza", ["Amantadine", "Oseltamivir", "Peramivir"]),
+    "Other Drugs in the Subclass (Primary Thrombocythemia): Hydroxyurea, Interferon alfa, Aspirin":
+        ("Primary Thrombocythemia", ["Hydroxyurea", "Interferon alfa", "Aspirin"]),
+    "Drugs in the Subclass Incretin-Based Drugs, DPP-4 Inhibitors: Alogliptin, Linagliptin":
+        ("Incretin-Based Drugs, DPP-4 Inhibitors", ["Alogliptin", "Linagliptin"]),
+    "Other Drugs in the Subclass, Antihistamines: Cetirizine, Loratadine": ("Antihistamines", ["Cetirizine", "Loratadine"]),
+    "Other Drugs in the Class: Doxazosin, Prazosin": (None, ["Doxazosin", "Prazosin"]),
+}
+
+
+@pytest.mark.parametrize("line", SUBCLASS_LINES)
+def test_a_subclass_named_after_a_space_for_or_in_parentheses(line: str) -> None:
+    from livertox_parse.document import Source
+    from livertox_parse.readers.text import document_from_text
+    from livertox_parse.stages.chapter import find_subclass
+
+    doc = document_from_text(f"Drug Class: Antiviral Agents\n{line}\n", Source(path="x.txt", format="text"))
+    found = find_subclass(doc)
+    assert found is not None
+    name, drugs = found
+    assert (name.value if name else None, [d.value for d in drugs]) == SUBCLASS_LINES[line]
+

@@ -46,8 +46,12 @@ _SCORE_HEADER = re.compile(SCORE_WORD)
 TABLE_SCORE = re.compile(r"^(?P<letter>[A-Z])(?P<star>\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?$")
 _LAST_UPDATE = re.compile(r"^Last\s+Update:\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\.?\s*$", re.MULTILINE)
 _DRUG_CLASS_LINE = re.compile(r"^Drug\s+Class:\s*(?P<cls>[^\n]+?)\s*$", re.MULTILINE | re.IGNORECASE)
+# the subclass's name after a comma, a space or 'for', or in parentheses: 'Other Drugs in the Subclass,
+# Antihistamines:', '... Subclass Endothelin Receptor Antagonists:', '... Class for Influenza:', '... Subclass
+# (Primary Thrombocythemia):'
 _SUBCLASS = re.compile(
-    r"^(?:Other\s+)?Drugs\s+in\s+the\s+(?:Sub-?)?class(?:,\s*(?P<name>[^:\n]+?))?\s*:\s*",
+    r"^(?:Other\s+)?Drugs\s+in\s+the\s+(?:Sub-?)?class(?:\s*\((?P<paren>[^()\n:]+)\)|(?:\s*,\s*|\s+for\s+|\s+)"
+    r"(?P<name>[^:\n]+?))?\s*:\s*",
     re.MULTILINE | re.IGNORECASE
 )
 _TRADE_LINE = re.compile(r"^(?P<agent>[^\n–—]+?)\s+[–—-]\s+(?P<names>[^\n]+)$")
@@ -393,8 +397,9 @@ def find_subclass(doc: Document) -> tuple[Found | None, list[Found]] | None:
     if not m:
         return None
     name = None
-    if m.group("name"):
-        name = Found(m.group("name").strip(), m.start("name"), m.start("name") + len(m.group("name").strip()))
+    group = "name" if m.group("name") else "paren" if m.group("paren") else None
+    if group:
+        name = Found(m.group(group).strip(), m.start(group), m.start(group) + len(m.group(group).strip()))
     colon = doc.text.rfind(":", m.start(), m.end())
     line_end = doc.text.find("\n", colon)
     if line_end > 0 and not doc.text[colon + 1 : line_end].strip():  # the list follows, a drug or group a line

@@ -583,7 +583,9 @@ def _chapter_drugs(monograph: Monograph) -> set[str]:
     each case's Key Points medication."""
     drugs = set(monograph.agents) | {c.drug for c in monograph.chemicals}
     if monograph.subclass:
-        drugs |= set(monograph.subclass.other_drugs)
+        # no group the subclass is split into ('First Generation Sulfonylureas' of the subclass 'Sulfonylureas')
+        group = (monograph.subclass.name or "").lower().split()[-1:]
+        drugs |= {d for d in monograph.subclass.other_drugs if not group or group[0] not in d.lower().split()}
     return drugs | {d.name for c in monograph.cases if c.key_points for d in c.key_points.medication.drugs}
 
 
