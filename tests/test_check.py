@@ -651,3 +651,18 @@ def test_r_is_not_judged_by_the_narrative_when_the_lab_table_was_not_read() -> N
     i, j = SKULLCAP_COPY.index("Laboratory Values"), SKULLCAP_COPY.index("Comment\n")
     narrative_only = parse_text(SKULLCAP_COPY[:i] + SKULLCAP_COPY[j:], source="Skullcap.txt")
     assert [w.code for w in narrative_only.warnings if w.code in ("LTW130", "LTW134")] == ["LTW130"]
+
+
+def test_a_heading_naming_an_agent_is_no_unknown_heading() -> None:
+    # ThrombopoietinRecept, EmergencyContracepti and VitaminB give each agent a section of its own
+    from livertox_parse import parse_text
+
+    text = ("Thrombopoietin Receptor Agonists\nOVERVIEW\nThese agents raise platelet counts.\nELTROMBOPAG\n"
+            "Eltrombopag is given orally.\nROMIPLOSTIM\nRomiplostim is given weekly.\nEDITORIAL NOTES\n"
+            "Notes.\nDrug Class: Hematologic Agents\n")
+    m = parse_text(text)
+    other = [s.title for s in m.sections if s.id == "other"]
+    flagged = [w.message.split("'")[1] for w in m.warnings if w.code == "LTW102"]
+    assert other == ["ELTROMBOPAG", "ROMIPLOSTIM", "EDITORIAL NOTES"]
+    assert flagged == ["EDITORIAL NOTES"]
+

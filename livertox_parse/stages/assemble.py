@@ -65,14 +65,24 @@ def _title_case(name: str) -> str:
     return name[:1].upper() + name[1:] if name.islower() else name
 
 
+def _names_a_drug(heading: str) -> bool:
+    """Whether a heading names a drug the dictionary knows: a class chapter's section for one of its agents
+    ('Levonorgestrel', 'ELTROMBOPAG', 'Vitamin B1, Thiamine', 'Beta Adrenergic Agonists Used for Asthma:
+    Bitolterol, ...') is no unknown heading."""
+    from .drug_lexicon import lookup  # only for the few headings the section table lacks
+
+    return any(lookup(part.strip()) for part in re.split(r"[,:]", without_qualifier(heading)) if part.strip())
+
+
 def _sections(doc: Document, spans: list[SectionSpan], warn: Warnings) -> list[Section]:
     out = []
     for i, s in enumerate(spans):
         if s.misspelt is not None:
             warn.add("LTW104", f"heading {s.title!r} read as {s.misspelt!r} (misspelt)", s.start, s.heading_end)
         if s.id == "other":
-            warn.add("LTW102", f"heading {s.title!r} is not in the section table; kept as 'other'", s.start,
-                     s.heading_end)
+            if not _names_a_drug(s.title):
+                warn.add("LTW102", f"heading {s.title!r} is not in the section table; kept as 'other'", s.start,
+                         s.heading_end)
         elif s.end <= s.heading_end + 1 and s.id not in ("overview", "case_reports", "product_information") \
                 and not (i + 1 < len(spans) and spans[i + 1].id == s.id):  # 'COMPLETE LABELING (A)' then '(B)'
 
