@@ -510,3 +510,18 @@ def test_agent_table_rows_around_an_empty_cell_give_no_wrong_agent() -> None:
             "HIV infection\n\nFlucytosine\nAncobon\nGabapentin\nNeurontin\n\n1956\n\nE*\n\nHIV infection\n\n"
             "Halothane\nFluothane\n\n1957\n\nB\n\nTuberculosis\n\nDrug Class: Various Agents\n")
     assert scores(parse_text(text)) == [("Dapsone", "A", "HD"), ("Efavirenz", "X", None), ("Halothane", "B", None)]
+
+
+def test_overview_bullets_wrapped_by_pdftotext_list_every_agent() -> None:
+    """AntiviralAgents, Antiinfective and Lipid-LoweringAgents copied by pdftotext: a long bullet wraps
+    ('• Amprenavir, ..., Saquinavir,' / 'Tipranavir') and runs on; a bullet ending with a comma over a nested list
+    names its group ('• Omega-3 Fatty Acids,' / '• Icosapent Ethyl'; the NXML's item holds the nested list after
+    the comma) and is no agent, as in the NXML."""
+    text = ("Antiviral Agents\nLast Update: June 21, 2018.\n\nOVERVIEW\nThe following drug records are discussed "
+            "individually:\nDrugs for HIV Infection, in the Subclass Antiretroviral Agents\n• Protease Inhibitors (HIV)\n"
+            "• Amprenavir, Atazanavir, Darunavir, Fosamprenavir, Indinavir, Lopinavir, Nelfinavir, Ritonavir, Saquinavir,\n"
+            "Tipranavir\n• Omega-3 Fatty Acids,\n• Icosapent Ethyl\n• Omega-3 Acid Ethyl Esters\n\n"
+            "ANNOTATED BIBLIOGRAPHY\nReferences updated: 21 June 2018\n")
+    assert parse_text(text).agents == [
+        "Amprenavir", "Atazanavir", "Darunavir", "Fosamprenavir", "Indinavir", "Lopinavir", "Nelfinavir", "Ritonavir",
+        "Saquinavir", "Tipranavir", "Icosapent Ethyl", "Omega-3 Acid Ethyl Esters"]

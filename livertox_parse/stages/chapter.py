@@ -349,6 +349,23 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _BULLET_START = re.compile(r"^[ \t]*•[ \t]*(?P<item>[^\n]*)", re.MULTILINE)
 
 
+def _wrapped_bullet(text: str, start: int, end: int) -> str:
+    """A bullet's item whose line (``text[start:end]``) ends with a comma, in a text copy: the list runs on over
+    the next lines, which the page wrapped ('• Amprenavir, ..., Saquinavir,' / 'Tipranavir'), up to a line ending
+    otherwise; when a bullet follows at once, the item names the group over a nested list ('• Omega-3 Fatty
+    Acids,' / '• Icosapent Ethyl': the NXML's item holds the nested list after the comma) and is none."""
+    wrapped = False
+    while text[end - 1] == ",":
+        nl = text.find("\n", end + 1)
+        line = text[end + 1 : nl if nl >= 0 else len(text)]
+        if line.lstrip().startswith("•") and not wrapped:
+            return ""
+        if not line.strip() or line.lstrip().startswith("•"):
+            break
+        end, wrapped = end + 1 + len(line), True
+    return text[start:end]
+
+
 def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
     """The drugs a class overview lists on bullets before its references ('The following medications are
     discussed individually:'), each a name the drug dictionary knows, as the bullet writes it without its notes
@@ -362,10 +379,11 @@ def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
     stop = min((s.start for s in sections if s.id in ("references", "annotated_bibliography")), default=len(text))
     found: list[Found] = []
     for b in _BULLET_START.finditer(text, 0, stop):
-        item = b.group("item")
+        item, base = b.group("item"), b.start("item")
+        if item.endswith(","):
+            item = _wrapped_bullet(text, base, b.end("item"))
         if not item or len(item) > _LONGEST_AGENT_BULLET or "\t" in item or ". " in item or item[0] == "[":
             continue
-        base = b.start("item")
         depth, cut, pieces = 0, 0, []
         for m in re.finditer(r"[()]|" + _LISTED_AGENT_SPLIT.pattern, item):
             token = m.group(0)
