@@ -201,6 +201,27 @@ def test_other_medications_split_at_a_sentence_end(text: str, meds: list[str]) -
     assert split_medications(text) == meds
 
 
+@pytest.mark.parametrize(("text", "meds"), [
+    # the book's cells (Lapatinib, Didanosine, Germander, Amiodarone, PenicilllinGandV): an item saying only when or
+    # whether names no medication
+    ("Previously, capecitabine, exemestane.", ["capecitabine", "exemestane"]),
+    ("Nevirapine, 8 weeks previously", ["Nevirapine"]),
+    ("On second occasion, ephedra", ["ephedra"]),
+    ("Digoxin, verapamil, others not given", ["Digoxin", "verapamil"]),
+    ("Cefazolin, possibly others", ["Cefazolin"]),
+    ("chloral hydrate, diazepam and, on day 21, propofol and alfentanil anesthesia.",
+     ["chloral hydrate", "diazepam", "propofol", "alfentanil anesthesia"]),
+    ("Possibly cocaine and benzodiazepines", ["Possibly cocaine", "benzodiazepines"]),
+])
+def test_other_medications_name_medications(text: str, meds: list[str]) -> None:
+    assert split_medications(text) == meds
+
+
+def test_a_medication_not_applicable_names_no_drug() -> None:
+    # Remdesivir (LiverTox 2021), case 1: liver injury of COVID-19 before any remdesivir
+    assert parse_medication("Not applicable") == (None, None)
+
+
 def test_dose_amounts_read_ranges() -> None:
     assert sorted(dose_amounts("increased the dose (from 75 to 300 mg daily)")) == [75.0, 300.0]
     assert dose_amounts("prednisone (1 mg/kg)") == [1.0]

@@ -449,7 +449,10 @@ _MED_NAME_TAIL = re.compile(r"(?:\s+(?:unknown\s+dose|once|twice|daily|intraveno
 
 
 def parse_medication(text: str) -> tuple[str | None, str | None]:
-    """``Anakinra (100 mg daily)`` -> ("Anakinra", "100 mg daily"); dose None when none is written."""
+    """``Anakinra (100 mg daily)`` -> ("Anakinra", "100 mg daily"); dose None when none is written; no name for
+    ``Not applicable`` (Remdesivir: the case's injury was not the drug's)."""
+    if _NONE_LIST.match(text):
+        return None, None
     m = _MED.match(text.strip())
     if not m:
         return (text.strip() or None), None
@@ -487,7 +490,14 @@ def medication_items(text: str) -> list[tuple[str, str | None, int, int]]:
 
 _NONE_LIST = re.compile(
     r"^\s*(?:none(?:\s+(?:mentioned|reported|concurrently|known|listed|given))?"
-    r"|not\s+(?:reported|given|listed|mentioned|known|available)|no\s+other\b.*)\W*$", re.IGNORECASE)
+    r"|not\s+(?:reported|given|listed|mentioned|known|available|applicable)|no\s+other\b.*)\W*$", re.IGNORECASE)
+# an item of a list of other medications that names no drug, only when or whether ('Other medications: Previously,
+# capecitabine', 'Nevirapine, 8 weeks previously', 'On second occasion, ephedra', 'Digoxin, others not given')
+_NO_DRUG_ITEM = re.compile(
+    r"(?:possibly\s+)?others?(?:\s+not\s+given)?|(?:\d+\s+\w+\s+)?previously|chronically|not\s+given"
+    r"|on\s+(?:day\s+\d+|(?:the\s+)?(?:first|second|third)\s+occasion)", re.IGNORECASE)
+_TRAILING_AND = re.compile(r"\s+and$", re.IGNORECASE)  # 'diazepam and, on day 21, propofol'
+
 _NONE_EXCEPT = re.compile(r"^\s*none(?:\s+(?:mentioned|reported))?\W*\s*except(?:\s+for)?\s+", re.IGNORECASE)
 # a sentence's end separates too ('cimetidine chronically. Enflurane 2 weeks before onset'): after a word of
 # three lower-case letters or more, so 'St. John's wort' and 'Dr. X' stay whole
@@ -500,11 +510,13 @@ def split_medications(text: str) -> list[str]:
     """``Prednisone, folate`` -> ['Prednisone', 'folate']; ``None`` or ``Not listed`` -> []; ``None, except
     for dexamethasone`` -> ['dexamethasone']. Commas, semicolons and 'and' inside parentheses do not split
     ('lisinopril (for 1 week, 3 weeks before presentation)'); an Oxford comma's 'and' is no part of a name; a
-    full stop ending a sentence splits ('Leuprolide. Prednisolone and norfloxacin')."""
+    full stop ending a sentence splits ('Leuprolide. Prednisolone and norfloxacin'). An item saying only when or
+    whether ('Previously', '8 weeks previously', 'others not given') is no medication."""
     if _NONE_LIST.match(text):
         return []
     text = _NONE_EXCEPT.sub("", text.strip().rstrip("."))
-    return [text[start:end] for start, end in _item_spans(text, _MED_SEPARATOR)]
+    items = [_TRAILING_AND.sub("", text[start:end]) for start, end in _item_spans(text, _MED_SEPARATOR)]
+    return [item for item in items if not _NO_DRUG_ITEM.fullmatch(item)]
 
 
 def _item_spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
