@@ -525,3 +525,23 @@ def test_overview_bullets_wrapped_by_pdftotext_list_every_agent() -> None:
     assert parse_text(text).agents == [
         "Amprenavir", "Atazanavir", "Darunavir", "Fosamprenavir", "Indinavir", "Lopinavir", "Nelfinavir", "Ritonavir",
         "Saquinavir", "Tipranavir", "Icosapent Ethyl", "Omega-3 Acid Ethyl Esters"]
+
+
+def test_nested_list_prints_each_item_on_its_own_line(tmp_path: Path) -> None:
+    """Antidiabetic's list of the drugs it discusses nests a list under each group, two deep in places: printed,
+    each nested item is a bulleted line of its own (the printer ran a nested list into one line, '• Acarbose
+    Miglitol', and the PDF and its copy lost the agents the NXML lists)."""
+    def items(*names: str) -> str:
+        return "".join(f"<list-item><p>{n}</p></list-item>" for n in names)
+    body = sec("OVERVIEW", "The following drugs are discussed individually.",
+               inner=f"<list list-type='bullet'><list-item><p>Alpha-Glucosidase Inhibitors</p>"
+                     f"<list list-type='bullet'>{items('Acarbose', 'Miglitol')}</list></list-item>"
+                     f"<list-item><p>Incretin-Based Drugs</p><list list-type='bullet'><list-item>"
+                     f"<p>Dipeptidyl Peptidase-4 (DPP-4) Inhibitors</p><list list-type='bullet'>"
+                     f"{items('Alogliptin', 'Linagliptin')}</list></list-item></list></list-item>"
+                     f"{items('Metformin')}</list>")
+    want = parse(nxml_of(tmp_path, "Antidiabetic Agents", body)).agents
+    assert want == ["Acarbose", "Miglitol", "Alogliptin", "Linagliptin", "Metformin"]
+    pdf = chapter(tmp_path, "Antidiabetic Agents", body)
+    assert parse(pdf).agents == want
+    assert parse(pdftotext(pdf)).agents == want

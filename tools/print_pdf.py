@@ -106,6 +106,17 @@ def _paragraph(el: etree._Element, style: ParagraphStyle, prefix: str = "") -> I
     yield from _para("".join(run), style)
 
 
+def _nested_list(el: etree._Element) -> Iterator[Flowable]:
+    """A list inside a list item: each of its items on one bulleted line, label and text together
+    (fixtures/pdf/venlafaxine.pdf: '• 3 Recent References on Desvenlafaxine'), then the items of a list it holds."""
+    for item in el.iterchildren("list-item"):
+        text = escape(item.text or "") + "".join(
+            ("" if c.tag == "list" else _child(c)) + escape(c.tail or "") for c in item)
+        yield from _para(BULLET + text, BODY)
+        for inner in item.iterchildren("list"):
+            yield from _nested_list(inner)
+
+
 def blocks(el: etree._Element, depth: int) -> Iterator[Flowable]:
     """Flowables for a block element at section depth ``depth`` (1: a top-level section)."""
     tag = el.tag
@@ -121,9 +132,11 @@ def blocks(el: etree._Element, depth: int) -> Iterator[Flowable]:
         yield from _paragraph(el, BODY)
     elif tag == "list":
         for item in el.iterchildren("list-item"):
-            for child in item:  # a label, a paragraph and a nested list each print as one bulleted line
+            for child in item:  # a label, a paragraph and each item of a nested list print as one bulleted line
                 if child.tag == "p":
                     yield from _paragraph(child, BODY, prefix=BULLET)
+                elif child.tag == "list":
+                    yield from _nested_list(child)
                 elif isinstance(child.tag, str):
                     yield from _para(BULLET + inline(child), BODY)
     elif tag == "table-wrap":
