@@ -83,6 +83,9 @@ def check_time() -> None:
         raise _timeout(deadline[1])
 
 
+_ALARM_REPEAT = 0.05
+
+
 def _timeout(seconds: float) -> LimitExceeded:
     return exceeded("LTX034", f"parsing took longer than the time limit of {seconds:g} s (max_seconds)")
 
@@ -125,7 +128,9 @@ def _start_alarm(seconds: float) -> bool:
         raise _timeout(seconds)
 
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # then again every _ALARM_REPEAT s until enforced() disarms it: an exception raised while Python runs a
+    # garbage-collector callback (hypothesis installs one) is printed and dropped, never reaching the parse
+    signal.setitimer(signal.ITIMER_REAL, seconds, _ALARM_REPEAT)
     return True
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import zlib
 from pathlib import Path
 
@@ -85,6 +86,21 @@ def test_time_limit_in_the_main_thread_and_in_another() -> None:
     worker.start()
     worker.join()
     assert found == ["LTX034"]
+
+
+def test_a_time_limit_dropped_where_it_landed_lands_again() -> None:
+    """The alarm's LimitExceeded can be dropped where it lands (raised in a garbage-collector callback, Python
+    prints it as unraisable and goes on); the alarm repeats until the parse ends, so the parse still stops."""
+    from livertox_parse.limits import LimitExceeded
+
+    started = time.monotonic()
+    with pytest.raises(LiverToxError) as info, enforced(Limits(max_seconds=0.05), "slow.txt"):
+        try:
+            time.sleep(2)
+        except LimitExceeded:
+            pass  # dropped, as Python drops it in a gc callback
+        time.sleep(2)
+    assert info.value.code == "LTX034" and time.monotonic() - started < 1.5
 
 
 def test_nested_enforced_keeps_the_outer_deadline_and_the_error_gets_its_path() -> None:
