@@ -35,8 +35,8 @@ _SCORE_HEAD = re.compile(SCORE_WORD + r"[^\w\n]*$", re.MULTILINE)
 # the first column's head: 'Generic Name' / 'Brand Name', 'Drug', 'Agent'
 _FIRST_HEAD = re.compile(r"^(?:Generic|Drug|Agent|Medication|Name)s?\b")
 _HEAD_LINE_MAX = 40  # a head or a table cell is narrow; a paragraph's line is not
-_CELL_LINE_MAX = 60
-_HEADS_BEFORE_MAX = 12
+_CELL_LINE_MAX = 60  # a longer line is a paragraph's: the table has ended ('Abbreviations: MS, multiple ...')
+_HEADS_BEFORE_MAX = 12  # cells looked at before a score column's head for the first column's
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def flattened_table_scores(doc: Document) -> list[ScoreFound]:
     """Scores of the agent tables a pdftotext copy flattened to one cell per block, each naming the agent of its
     row (without the brand under it, when the first column's head names one). A header the copy prints out of
     order (at a page break) takes the count of the chapter's header before it; a row whose agent cell would fall
-    on the previous row's cells (an empty cell before the score) gives nothing."""
+    on the previous row's cells (an empty cell before the score) gives nothing, nor does the row after it."""
     text = doc.text
     first = _first_score_head(text)
     if first is None or any(t.start <= first < t.end for t in doc.tables):
