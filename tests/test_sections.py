@@ -230,3 +230,14 @@ def test_a_title_case_heading_over_its_placeholder(placeholder: str, after: str)
                                   f"{heading}", placeholder=placeholder, after="")):
         found = [(s.level, s.id, s.title) for s in parse_text(text).sections if s.title == heading]
         assert found == [(1, "other", heading)]
+
+
+def test_a_heading_over_its_placeholder_right_after_a_reference() -> None:
+    # Phenotypes_immun and _tumor as their NXML's text gives them: the heading follows the last reference, which
+    # ends with its PubMed id, not a sentence's end; the placeholder under it still makes it a section
+    heading = "Hepatic Histology"
+    text = PHENOTYPE.format(heading="SELECTED REFERENCES\nMaheshwari S, Sarraj A, Kramer J, El-Serag HB. Oral "
+                            "contraception and the risk of hepatocellular carcinoma. J Hepatol 2007;47:506-13. "
+                            f"17462781\n{heading}", placeholder="[Under Construction]", after="")
+    found = [(s.level, s.id, s.title) for s in parse_text(text).sections if s.title == heading]
+    assert found == [(1, "other", heading)]

@@ -286,7 +286,10 @@ def _title_case_heading(text: str, start: int, end: int, heading_end: int, headi
     else:
         before = text[:line_start].rstrip(" \t")
         last = before[before.rstrip().rfind("\n") + 1:].strip()
-        if not (before.endswith("\n\n") or last.endswith((".", ":", ")", "]"))):
+        # a section's placeholder alone under it vouches for it after any line (a reference ending with its
+        # PubMed id: Phenotypes_immun, _tumor as their NXML's text gives them)
+        if not (before.endswith("\n\n") or last.endswith((".", ":", ")", "]"))) \
+                and not _placeholder_follows(text, end):
             return False
     after_start = text.find("\n", end)
     if after_start < 0:
