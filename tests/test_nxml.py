@@ -168,6 +168,23 @@ def test_mixed_citation_annotation_stays_on_the_reference_line() -> None:
     assert all(line == line.strip(" ") for line in lines)
 
 
+def test_a_list_inside_a_list_items_paragraph_keeps_the_bullet_with_its_text() -> None:
+    # Lipid-LoweringAgents (LiverTox 2021): the group's name and its drugs' list are one <p> of the item; the
+    # bullet was written alone on a line, the name on the next
+    nested = ('<list list-type="bullet"><list-item><p><related-object source-id="livertox" document-id="BileAcidResins">'
+              'Bile Acid Resins/Sequestrants</related-object> <list list-type="bullet"><list-item><p>'
+              '<related-object source-id="livertox" document-id="Cholestyramine">Cholestyramine</related-object></p>'
+              '</list-item><list-item><p>Colestipol</p></list-item></list></p></list-item>'
+              '<list-item><p>Fibrates</p></list-item></list>')
+    src = source("Metoprolol")
+    at = src.index("</p>", src.index("<body")) + len("</p>")
+    d = read_nxml("Metoprolol.nxml", (src[:at] + nested + src[at:]).encode())
+    lines = d.text.split("\n")
+    i = lines.index("• Bile Acid Resins/Sequestrants")
+    assert lines[i : i + 4] == ["• Bile Acid Resins/Sequestrants", "• Cholestyramine", "• Colestipol", "• Fibrates"]
+    assert "•" not in lines
+
+
 # -- tables ------------------------------------------------------------------------------------------
 
 def test_metoprolol_key_points_table_and_lines() -> None:

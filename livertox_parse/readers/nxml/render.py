@@ -225,7 +225,7 @@ class ChapterRenderer(TableRendering):
             for child in item:
                 if not isinstance(child.tag, str) or child.tag == "label":
                     continue
-                if child.tag == "p" and not any(isinstance(c.tag, str) and c.tag in _BLOCK for c in child):
+                if child.tag == "p":  # on the bullet's line; a list inside it starts its own (_inline_child)
                     self._inline(child)
                     self.cur.space()
                 else:
