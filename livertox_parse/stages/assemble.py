@@ -375,9 +375,11 @@ def build(doc: Document, spans: list[SectionSpan]) -> tuple[Monograph, list[Warn
         named += [f.value for f in ch.discussed_agents(doc, spans) if f.value.lower() not in known]
     scores = _score_agents(doc, spans, scores, named)
     agents: list[str] = []
+    seen: set[str] = set()  # an agent once, in any case (an overview lists ~180)
     for name in named + [s.agent for s in scores if s.agent]:
-        if name and name.lower() not in {a.lower() for a in agents}:
+        if name and name.lower() not in seen:
             agents.append(name)
+            seen.add(name.lower())
     check_required_sections(kind, spans, warn)
     check_missing_score(kind, scores, warn)
     drug_class = ch.find_drug_class(doc, spans)

@@ -342,7 +342,7 @@ def _comma_items(text: str, base: int) -> list[Found]:
 # an overview's list of the drugs it leaves to their own chapters: short bullets ('• Atorvastatin', '• Atropine,
 # Homatropine', '• Acyclovir (HSV, VZV)', '• Antifolates: Methotrexate'), split at commas, semicolons, ' and ' and
 # '/' outside parentheses
-_LISTED_AGENT_SPLIT = re.compile(r"[,;/]|\s+and\s+")
+_LISTED_AGENT_SPLIT = re.compile(r"[()]|[,;/]|\s+and\s+")  # parentheses counted, to split outside them
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _LONGEST_AGENT_BULLET = 1500  # a longer bullet is prose (as is one holding a sentence: Bisphosphonates' agents)
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -385,7 +385,7 @@ def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
         if not item or len(item) > _LONGEST_AGENT_BULLET or "\t" in item or ". " in item or item[0] == "[":
             continue
         depth, cut, pieces = 0, 0, []
-        for m in re.finditer(r"[()]|" + _LISTED_AGENT_SPLIT.pattern, item):
+        for m in _LISTED_AGENT_SPLIT.finditer(item):
             token = m.group(0)
             depth += 1 if token == "(" else -1 if token == ")" else 0
             if token not in "()" and depth == 0:

@@ -214,7 +214,11 @@ def find_durations(text: str) -> list[DurationValue]:
             continue  # 'a 49 year old man': an age
         if "\t" in text[start:end] or (m.group("unit")[0].isupper() and _NUMBER_AFTER.match(text, end)):
             continue  # a cell's number with the next cell's unit; 'Day 15', 'Week 2' label a row: no number's unit
-        before = _FREQUENCY_BEFORE.search(text, max(0, start - 16), start)
+        # the regex only where one of its words may be: 'ver' of every, 'ime' of times, 'nce' of once, 'ice' of
+        # twice and thrice (a few substring tests cost less than the search)
+        lead = text[max(0, start - 16) : start].lower()
+        before = _FREQUENCY_BEFORE.search(text, max(0, start - 16), start) if (
+            "ver" in lead or "ime" in lead or "nce" in lead or "ice" in lead) else None
         if before and (before.group("every") or m.group("lo") in ("a", "an", "A", "An")):
             continue  # 'every 6 hours', 'four times a day': how often, not how long ('daily times 3 days' is)
         ctx = _CONTEXT_AFTER.match(text[end : end + 40])
