@@ -16,7 +16,7 @@ from functools import cache
 from ..document import Document, Table, text_lines
 from ..rules import load_table
 from .formulas import descriptions, parse_formula, read_formula_cell
-from .normalize import CAS_RE, cas_check_digit_ok
+from .normalize import CAS_RE, cas_check_digit_ok, item_spans
 from .sections import SectionSpan
 
 _SCORE_TAIL = (
@@ -302,9 +302,9 @@ _BULLET_LINE = re.compile(r"[ \t]*•[ \t]*(?P<item>[^\n]*)")
 
 def _bulleted_drugs(text: str, pos: int) -> list[Found]:
     """The drugs of a bulleted list after 'Other Drugs in the Class:' ending its line (Alfuzosin): each group
-    named on a bullet ('Alpha-1 Adrenergic Receptor Antagonists', in the NXML's text on the line after a bullet
-    alone) with its drugs on the next ('• Doxazosin, Silodosin, Tamsulosin, Terazosin'). A bullet with no comma
-    whose next line lists drugs names their group and is no drug."""
+    named on a bullet ('Alpha-1 Adrenergic Receptor Antagonists', or on the line after a bullet printed alone, as
+    a copy may have it) with its drugs on the next ('• Doxazosin, Silodosin, Tamsulosin, Terazosin'). A bullet
+    with no comma whose next line lists drugs names their group and is no drug."""
     lines: list[tuple[str, int]] = []  # (item, its start) of each line of the list
     at = text.find("\n", pos) + 1
     bullet_alone = False
@@ -342,7 +342,7 @@ def _comma_items(text: str, base: int) -> list[Found]:
 # an overview's list of the drugs it leaves to their own chapters: short bullets ('• Atorvastatin', '• Atropine,
 # Homatropine', '• Acyclovir (HSV, VZV)', '• Antifolates: Methotrexate'), split at commas, semicolons, ' and ' and
 # '/' outside parentheses
-_LISTED_AGENT_SPLIT = re.compile(r"[()]|[,;/]|\s+and\s+")  # parentheses counted, to split outside them
+_LISTED_AGENT_SPLIT = re.compile(r"[()]|[,;/]|\s+and\s+")  # with the parentheses item_spans counts
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _LONGEST_AGENT_BULLET = 1500  # a longer bullet is prose (as is one holding a sentence: Bisphosphonates' agents)
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -366,6 +366,13 @@ def _wrapped_bullet(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
+def _combination_brand(name: str, generic: str) -> bool:
+    """Whether ``name`` is a combination's brand: its generic names several drugs and it shares no word with them
+    ('Harvoni': Ledipasvir and Sofosbuvir; 'Salbutamol', whose generic is Albuterol, is a drug)."""
+    return (" and " in generic or "," in generic) and not set(_WORDS.findall(name.lower())) & set(
+        _WORDS.findall(generic.lower()))
+
+
 def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
     """The drugs a class overview lists on bullets before its references ('The following medications are
     discussed individually:'), each a name the drug dictionary knows, as the bullet writes it without its notes
@@ -384,25 +391,13 @@ def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
             item = _wrapped_bullet(text, base, b.end("item"))
         if not item or len(item) > _LONGEST_AGENT_BULLET or "\t" in item or ". " in item or item[0] == "[":
             continue
-        depth, cut, pieces = 0, 0, []
-        for m in _LISTED_AGENT_SPLIT.finditer(item):
-            token = m.group(0)
-            depth += 1 if token == "(" else -1 if token == ")" else 0
-            if token not in "()" and depth == 0:
-                pieces.append((cut, m.start()))
-                cut = m.end()
-        pieces.append((cut, len(item)))
-        for start, end in pieces:
+        for start, end in item_spans(item, _LISTED_AGENT_SPLIT):
             name = _PARENTHESES.sub("", item[start:end]).strip()
             if ":" in name:
                 group, _, drug = name.partition(":")
                 name = group.strip() if lookup(group.strip()) else drug.strip()
             info = lookup(name) if name and name[0] != "[" else None
-            # a brand: so marked, or a combination's name with no word of its generics ('Harvoni': Ledipasvir and
-            # Sofosbuvir; 'Salbutamol', whose generic is Albuterol, is a drug)
-            combination = " and " in info.generic or "," in info.generic if info else False
-            if info is not None and not info.brand and not (combination and not set(
-                    _WORDS.findall(name.lower())) & set(_WORDS.findall(info.generic.lower()))):
+            if info is not None and not info.brand and not _combination_brand(name, info.generic):
                 at = text.find(name, base + start, base + end)
                 found.append(Found(name, at, at + len(name)) if at >= 0 else Found(name, base + start, base + end))
     return found

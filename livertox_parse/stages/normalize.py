@@ -478,7 +478,7 @@ def medication_items(text: str) -> list[tuple[str, str | None, int, int]]:
     'Elotuzumab with lenalidomide' name two. A medication of one drug is one item, read by
     :func:`parse_medication` ('Trimethoprim (160 mg)-sulfamethoxazole (800 mg)' is one product)."""
     spans: list[list[int]] = []
-    for start, end in _item_spans(text, _DRUG_SEPARATOR):
+    for start, end in item_spans(text, _DRUG_SEPARATOR):
         if then := _THEN.match(text, start, end):
             start = then.end()
         if text[start:start + 1].isalpha() or not spans:
@@ -519,11 +519,11 @@ def split_medications(text: str) -> list[str]:
     if _NONE_LIST.match(text):
         return []
     text = _NONE_EXCEPT.sub("", text.strip().rstrip("."))
-    items = [_TRAILING_AND.sub("", text[start:end]) for start, end in _item_spans(text, _MED_SEPARATOR)]
+    items = [_TRAILING_AND.sub("", text[start:end]) for start, end in item_spans(text, _MED_SEPARATOR)]
     return [item for item in items if not _NO_DRUG_ITEM.fullmatch(item)]
 
 
-def _item_spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+def item_spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of each item of a list written with ``separator`` between items (never inside
     parentheses), without the spaces around it or a leading 'and'/'or'; empty items left out."""
     cuts: list[tuple[int, int]] = []

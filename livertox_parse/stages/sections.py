@@ -219,38 +219,36 @@ def _subheading_follows(text: str, end: int) -> bool:
     return known is not None and known[0].parent == "overview"
 
 
-def _overview_goes_on(text: str, end: int) -> bool:
-    """Whether the next known heading after the line ending at ``end`` is an OVERVIEW subheading: a line in
-    capitals before it is then no top heading that would close the OVERVIEW (a figure's title in a
-    Histopathology paragraph, Allopurinol's 'GRANULOMATOUS HEPATITIS', before 'Mechanism of Injury')."""
-    pos, stop = end + 1, min(len(text), end + 12000)  # line by line, a few pages at most
+def _next_known_heading(text: str, end: int, window: int) -> _Rule | None:
+    """The rule of the next line after the one ending at ``end`` that is a known heading, within ``window``
+    characters (line by line)."""
+    pos, stop = end + 1, min(len(text), end + window)
     while pos < stop:
         nl = text.find("\n", pos, stop)
         line = text[pos : nl if nl >= 0 else stop]
         known = match_heading(line) if line[:1].isupper() and len(line) < 80 else None
         if known is not None:
-            return known[0].parent == "overview"
+            return known[0]
         if nl < 0:
             break
         pos = nl + 1
-    return False
+    return None
+
+
+def _overview_goes_on(text: str, end: int) -> bool:
+    """Whether the next known heading after the line ending at ``end`` is an OVERVIEW subheading: a line in
+    capitals before it is then no top heading that would close the OVERVIEW (a figure's title in a
+    Histopathology paragraph, Allopurinol's 'GRANULOMATOUS HEPATITIS', before 'Mechanism of Injury')."""
+    known = _next_known_heading(text, end, 12000)  # a few pages at most
+    return known is not None and known.parent == "overview"
 
 
 def _heading_again(text: str, end: int, section_id: str) -> bool:
     """Whether the next known heading after the line ending at ``end`` opens a section of the same kind: a case
     has one comment, so a 'Comments' column head of a lab table is no heading when the case's 'Comment' follows
     (Tranylcypromine: the head, then a note spanning the row, 'Dates and values estimated from Figure 1. ...')."""
-    pos, stop = end + 1, min(len(text), end + 3000)
-    while pos < stop:
-        nl = text.find("\n", pos, stop)
-        line = text[pos : nl if nl >= 0 else stop]
-        known = match_heading(line) if line[:1].isupper() and len(line) < 80 else None
-        if known is not None:
-            return known[0].id == section_id
-        if nl < 0:
-            break
-        pos = nl + 1
-    return False
+    known = _next_known_heading(text, end, 3000)
+    return known is not None and known.id == section_id
 
 
 def _table_cell(text: str, end: int) -> bool:
