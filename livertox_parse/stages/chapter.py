@@ -269,15 +269,18 @@ def find_table_scores(doc: Document) -> list[tuple[str | None, ScoreFound]]:
                     words.pop()
             agent = " ".join(words) or None
             cell = row[col]
-            letter = m.group("letter") + ("*" if m.group("star") else "")
-            qualifier = m.group("q").strip().strip("[]").strip() if m.group("q") else None
-            out.append((agent, ScoreFound((agent,), letter, qualifier, "", cell.start, cell.end)))
+            out.append((agent, ScoreFound((agent,), *score_letter(m), "", cell.start, cell.end)))
     return out
 
 
-def _score(m: re.Match[str], agents: tuple[str | None, ...], start: int, offset: int) -> ScoreFound:
+def score_letter(m: re.Match[str]) -> tuple[str, str | None]:
+    """The score a match of the score patterns gives: its letter (with its '*') and its bracketed qualifier."""
     letter = m.group("letter") + ("*" if m.group("star") else "")
-    qualifier = m.group("q").strip().strip("[]").strip() if m.group("q") else None
+    return letter, m.group("q").strip().strip("[]").strip() if m.group("q") else None
+
+
+def _score(m: re.Match[str], agents: tuple[str | None, ...], start: int, offset: int) -> ScoreFound:
+    letter, qualifier = score_letter(m)
     explanation = re.sub(r"\s+", " ", m.group("text") or "").strip()
     return ScoreFound(agents, letter, qualifier, explanation, start, offset + m.end())
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, get_args
 
+from ..document import text_lines
 from ..models import PatternType
 from ..rules import load_table
 
@@ -593,21 +594,18 @@ def _citation_lines(text: str) -> list[tuple[int, int]]:
     with '[', and the lines a text copy wrapped it onto, up to the one where its brackets close ('[Hepatotoxicity of
     ketoconazole in patients' / 'with adrenal pathology]. Med Clin ... PubMed Citation]'); one line alone when
     they do not close within a few lines."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    lines = text_lines(text)
     out: list[tuple[int, int]] = []
-    for i, line in enumerate(lines):
+    for i, (start, line) in enumerate(lines):
         if not line.startswith("["):
             continue
         depth, last = 0, i
         for j in range(i, min(len(lines), i + 1 + _CITATION_WRAP)):
-            depth += lines[j].count("[") - lines[j].count("]")
+            depth += lines[j][1].count("[") - lines[j][1].count("]")
             if depth <= 0:
                 last = j
                 break
-        out.append((starts[i], starts[last + 1]))
+        out.append((start, lines[last + 1][0] if last + 1 < len(lines) else len(text) + 1))
     return out
 
 

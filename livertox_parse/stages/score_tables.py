@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..document import Document, text_lines
-from .chapter import SCORE_WORD, TABLE_SCORE, ScoreFound
+from .chapter import SCORE_WORD, TABLE_SCORE, ScoreFound, score_letter
 
 # the score column's head on its own line or two ('Likelihood' / 'Score†'), a footnote mark after it
 _SCORE_HEAD = re.compile(SCORE_WORD + r"[^\w\n]*$", re.MULTILINE)
@@ -180,9 +180,7 @@ def _rows(cells: list[_Cell], seg: _Segment, after: int) -> list[ScoreFound]:
             lines.pop()  # the brand under the name
         m = TABLE_SCORE.match(cells[s].lines[0][1])
         assert m is not None
-        letter = m.group("letter") + ("*" if m.group("star") else "")
-        qualifier = m.group("q").strip().strip("[]").strip() if m.group("q") else None
         start = cells[s].lines[0][0]
-        out.append(ScoreFound((" ".join(line for _, line in lines),), letter, qualifier, "", start,
+        out.append(ScoreFound((" ".join(line for _, line in lines),), *score_letter(m), "", start,
                               start + len(cells[s].lines[0][1])))
     return out
