@@ -277,6 +277,32 @@ class TextBuilder:
             self.add_synthetic("\n")
         return start, start
 
+    def add_lines(self, lines: list[tuple[str, int, bool]]) -> None:
+        """Append lines copied from the source, each (text, source offset of its first character, whether a
+        newline follows): the map :meth:`add` and :meth:`add_synthetic` would make line by line, laid out
+        at once (a text reader adds hundreds of lines a chapter)."""
+        self._settle()
+        parts: list[str] = []
+        srcs: list[int] = []
+        steps: list[int] = []
+        last = self._last_src
+        for text, src, newline in lines:
+            if text:
+                parts.append(text)
+                srcs.append(src)
+                steps.append(1)
+                last = src + len(text)
+            if newline:  # maps where add_synthetic maps it: one past the text before
+                parts.append("\n")
+                srcs.append(last)
+                steps.append(0)
+        if parts:
+            outs = list(accumulate(map(len, parts), initial=self._length))
+            self._origin.extend_runs(outs[:-1], srcs, steps, outs[-1])
+            self._parts.append("".join(parts))
+            self._length = outs[-1]
+            self._last_src = last
+
     def add_synthetic(self, text: str) -> tuple[int, int]:
         """Append text that has no source of its own (a newline, a tab between cells)."""
         return self.add(text, None)

@@ -353,14 +353,18 @@ def document_from_text(text: str, source: Source) -> Document:
             builder.add_synthetic("\n")
         page_starts.append(len(builder))
         joins = _hyphen_joins(compact, vocabulary, hyphenated)
+        copied: list[tuple[str, int, bool]] = []  # lines mapping one to one from their source: added at once
         for line, join in zip(compact, joins):
             piece = line.text if join != "" else line.text[:-1]
             if isinstance(line.origins, int):
-                builder.add(piece, line.origins)
-            else:
-                builder.add_mapped(piece, line.origins[: len(piece)])
+                copied.append((piece, line.origins, join is None))
+                continue
+            builder.add_lines(copied)
+            copied = []
+            builder.add_mapped(piece, line.origins[: len(piece)])
             if join is None:
                 builder.add_synthetic("\n")
+        builder.add_lines(copied)
     starts = tuple(page_starts) if len(pages) > 1 else ()
     pages_count = len(pages) if len(pages) > 1 else None
     src = Source(source.path, source.format, source.sha256, pages_count)

@@ -1,0 +1,44 @@
+"""TextBuilder: the batched ways of adding text map every character as adding it piece by piece does."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from livertox_parse.document import Source, TextBuilder
+
+_LINES = st.lists(st.tuples(st.text(alphabet="ab -", max_size=6), st.integers(0, 500), st.booleans()), max_size=12)
+
+
+def _one_by_one(builder: TextBuilder, lines: list[tuple[str, int, bool]]) -> None:
+    for text, src, newline in lines:
+        builder.add(text, src)
+        if newline:
+            builder.add_synthetic("\n")
+
+
+@given(before=_LINES, lines=_LINES, after=_LINES)
+def test_add_lines_maps_as_add_and_add_synthetic(before: list[tuple[str, int, bool]], lines: list[tuple[str, int, bool]],
+                                                 after: list[tuple[str, int, bool]]) -> None:
+    # lines added at once between lines added one by one, then a synthetic tab that maps where the last text
+    # ended: the text, every character's source offset and the tab's agree
+    batched, single = TextBuilder(), TextBuilder()
+    for builder, add in ((batched, TextBuilder.add_lines), (single, _one_by_one)):
+        _one_by_one(builder, before)
+        add(builder, lines)
+        _one_by_one(builder, after)
+        builder.add_synthetic("\t")
+    a, b = (x.build(Source(None, "text", "", None), source_text="") for x in (batched, single))
+    assert a.text == b.text
+    assert a.origin is not None and b.origin is not None
+    assert a.origin.sources() == b.origin.sources()
+
+
+def test_add_lines_example() -> None:
+    # 'ab' from offset 10, a newline pinned one past it, a blank line's newline pinned there too, 'c' from 40
+    builder = TextBuilder()
+    builder.add_lines([("ab", 10, True), ("", 99, True), ("c", 40, False)])
+    doc = builder.build(Source(None, "text", "", None))
+    assert doc.text == "ab\n\nc"
+    assert doc.origin is not None
+    assert list(doc.origin.sources())[:5] == [10, 11, 12, 12, 40]
