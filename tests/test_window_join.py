@@ -10,7 +10,15 @@ import pytest
 
 from livertox_parse.readers.text import read_text
 from livertox_parse.stages.assemble import build
-from livertox_parse.stages.entities import WINDOW_SEPARATOR, _lexicon, _names, _windows, get_nlp
+from livertox_parse.stages.entities import (
+    UNSPECIAL_SPACE,
+    WINDOW_SEPARATOR,
+    _lexicon,
+    _names,
+    _windows,
+    get_nlp,
+    unspecial_space,
+)
 from livertox_parse.stages.sections import sectionize
 
 from .conftest import TEXTS
@@ -57,3 +65,24 @@ def test_the_separator_is_no_special_case_and_in_no_name() -> None:
     assert WINDOW_SEPARATOR not in special_cases
     assert "\n" in special_cases  # why it is not "\n"
     assert not any(WINDOW_SEPARATOR in name for name in _lexicon())
+
+
+def boundaries(text: str) -> list[tuple[int, int, str]]:
+    """(offset, length, lower-case text) of every token; a whitespace token's text left out."""
+    return [(t.idx, len(t), "" if t.is_space else t.lower_) for t in get_nlp().make_doc(text)]
+
+
+@pytest.mark.parametrize("window", [*ODD_WINDOWS, "100 to\n400 mg", "ALT\t300\tU/L", "5\xa0mg", "a \n b", "x\n\t\ny",
+                                    "(\nAST", "U/L\n)", "\t-1 year", "İ\nİ", "mg/kg)\n3 weeks"])
+def test_special_whitespace_replaced_gives_the_same_tokens(window: str) -> None:
+    # what extract_entities hands spaCy: each '\n', '\t' and '\xa0' (tokenizer special cases, after which spaCy
+    # caches no word of the Doc) in another whitespace character: the same tokens at the same offsets
+    for text in (window, WINDOW_SEPARATOR.join([window, "after 3 weeks", window])):
+        assert boundaries(unspecial_space(text)) == boundaries(text)
+
+
+def test_the_replacements_are_whitespace_and_no_special_case() -> None:
+    special_cases = get_nlp().tokenizer.rules  # type: ignore[union-attr]
+    for old, new in UNSPECIAL_SPACE:
+        assert old in special_cases and old.isspace()
+        assert new not in special_cases and new.isspace() and new != " "

@@ -343,6 +343,16 @@ def _blocks(doc: Document, spans: list[SectionSpan]) -> Iterable[tuple[int, str]
 # that is a tokenizer special case, and after one the tokenizer caches no word of the Doc (spaCy keeps one
 # flag per Doc), so every later word went through the prefix, suffix and infix searches again.
 WINDOW_SEPARATOR = "\n\n"
+# the same within a window: spaCy sees another whitespace character in place of each special one ('\n' of a
+# wrapped line, '\t' between cells, '\xa0'), a token of its own as before (the words around it untouched)
+UNSPECIAL_SPACE = (("\n", "\r"), ("\t", "\x0b"), ("\xa0", "\x0b"))
+
+
+def unspecial_space(text: str) -> str:
+    """``text`` with each whitespace character that is a tokenizer special case replaced (``UNSPECIAL_SPACE``)."""
+    for old, new in UNSPECIAL_SPACE:
+        text = text.replace(old, new)  # three C-level passes: less than str.translate's lookup per character
+    return text
 
 
 @dataclass(slots=True)
@@ -641,7 +651,7 @@ def extract_entities(doc: Document, spans: list[SectionSpan], monograph: Monogra
     links: dict[str, dict[str, str | None]] = {}  # by name: a chapter names its drugs again and again
     strings = nlp.vocab.strings
     for base, text in chunks(windows.text, nlp.max_length):
-        sdoc = nlp.make_doc(text)
+        sdoc = nlp.make_doc(unspecial_space(text))  # the same tokens, cached by the tokenizer
         sdoc.user_data["chapter_matcher"] = matcher
         sdoc.user_data["text"] = text  # what sdoc.text would rebuild from the tokens
         sdoc.user_data["hits"] = [(s - base, e - base, label) for s, e, label in windows.hits
