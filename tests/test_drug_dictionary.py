@@ -84,6 +84,19 @@ def test_a_drug_listed_as_its_salt_links_to_it(name: str, generic: str, drugbank
     assert (found.generic, found.drugbank_id) == (generic, drugbank_id)
 
 
+@pytest.mark.parametrize(("name", "generic", "drugbank_id"), [
+    # MonoclonalAntibodies lists 'Gemtuzumab', 'Inotuzumab', 'Moxetumomab'; their chapters say 'inotuzumab'
+    ("Gemtuzumab", "Gemtuzumab Ozogamicin", "DB00056"),
+    ("Inotuzumab", "Inotuzumab Ozogamicin", "DB05889"),
+    ("Moxetumomab", "Moxetumomab pasudotox", "DB12688"),
+    ("Trastuzumab", "Trastuzumab", "DB00072"),  # the antibody itself, not ado-trastuzumab emtansine
+])
+def test_an_antibody_drug_conjugate_named_by_its_antibody_links_to_it(name: str, generic: str,
+                                                                      drugbank_id: str) -> None:
+    found = link(name)
+    assert (found.generic, found.drugbank_id) == (generic, drugbank_id)
+
+
 def test_several_salts_with_ids_link_none() -> None:
     # lithium carbonate and lithium citrate are two entries with two ids: which one the text means is unknown
     assert link("Lithium").drugbank_id is None

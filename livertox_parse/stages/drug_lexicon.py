@@ -93,10 +93,12 @@ _QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")  # '(Oral)', '(Monohy
 
 
 # the salt or ester a drug is made and listed as ('Cyproterone' is sold as cyproterone acetate, 'Certolizumab'
-# as certolizumab pegol): the US name of the active part and the listed product name the same drug
+# as certolizumab pegol): the US name of the active part and the listed product name the same drug; and the
+# payload an antibody-drug conjugate is listed with (the book names 'inotuzumab' for inotuzumab ozogamicin)
 _SALT_FORMS = ("acetate", "pegol", "sodium", "potassium", "dipotassium", "calcium", "magnesium", "carbonate",
                "hydrochloride", "sulfate", "mesylate", "maleate", "tartrate", "succinate", "citrate", "bromide",
-               "phosphate", "fumarate")
+               "phosphate", "fumarate", "ozogamicin", "pasudotox", "vedotin", "emtansine", "deruxtecan", "govitecan",
+               "mafodotin", "tesirine", "tiuxetan", "soravtansine", "ravtansine")
 
 
 @lru_cache(maxsize=4096)
