@@ -24,13 +24,16 @@ from __future__ import annotations
 import argparse
 import math
 import signal
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
+from functools import partial
 from types import FrameType
+from typing import Any
 
 from .errors import LiverToxError
 
@@ -99,9 +102,12 @@ def enforced(limits: Limits, path: str | None = None) -> Iterator[None]:
     outer = _deadline.get()
     token = None
     alarm = False
+    hook = sys.unraisablehook
     if outer is None and seconds > 0:
         token = _deadline.set((time.monotonic() + seconds, seconds))
         alarm = _start_alarm(seconds)
+    if alarm:
+        sys.unraisablehook = partial(_unraisable, hook)
     try:
         try:
             yield
@@ -113,8 +119,17 @@ def enforced(limits: Limits, path: str | None = None) -> Iterator[None]:
     finally:
         if alarm:
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            sys.unraisablehook = hook
         if token is not None:
             _deadline.reset(token)
+
+
+def _unraisable(hook: Callable[[Any], object], unraisable: Any) -> None:
+    """``sys.unraisablehook`` while the alarm is armed: an alarm raised where Python drops exceptions (a garbage
+    collector or weakref callback) is not reported, the next one stops the parse; anything else goes on to
+    ``hook``."""
+    if not isinstance(unraisable.exc_value, LimitExceeded):
+        hook(unraisable)
 
 
 def _start_alarm(seconds: float) -> bool:
@@ -129,7 +144,7 @@ def _start_alarm(seconds: float) -> bool:
 
     signal.signal(signal.SIGALRM, on_alarm)
     # then again every _ALARM_REPEAT s until enforced() disarms it: an exception raised while Python runs a
-    # garbage-collector callback (hypothesis installs one) is printed and dropped, never reaching the parse
+    # garbage-collector or weakref callback is dropped (_unraisable), never reaching the parse
     signal.setitimer(signal.ITIMER_REAL, seconds, _ALARM_REPEAT)
     return True
 

@@ -7,7 +7,9 @@ at a cost of milliseconds. The time limit is asserted by its error code only.
 
 from __future__ import annotations
 
+import gc
 import io
+import sys
 import threading
 import time
 import zlib
@@ -101,6 +103,36 @@ def test_a_time_limit_dropped_where_it_landed_lands_again() -> None:
             pass  # dropped, as Python drops it in a gc callback
         time.sleep(2)
     assert info.value.code == "LTX034" and time.monotonic() - started < 1.5
+
+
+def test_an_alarm_dropped_in_a_callback_is_not_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An alarm landing in a garbage-collector callback is dropped by Python and reported as unraisable (pytest
+    warned of it): while the alarm is armed it is not reported, and the next alarm stops the parse; another
+    exception dropped there is still reported."""
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(u.exc_value))
+
+    def slow_callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            end = time.monotonic() + 0.2
+            while time.monotonic() < end:  # busy: the first alarm lands in this frame
+                pass
+
+    def failing_callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop":
+            raise ValueError("not ours")
+
+    gc.callbacks.extend([slow_callback, failing_callback])
+    try:
+        with pytest.raises(LiverToxError) as info, enforced(Limits(max_seconds=0.05), "slow.txt"):
+            gc.collect()
+            time.sleep(2)
+    finally:
+        gc.callbacks.remove(slow_callback)
+        gc.callbacks.remove(failing_callback)
+    assert info.value.code == "LTX034"
+    assert [type(e) for e in reported] == [ValueError]
+    assert sys.unraisablehook is not None and sys.unraisablehook.__name__ == "<lambda>"  # restored
 
 
 def test_nested_enforced_keeps_the_outer_deadline_and_the_error_gets_its_path() -> None:
