@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from livertox_parse.document import Source, TextBuilder
@@ -42,3 +42,36 @@ def test_add_lines_example() -> None:
     assert doc.text == "ab\n\nc"
     assert doc.origin is not None
     assert list(doc.origin.sources())[:5] == [10, 11, 12, 12, 40]
+
+
+def _lines_one_by_one(text: str) -> list[list[tuple[str, object]]]:
+    """The text reader's pages of (line, origins), read a line at a time and each line cut at its form feeds:
+    the plain form of ``_split_lines``."""
+    from livertox_parse.readers.text import _EDGE_SPACE, _normalise_line
+
+    pages: list[list[tuple[str, object]]] = [[]]
+    pos = 0
+    for raw in text.split("\n"):
+        offset = pos
+        pos += len(raw) + 1
+        for k, piece in enumerate(raw.split("\f")):
+            if k:
+                pages.append([])
+            norm, origins = _normalise_line(piece.rstrip("\r"), offset)
+            left = len(norm) - len(norm.lstrip(_EDGE_SPACE))
+            norm = norm.strip(_EDGE_SPACE)
+            pages[-1].append((norm, origins + left if isinstance(origins, int) else origins[left : left + len(norm)]))
+            offset += len(piece) + 1
+    if len(pages) > 1 and not any(line for line, _ in pages[-1]):
+        pages.pop()
+    return pages
+
+
+@given(st.lists(st.sampled_from(["a", "b", " ", "\n", "\f", "\r", "\t", "ﬁ", "\u00a0", "e\u0301", "\u00ad"]),
+                max_size=40).map("".join))
+@example("a\r\nb\fc \r\n\f\n ﬁd\u00a0")  # a line end '\r\n', form feeds ending and starting lines, a mapped line
+def test_split_lines_reads_pages_as_line_by_line(text: str) -> None:
+    # pages cut at form feeds first, then lines: the same lines, each character's origin the same
+    from livertox_parse.readers.text import _split_lines
+
+    assert [[(line.text, line.origins) for line in page] for page in _split_lines(text)] == _lines_one_by_one(text)

@@ -112,22 +112,18 @@ class _Line:
 
 def _split_lines(text: str) -> list[list[_Line]]:
     """Normalised, stripped lines grouped by page (form feeds separate pages)."""
-    pages: list[list[_Line]] = [[]]
-    pos = 0
-    for raw in text.split("\n"):
-        start = pos
-        pos += len(raw) + 1
-        pieces = raw.split("\f")
-        offset = start
-        for k, piece in enumerate(pieces):
-            if k:
-                pages.append([])
-            norm, origins = _normalise_line(piece.rstrip("\r"), offset)
+    pages: list[list[_Line]] = []
+    offset = 0  # of the line in the text: a form feed, like a newline, is one character between two lines
+    for page_text in text.split("\f"):
+        lines: list[_Line] = []
+        for raw in page_text.split("\n"):
+            line = raw.rstrip("\r")
+            norm, origins = (line, offset) if line.isascii() else _normalise_line(line, offset)
             left = len(norm) - len(norm.lstrip(_EDGE_SPACE))
             norm = norm.strip(_EDGE_SPACE)
-            origins = origins + left if isinstance(origins, int) else origins[left : left + len(norm)]
-            pages[-1].append(_Line(norm, origins))
-            offset += len(piece) + 1
+            lines.append(_Line(norm, origins + left if isinstance(origins, int) else origins[left : left + len(norm)]))
+            offset += len(raw) + 1
+        pages.append(lines)
     if len(pages) > 1 and not any(line.text for line in pages[-1]):
         pages.pop()
     return pages
