@@ -15,8 +15,6 @@ and writes nothing when it differs, and the walk renders from there.
 
 from __future__ import annotations
 
-from operator import add
-
 from .provenance import LineBuilder, TokenSpans, decode_run
 
 # the separator written before each field of a citation (a space is asked for, the others are written)
@@ -29,25 +27,42 @@ _NAME_TAGS = ["<surname>", "</surname>", "<given-names>", "</given-names>", "</n
 
 
 def _plain(text: str) -> bool:
-    """True when ``text`` (one text, or several joined by "\x01", a character no XML text holds) is one
-    the line takes as it is: not empty, no reference to decode, no XML whitespace to collapse or strip
-    (the fast branch of :meth:`LineBuilder.text`)."""
-    if not text or "&" in text or "\n" in text or "\t" in text or "\r" in text or "  " in text \
-            or text[0] == " " or text[-1] == " ":
-        return False
-    return "\x01" not in text or not (" \x01" in text or "\x01 " in text or "\x01\x01" in text
-                                      or text[0] == "\x01" or text[-1] == "\x01")
+    """True when ``text`` is one the line takes as it is: not empty, no reference to decode, no XML
+    whitespace to collapse or strip (the fast branch of :meth:`LineBuilder.text`)."""
+    return not (not text or "&" in text or "\n" in text or "\t" in text or "\r" in text or "  " in text
+                or text[0] == " " or text[-1] == " ")
 
 
-def citation_head(tokens: TokenSpans, k: int, line: LineBuilder) -> int:
-    """Write the regular head of element-citation node ``k`` on ``line`` (which must be empty); return the
-    tag at which the general walk goes on (the citation's first child's when nothing was written)."""
+def _put(src: str, tokens: TokenSpans, i: int, line: LineBuilder) -> int:
+    """Append text piece ``i`` to the line's parts as :meth:`LineBuilder.text` appends text with nothing to
+    collapse (decoded when it holds a character reference: one part per run); return the source offset of
+    its last character, or -1 (nothing appended) when it is not such text. ``line.n`` is left to the caller."""
+    text, at = tokens.pieces[i], tokens.offsets[i]
+    if "&" in text:
+        text, origins = decode_run(src, at, tokens.offsets[i + 1])
+        if isinstance(origins, int) or not _plain(text):
+            return -1
+        cuts, starts = origins
+        line.parts += [text[c:d] for c, d in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+        line.srcs += starts
+        line.steps += [1] * len(cuts)
+        return starts[-1] + len(text) - 1 - cuts[-1]
+    if not _plain(text):
+        return -1
+    line.parts.append(text)
+    line.srcs.append(at)
+    line.steps.append(1)
+    return at + len(text) - 1
+
+
+def citation_head(src: str, tokens: TokenSpans, k: int, line: LineBuilder) -> int:
+    """Write the regular head of element-citation node ``k`` on ``line`` (which must be empty): its names,
+    then its plain fields (:func:`citation_fields`); return the tag at which the general walk goes on (the
+    citation's first child's when nothing was written)."""
     pieces, offsets, owner, closes, tags = tokens.pieces, tokens.offsets, tokens.owner, tokens.closes, tokens.tags
     j, end = tokens.opens[k] + 1, closes[k]
-    parts, srcs, steps = line.parts, line.srcs, line.steps
-    pending: int | None = None
-    last = 0
     if j < end and tags[owner[j]] == "person-group":
+        parts, srcs, steps = line.parts, line.srcs, line.steps
         a, b = j, closes[owner[j]]  # the group's tags
         n, rest = divmod(b - a - 1, 6)  # six tags a name, maybe one <etal/> after them
         etal = rest == 1 and pieces[2 * b - 1] == "<etal/>"
@@ -56,70 +71,85 @@ def citation_head(tokens: TokenSpans, k: int, line: LineBuilder) -> int:
         if not n or (rest and not etal) or unit[1:] != _NAME_TAGS or not unit[0].startswith(("<name>", "<name ")) \
                 or pieces[2 * a + 3 : stop : 2] != unit * n:
             return j
-        surnames, given = pieces[2 * a + 6 : stop : 12], pieces[2 * a + 10 : stop : 12]
         # text in a name besides surname and given-names is written: it must be whitespace (none is asked for)
         spaces = pieces[2 * a + 4 : stop : 12] + pieces[2 * a + 8 : stop : 12] + pieces[2 * a + 12 : stop : 12]
-        if not _plain("\x01".join(surnames + given)) or "".join(spaces).strip(" \t\n"):
+        if "".join(spaces).strip(" \t\n"):
             return j
         # per name: surname, a space (at the whitespace after the surname, else where given-names opens),
         # given-names, then ", " at its last character
-        at_given = offsets[2 * a + 10 : stop : 12]
-        parts.extend([""] * (4 * n - 1))
-        parts[0::4], parts[1::4], parts[2::4], parts[3::4] = surnames, [" "] * n, given, [", "] * (n - 1)
-        srcs.extend([0] * (4 * n - 1))
-        srcs[0::4], srcs[1::4], srcs[2::4] = offsets[2 * a + 6 : stop : 12], offsets[2 * a + 8 : stop : 12], at_given
-        ends = list(map(add, at_given, map(len, given)))
-        srcs[3::4] = [e - 1 for e in ends[:-1]]
-        steps.extend([1, 1, 1, 0] * n)
-        steps.pop()
-        last = ends[-1] - 1
+        last = 0
+        for p in range(2 * a + 6, stop, 12):  # the surname's text; the given-names' is piece p + 4
+            if p > 2 * a + 6:
+                parts.append(", ")
+                srcs.append(last)
+                steps.append(0)
+            last = _put(src, tokens, p, line)
+            if last >= 0:
+                parts.append(" ")
+                srcs.append(offsets[p + 2])
+                steps.append(1)
+                last = _put(src, tokens, p + 4, line)
+            if last < 0:  # a name the line would collapse: the walk writes the group
+                del parts[:], srcs[:], steps[:]
+                return j
+        line.last = last
         if etal:  # raw(", "), raw("et al") where it is
             parts += [", ", "et al"]
             srcs += [last, offsets[2 * b - 1]]
             steps += [0, 0]
-            last = offsets[2 * b - 1]
+            line.last = offsets[2 * b - 1]
         elif pieces[stop - 3]:  # whitespace after the last given-names: a pending space
-            pending = offsets[stop - 3]
+            line.pending = offsets[stop - 3]
         if not parts[-1].endswith("."):
             parts.append(".")
-            srcs.append(last)
+            srcs.append(line.last)
             steps.append(0)
-            pending = None
+            line.pending = None
+        line.n = sum(map(len, parts))
         j = b + 1
-    while j < end:  # plain fields: <tag>text</tag>
+    return citation_fields(src, tokens, j, end, line)
+
+
+def citation_fields(src: str, tokens: TokenSpans, j: int, end: int, line: LineBuilder) -> int:
+    """Write the plain fields (``<tag>text</tag>``) of an element-citation from its child at tag ``j`` (its
+    end tag ``end``) on ``line``, as the walk would; return the tag of the first child that is not one."""
+    offsets, owner, closes, tags = tokens.offsets, tokens.owner, tokens.closes, tokens.tags
+    parts, srcs, steps = line.parts, line.srcs, line.steps
+    pending, last, start = line.pending, line.last, j
+    while j < end:
         child = owner[j]
         tag = tags[child]
-        text = pieces[2 * j + 2]
-        if closes[child] != j + 1 or tag not in _FIELDS or not _plain(text):
+        if closes[child] != j + 1 or tag not in _FIELDS:
             break
+        mark = len(parts)
         sep = CITE_SEP.get(tag, " ")
         if sep == " ":
-            if parts and pending is None and not parts[-1].endswith((" ", "\t")):
-                pending = offsets[2 * j + 1]
-            if pending is not None:
+            at = pending
+            if parts and at is None and not parts[-1].endswith((" ", "\t")):
+                at = offsets[2 * j + 1]
+            if at is not None:
                 parts.append(" ")
-                srcs.append(pending)
+                srcs.append(at)
                 steps.append(1)
         else:
             parts.append(sep)
             srcs.append(offsets[2 * j + 1])
             steps.append(0)
-        pending = None
-        parts.append(text)
-        srcs.append(offsets[2 * j + 2])
-        steps.append(1)
-        last = offsets[2 * j + 2] + len(text) - 1
+        text_end = _put(src, tokens, 2 * j + 2, line)
+        if text_end < 0:  # text to collapse, or none: the walk writes this field
+            del parts[mark:], srcs[mark:], steps[mark:]
+            break
+        pending, last = None, text_end
         if sep == "(":
             parts.append(")")
             srcs.append(last)
             steps.append(0)
         j += 2
-    if parts:
+    if j > start:
         line.n = sum(map(len, parts))
         line.pending = pending
         line.last = last
     return j
-
 
 
 def _ws(text: str) -> bool:

@@ -20,7 +20,7 @@ import re
 from lxml import etree
 
 from ...document import Cell, Document, Source, Table, TextBuilder
-from .citations import CITE_SEP, citation_head, citation_tail, mixed_citation
+from .citations import CITE_SEP, citation_fields, citation_head, citation_tail, mixed_citation
 from .provenance import LineBuilder, Misaligned, Run, TokenSpans, decode_run, tag_spans
 from .tables import TableDraft, TableRendering
 
@@ -332,12 +332,13 @@ class ChapterRenderer(TableRendering):
         owner, opens, closes, tags, offsets = tokens.owner, tokens.opens, tokens.closes, tokens.tags, tokens.offsets
         line = self.cur
         in_biblio = True
+        fast = self.fast_paths
         j, end = opens[k] + 1, closes[k]
-        if self.fast_paths and not line.n:  # authors and plain fields in a few list operations
-            j = citation_head(tokens, k, line)
-            if citation_tail(self.src, tokens, j, end, line):  # then the annotation and PubMed id
-                return
+        if fast and not line.n:  # authors and plain fields in a few list operations
+            j = citation_head(self.src, tokens, k, line)
         while j < end:  # the children: each opens at tag j; the next one opens after its end tag
+            if in_biblio and fast and citation_tail(self.src, tokens, j, end, line):
+                return  # the annotation and PubMed id
             child = owner[j]
             tag = tags[child]
             if tag == "person-group":
@@ -353,21 +354,22 @@ class ChapterRenderer(TableRendering):
                     i = closes[name] + 1
                 if not line.ends_with("."):
                     line.raw(".")
-                j = closes[child] + 1
-                continue
-            if in_biblio and (tag == "annotation" or tag == "pub-id"):
-                in_biblio = False
-                if line.n and not line.ends_with(".", ")"):
-                    line.raw(".")
-            sep = CITE_SEP.get(tag, " ")
-            if sep == " ":
-                line.space(offsets[2 * j + 1])
             else:
-                line.raw(sep, offsets[2 * j + 1])
-            self._inline_node(child)
-            if tag == "issue":
-                line.raw(")")
+                if in_biblio and (tag == "annotation" or tag == "pub-id"):
+                    in_biblio = False
+                    if line.n and not line.ends_with(".", ")"):
+                        line.raw(".")
+                sep = CITE_SEP.get(tag, " ")
+                if sep == " ":
+                    line.space(offsets[2 * j + 1])
+                else:
+                    line.raw(sep, offsets[2 * j + 1])
+                self._inline_node(child)
+                if tag == "issue":
+                    line.raw(")")
             j = closes[child] + 1
+            if fast:  # the plain fields after a child the walk wrote (names with a reference, a collab)
+                j = citation_fields(self.src, tokens, j, end, line)
 
     def _inline_node(self, k: int) -> None:
         """:meth:`_inline_child` of node ``k``, along the cut source when it is plain or spaced markup."""
