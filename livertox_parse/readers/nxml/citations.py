@@ -83,6 +83,13 @@ def citation_head(src: str, tokens: TokenSpans, k: int, line: LineBuilder) -> in
                 parts.append(", ")
                 srcs.append(last)
                 steps.append(0)
+            surname, given = pieces[p], pieces[p + 4]
+            if _plain(surname) and _plain(given):  # most names: no call per text
+                parts += (surname, " ", given)
+                srcs += (offsets[p], offsets[p + 2], offsets[p + 4])
+                steps += (1, 1, 1)
+                last = offsets[p + 4] + len(given) - 1
+                continue
             last = _put(src, tokens, p, line)
             if last >= 0:
                 parts.append(" ")
@@ -113,7 +120,7 @@ def citation_head(src: str, tokens: TokenSpans, k: int, line: LineBuilder) -> in
 def citation_fields(src: str, tokens: TokenSpans, j: int, end: int, line: LineBuilder) -> int:
     """Write the plain fields (``<tag>text</tag>``) of an element-citation from its child at tag ``j`` (its
     end tag ``end``) on ``line``, as the walk would; return the tag of the first child that is not one."""
-    offsets, owner, closes, tags = tokens.offsets, tokens.owner, tokens.closes, tokens.tags
+    pieces, offsets, owner, closes, tags = tokens.pieces, tokens.offsets, tokens.owner, tokens.closes, tokens.tags
     parts, srcs, steps = line.parts, line.srcs, line.steps
     pending, last, start = line.pending, line.last, j
     while j < end:
@@ -135,7 +142,14 @@ def citation_fields(src: str, tokens: TokenSpans, j: int, end: int, line: LineBu
             parts.append(sep)
             srcs.append(offsets[2 * j + 1])
             steps.append(0)
-        text_end = _put(src, tokens, 2 * j + 2, line)
+        text = pieces[2 * j + 2]
+        if _plain(text):  # most fields: no call
+            parts.append(text)
+            srcs.append(offsets[2 * j + 2])
+            steps.append(1)
+            text_end = offsets[2 * j + 2] + len(text) - 1
+        else:
+            text_end = _put(src, tokens, 2 * j + 2, line)
         if text_end < 0:  # text to collapse, or none: the walk writes this field
             del parts[mark:], srcs[mark:], steps[mark:]
             break
