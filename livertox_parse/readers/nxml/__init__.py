@@ -7,7 +7,8 @@ headings, paragraphs, ``• `` list items, Key Points ``Label: value`` rows, tab
 cells) and every output character maps back to the character of the decoded ``.nxml`` text it came from,
 so :meth:`Document.locate` answers with line and column in the file.
 
-The chapter is rendered by :mod:`.render`. Provenance is exact (:mod:`.provenance`): every tag is found in the source and checked against lxml's
+A regular chapter is rendered without lxml's tree (:mod:`.tree`: lxml only checks that it is well formed);
+any other by lxml's tree. The chapter is rendered by :mod:`.render`. Provenance is exact (:mod:`.provenance`): every tag is found in the source and checked against lxml's
 tree; if they ever disagree the reader falls back to the start of the element's line
 (``extra["provenance"] == "line"``). Tables are rendered and typed in :mod:`.tables`.
 
@@ -28,6 +29,7 @@ from lxml import etree
 from ...document import Document, Source
 from ...errors import LiverToxError
 from .render import ChapterRenderer
+from .tree import token_tree
 
 _DOCTYPE = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*(\[)?", re.DOTALL)
 _PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": True, "dtd_validation": False,
@@ -50,6 +52,12 @@ def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
         raise LiverToxError("LTX003", "empty input", path=name)
     text = _decode_source(data, name)
     _refuse_dtd_subset(text, name)
+    source = Source(path=name, format="nxml", sha256=hashlib.sha256(data).hexdigest(), pages=None)
+    fast = token_tree(text, data, _PARSER_OPTIONS)  # a regular chapter: no lxml tree (tree.py)
+    if fast is not None and fast.tag in ("book-part-wrapper", "book-part"):
+        part = fast if fast.tag == "book-part" else fast.find("book-part")
+        if part is not None and part.find("body") is not None:
+            return ChapterRenderer(text, fast).render(part, source)
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
@@ -72,7 +80,6 @@ def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
             raise LiverToxError("LTX006", f"not a monograph: the book's front or back matter ({title[:80]!r})",
                                 path=name)
         raise LiverToxError("LTX005", "no chapter body (expected a book-part with a body)", path=name)
-    source = Source(path=name, format="nxml", sha256=hashlib.sha256(data).hexdigest(), pages=None)
     return ChapterRenderer(text, root).render(part, source)
 
 

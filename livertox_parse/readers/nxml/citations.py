@@ -16,6 +16,7 @@ and writes nothing when it differs, and the walk renders from there.
 from __future__ import annotations
 
 from .provenance import LineBuilder, TokenSpans, decode_run
+from .tree import attribute
 
 # the separator written before each field of a citation (a space is asked for, the others are written)
 CITE_SEP = {"article-title": " ", "chapter-title": " ", "source": " ", "year": " ", "volume": ";",
@@ -241,7 +242,7 @@ def _write_tail(src: str, tokens: TokenSpans, a: int, pub: int | None, line: Lin
     steps.append(1)
     line.n += len(pmid)
     line.last = offsets[2 * p + 2] + len(pmid) - 1
-    if tokens.nodes[pub].get("pub-id-type") == "pmid":
+    if attribute(tokens, pub, "pub-id-type") == "pmid":  # from the tag: no element made for it
         line.marks.append((start, line.n, pmid))
 
 

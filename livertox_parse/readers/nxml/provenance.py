@@ -1,8 +1,9 @@
 """Provenance for the NXML reader: which character of the decoded ``.nxml`` text each output character
 came from.
 
-The source is cut at its tags once (one regular-expression split) and :func:`tag_spans` pairs lxml's
-elements with their tags in document order, checking every name; the result (:class:`TokenSpans`) also
+The source is cut at its tags once (one regular-expression split), its elements are paired with their tags
+(:func:`pair_tags`) and :func:`tag_spans` matches them with lxml's elements in document order, checking every
+name (or :mod:`.tree` stands in for lxml's elements); the result (:class:`TokenSpans`) also
 hands the renderer the cut source, so inline content is rendered along it. Unusual sources (comments, PIs,
 CDATA, namespaced tags, entity nodes) are paired by lxml's event walk instead, which raises
 :class:`Misaligned` if the tags and the tree ever disagree. The text between two tags is decoded here
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 from operator import attrgetter
+from typing import Any
 
 from lxml import etree
 
@@ -49,15 +51,14 @@ class Misaligned(Exception):
     """The tag scan and lxml's tree disagree; provenance falls back to element lines."""
 
 
-def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
-    """Pair every node with its tags in the source: its tag offset and its text and tail spans.
+def pair_tags(src: str) -> tuple[list[str], list[int], list[str], list[int], list[int], list[int]] | None:
+    """The source cut at its tags and its elements paired with them, when it is regular: ``pieces``,
+    ``offsets``, the elements' tags (their names in the source), ``opens``, ``closes`` and ``owner`` as
+    :class:`TokenSpans` holds them; None when it is not (CDATA, comments or PIs in the chapter).
 
-    Raises Misaligned (or IndexError) when the tag scan and lxml's tree disagree. The source is cut at its
-    tags once (one C-level split) and the tags are matched to lxml's elements in document order, the names
-    of all start tags checked at once against lxml's; the answer is a :class:`TokenSpans`, which also gives
-    the renderer the cut source. Anything out of the ordinary (CDATA, comments, PIs, a namespaced tag, a
-    name that differs) is left to the event walk of :func:`_walk_spans`, which decides.
-    """
+    The source is cut at its tags once (one C-level split) and the names of all start tags are read at once
+    (one C-level scan); for a well-formed source every end tag closes the innermost open element, and the
+    loop here only pairs them."""
     pieces = _TAG.split(src)  # text, tag, text, tag, ..., text
     if len(pieces) != 2 * src.count(">") + 1:
         pieces = _TOKEN.split(src)  # a '>' in text, a value, a comment: the full tokeniser
@@ -67,14 +68,8 @@ def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
         first += 1
     rest = "".join(tokens[first:])
     if "<!" in rest or "<?" in rest or "<![CDATA[" in src:
-        return _walk_spans(src, root)  # CDATA, comments or PIs in the chapter: rare, the walk handles them
-    offsets = list(accumulate(map(len, pieces), initial=0))
-    nodes = list(root.iter(etree.Element, etree.Comment, etree.ProcessingInstruction))
-    tags = list(map(attrgetter("tag"), nodes))
-    # the names of the start tags, in order, are lxml's (one C-level scan); lxml parsed the text, so every
-    # end tag then closes the innermost open element, and the loop below only pairs them
-    if _START_NAME.findall(src) != tags:
-        return _walk_spans(src, root)  # a namespaced tag, a tag in a comment before the root, a mismatch
+        return None  # CDATA, comments or PIs in the chapter: rare, the walk handles them
+    names = _START_NAME.findall(src)
     opens: list[int] = []  # the tag of each node, in document order
     closes: list[int] = []  # the tag that closes it (its own tag when empty)
     owner: list[int] = []  # per tag from the root's on: the node it opens, -1 for an end tag
@@ -94,32 +89,54 @@ def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
             k += 1
         if not stack:
             break
-    if stack or k != len(nodes) or k < 2:
+    if stack or k != len(names) or k < 2:
+        return None
+    return pieces, list(accumulate(map(len, pieces), initial=0)), names, opens, closes, [-1] * first + owner
+
+
+def tag_spans(src: str, root: etree._Element) -> dict[etree._Element, Spans]:
+    """Pair every node with its tags in the source: its tag offset and its text and tail spans.
+
+    Raises Misaligned (or IndexError) when the tag scan and lxml's tree disagree. The tags paired by
+    :func:`pair_tags` are matched to lxml's elements in document order, the names of all start tags checked
+    at once against lxml's; the answer is a :class:`TokenSpans`, which also gives the renderer the cut
+    source. Anything out of the ordinary (CDATA, comments, PIs, a namespaced tag, a name that differs) is
+    left to the event walk of :func:`_walk_spans`, which decides.
+    """
+    paired = pair_tags(src)
+    if paired is None:
         return _walk_spans(src, root)
-    return TokenSpans(pieces, offsets, nodes, tags, opens, closes, [-1] * first + owner)
+    nodes = list(root.iter(etree.Element, etree.Comment, etree.ProcessingInstruction))
+    if list(map(attrgetter("tag"), nodes)) != paired[2]:
+        return _walk_spans(src, root)  # a namespaced tag, a tag in a comment before the root, a mismatch
+    spans = TokenSpans(*paired)
+    spans.nodes = nodes
+    spans.index = dict(zip(nodes, range(len(nodes)), strict=True))
+    return spans
 
 
-class TokenSpans(dict[etree._Element, Spans]):
+class TokenSpans(dict[Any, Spans]):
     """The spans of :func:`tag_spans`, each made when first asked for, and the source cut at its tags.
 
     ``pieces`` alternates text and tags (text, tag 0, text, tag 1, ..., text) and ``offsets[i]`` is where
-    piece ``i`` starts, so tag ``j`` is piece ``2j+1`` and the text after it piece ``2j+2``. Node ``k`` (of
-    ``nodes``, lxml's elements in document order; ``tags[k]`` its tag) opens at tag ``opens[k]`` and closes
-    at tag ``closes[k]`` (the same tag when empty, ``<x/>``); ``owner[j]`` is the node tag ``j`` opens, -1
-    for an end tag or a tag before the root.
+    piece ``i`` starts, so tag ``j`` is piece ``2j+1`` and the text after it piece ``2j+2``. Node ``k``
+    (``tags[k]`` its tag) opens at tag ``opens[k]`` and closes at tag ``closes[k]`` (the same tag when empty,
+    ``<x/>``); ``owner[j]`` is the node tag ``j`` opens, -1 for an end tag or a tag before the root.
+    ``nodes[k]`` is node ``k`` itself (lxml's element, or a :class:`.tree.TokenElement` when the chapter is
+    read without lxml's tree) and ``index`` maps a node back to ``k``.
     """
 
-    def __init__(self, pieces: list[str], offsets: list[int], nodes: list[etree._Element], tags: list[str],
-                 opens: list[int], closes: list[int], owner: list[int]) -> None:
+    def __init__(self, pieces: list[str], offsets: list[int], tags: list[str], opens: list[int],
+                 closes: list[int], owner: list[int]) -> None:
         super().__init__()
         self.pieces = pieces
         self.offsets = offsets
-        self.nodes = nodes
         self.tags = tags
         self.opens = opens
         self.closes = closes
         self.owner = owner
-        self.index = dict(zip(nodes, range(len(nodes)), strict=True))
+        self.nodes: Any = ()  # indexed by k: a list of lxml's elements, or TokenElements made on first use
+        self.index: dict[Any, int] = {}
 
     def children(self, k: int) -> list[int]:
         """The child elements of node ``k``, in order: each opens at the tag after the previous one's end tag."""

@@ -4,7 +4,8 @@ Title, ``Last Update:``, headings, paragraphs, ``• `` list items and citations
 the :class:`.tables.TableRendering` mixin; every output character keeps the offset of the source character
 it came from (:mod:`.provenance`).
 
-Blocks are walked on lxml's tree. Inline content (paragraph text, citations) is walked along the source cut
+Blocks are walked on lxml's tree, or on :class:`.tree.TokenElement` objects that answer the same calls when
+the chapter is read without it. Inline content (paragraph text, citations) is walked along the source cut
 at its tags when the tag pairing took its fast path (:class:`.provenance.TokenSpans`): the text after each
 tag in turn, with plain markup flattened instead of one call per element; otherwise (comments, CDATA,
 namespaced tags, or provenance by element lines) by the walk over the tree. Both make the same calls on the
@@ -23,6 +24,7 @@ from ...document import Cell, Document, Source, Table, TextBuilder
 from .citations import CITE_SEP, citation_fields, citation_head, citation_tail, mixed_citation
 from .provenance import LineBuilder, Misaligned, Run, TokenSpans, decode_run, tag_spans
 from .tables import TableDraft, TableRendering
+from .tree import TokenElement
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -80,7 +82,7 @@ class ChapterRenderer(TableRendering):
     # -- provenance ---------------------------------------------------------------------------------
     def _align(self, root: etree._Element) -> None:
         """Pair every node with its tags in the source; raise Misaligned when they disagree."""
-        self.spans = tag_spans(self.src, root)
+        self.spans = root.tokens if isinstance(root, TokenElement) else tag_spans(self.src, root)
         self.tokens = self.spans if isinstance(self.spans, TokenSpans) else None
 
     def _where(self, el: etree._Element) -> int:

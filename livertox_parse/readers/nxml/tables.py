@@ -92,18 +92,24 @@ class TableRendering:
         self.note_target = draft
 
     def _table(self, table: etree._Element) -> TableDraft | None:
-        rows = table.xpath("./thead/tr | ./tbody/tr | ./tfoot/tr | ./tr")
+        groups: list[tuple[etree._Element, str]] = []  # the rows in document order, with what holds each
+        for part in table:
+            if part.tag == "tr":
+                groups.append((part, "table"))
+            elif part.tag in ("thead", "tbody", "tfoot"):
+                groups += ((tr, part.tag) for tr in part.iterchildren("tr"))
+        rows = [tr for tr, _ in groups]
         if not rows:
             return None
         kind = self._table_kind(table, rows)
         sep = " " if kind == "key_points" else "\t"
         out: list[tuple[Cell, ...]] = []
         first = last = -1
-        for tr in rows:
+        for tr, group in groups:
             cells = [c for c in tr if c.tag in ("td", "th")]
             if not cells:
                 continue
-            header = tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells)
+            header = group == "thead" or all(c.tag == "th" for c in cells)
             line = self.cur = LineBuilder()
             spans: list[tuple[int, int, int]] = []
             for k, cell in enumerate(cells):
