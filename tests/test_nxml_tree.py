@@ -10,7 +10,9 @@ references, namespaces, malformed XML).
 
 from __future__ import annotations
 
+import gc
 import re
+import weakref
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,25 @@ def test_the_tree_free_route_takes_links_and_references(data: bytes, monkeypatch
     assert token_tree(data.decode(), data, _PARSER_OPTIONS) is not None
     fast, tree = both(data, monkeypatch)
     assert fast == tree
+
+
+def test_the_cut_source_is_freed_with_the_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # TokenElements and their spans refer to each other: read_nxml breaks the cycle, so they go when the read
+    # is done, not at the cyclic collector's next pass (whose time would fall on later stages)
+    made: list[weakref.ref[object]] = []
+
+    def keep(*args: object) -> object:
+        root = token_tree(*args)  # type: ignore[arg-type]
+        assert root is not None
+        made.append(weakref.ref(root.tokens))
+        return root
+
+    monkeypatch.setattr(nxml, "token_tree", keep)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        read_nxml(CHAPTERS[0])
+        assert made and made[0]() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -57,7 +57,9 @@ def read_nxml(path: str | Path, data: bytes | None = None) -> Document:
     if fast is not None and fast.tag in ("book-part-wrapper", "book-part"):
         part = fast if fast.tag == "book-part" else fast.find("book-part")
         if part is not None and part.find("body") is not None:
-            return ChapterRenderer(text, fast).render(part, source)
+            document = ChapterRenderer(text, fast).render(part, source)
+            fast.tokens.release()
+            return document
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(data, parser)

@@ -138,6 +138,13 @@ class TokenSpans(dict[Any, Spans]):
         self.nodes: Any = ()  # indexed by k: a list of lxml's elements, or TokenElements made on first use
         self.index: dict[Any, int] = {}
 
+    def release(self) -> None:
+        """Drop the nodes: TokenElements and these spans refer to each other, and without this the cut source
+        would wait for the cyclic garbage collector (whose passes then fall on later stages)."""
+        self.nodes = ()
+        self.index.clear()
+        self.clear()
+
     def children(self, k: int) -> list[int]:
         """The child elements of node ``k``, in order: each opens at the tag after the previous one's end tag."""
         owner, closes = self.owner, self.closes
