@@ -2,8 +2,9 @@
 
 Every .nxml of ``../shared/corpus/livertox-2021`` (or the folder given; the five fixture chapters when there is
 none) is read into memory once; then, in one process and alternating, round after round: ``read_nxml`` of
-each chapter, its tag pairing alone (``tag_spans`` on a tree parsed beforehand) and ``lxml.etree.fromstring``
-+ ``itertext`` of the same bytes. Each keeps its best round of CPU time (the machine is shared: CPU time is
+each chapter, its tag pairing alone (``token_tree``, the route a regular chapter takes: the tags paired and lxml
+checking only that the XML is well formed; and ``tag_spans`` on a tree parsed beforehand, the route of any
+other chapter) and ``lxml.etree.fromstring`` + ``itertext`` of the same bytes. Each keeps its best round of CPU time (the machine is shared: CPU time is
 what other processes disturb least). Prints ms per chapter and the ratio bare/reader; asserts nothing.
 
 ``--baseline DIR`` also times the ``livertox_parse`` package of another checkout (e.g. a ``git worktree`` of
@@ -46,8 +47,9 @@ def main() -> None:
     from lxml import etree
 
     from livertox_parse import LiverToxError
-    from livertox_parse.readers.nxml import read_nxml
+    from livertox_parse.readers.nxml import _PARSER_OPTIONS, read_nxml
     from livertox_parse.readers.nxml.provenance import tag_spans
+    from livertox_parse.readers.nxml.tree import token_tree
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
@@ -86,8 +88,12 @@ def main() -> None:
         for _, data in chapters:
             "".join(etree.fromstring(data, parser).itertext())
 
-    runs: dict[str, Callable[[], None]] = {"read_nxml": reader(read_nxml), "tag_spans": pairing(tag_spans),
-                                           "bare lxml": bare}
+    def tree_free() -> None:
+        for (_, data), (text, _) in zip(chapters, trees, strict=True):
+            token_tree(text, data, _PARSER_OPTIONS)
+
+    runs: dict[str, Callable[[], None]] = {"read_nxml": reader(read_nxml), "token_tree": tree_free,
+                                           "tag_spans": pairing(tag_spans), "bare lxml": bare}
     if args.baseline:
         base = load_baseline(args.baseline)
         nxml = importlib.import_module(f"{base.__name__}.readers.nxml")
