@@ -453,6 +453,19 @@ def test_an_overview_lists_the_drugs_it_discusses_as_its_agents() -> None:
     assert [link.generic for link in m.agent_links][:2] == ["Atorvastatin", "Fluvastatin"]
 
 
+def test_an_overview_agent_may_join_generics_by_hyphens() -> None:
+    # Antiinfective's '..., Nitrofurantoin, Quinupristin-Dalfopristin, Secnidazole, ...': a combination's chapter
+    # under its generics is an agent (as is a name the dictionary has whole: 'Co-trimoxazole'); a hyphenated group
+    # ('Beta-2 Adrenergic Agonists', 'Anti-PCSK9', 'Anti-TNF') is none, nor are brands joined so ('Harvoni-Epclusa')
+    from livertox_parse import parse_text
+
+    text = OVERVIEW_LIST.replace("• Fluvastatin\n", "• Fluvastatin, Quinupristin-Dalfopristin, Piperacillin-Tazobactam\n"
+                                 "• Beta-2 Adrenergic Agonists, Anti-PCSK9, Anti-TNF, Co-trimoxazole, Harvoni-Epclusa\n")
+    m = parse_text(text)
+    assert m.agents[:6] == ["Atorvastatin", "Fluvastatin", "Quinupristin-Dalfopristin", "Piperacillin-Tazobactam",
+                            "Co-trimoxazole", "Alpha Interferon"]
+
+
 SUBCLASS_LINES = {  # the book's lines (Bosentan, Baloxavir, Anagrelide, DPP4-inhibitors, Sulfonylureas)
     "Other Drugs in the Subclass Endothelin Receptor Antagonists: Ambrisentan, Macitentan":
         ("Endothelin Receptor Antagonists", ["Ambrisentan", "Macitentan"]),

@@ -376,13 +376,23 @@ def _combination_brand(name: str, generic: str) -> bool:
         _WORDS.findall(generic.lower()))
 
 
+def _generic_combination(name: str) -> bool:
+    """Whether ``name`` joins drugs the dictionary knows by hyphens, each a generic ('Quinupristin-Dalfopristin',
+    'Piperacillin-Tazobactam': a combination's chapter under its generics)."""
+    from .drug_lexicon import lookup
+
+    parts = [part.strip() for part in name.split("-")]
+    return len(parts) > 1 and all((info := lookup(part)) is not None and not info.brand
+                                  and not _combination_brand(part, info.generic) for part in parts)
+
+
 def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
     """The drugs a class overview lists on bullets before its references ('The following medications are
-    discussed individually:'), each a name the drug dictionary knows, as the bullet writes it without its notes
-    in parentheses: a group's name ('Fusion Inhibitors (HIV)', 'Monoclonal Antibodies'), a bracketed remark
-    ('[Ezetimibe, used in combination]') and a brand ('Harvoni', 'Viekira Pak': a combination's chapter; its
-    agents are the drugs) are none. Of 'group: drug' ('Triptans: Almotriptan') the side that is a drug
-    ('Grazoprevir: Zepatier', its brand after it)."""
+    discussed individually:'), each a name the drug dictionary knows or generics it knows joined by hyphens, as
+    the bullet writes it without its notes in parentheses: a group's name ('Fusion Inhibitors (HIV)', 'Monoclonal
+    Antibodies'), a bracketed remark ('[Ezetimibe, used in combination]') and a brand ('Harvoni', 'Viekira Pak':
+    a combination's chapter; its agents are the drugs) are none. Of 'group: drug' ('Triptans: Almotriptan') the
+    side that is a drug ('Grazoprevir: Zepatier', its brand after it)."""
     from .drug_lexicon import lookup  # the dictionary loads only for the chapters that list agents
 
     text = doc.text
@@ -400,7 +410,8 @@ def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
                 group, _, drug = name.partition(":")
                 name = group.strip() if lookup(group.strip()) else drug.strip()
             info = lookup(name) if name and name[0] != "[" else None
-            if info is not None and not info.brand and not _combination_brand(name, info.generic):
+            if (info is not None and not info.brand and not _combination_brand(name, info.generic)) or (
+                    info is None and name and _generic_combination(name)):
                 at = text.find(name, base + start, base + end)
                 found.append(Found(name, at, at + len(name)) if at >= 0 else Found(name, base + start, base + end))
     return found
