@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ..document import Document, Table, text_lines
 from ..rules import load_table
 from .formulas import descriptions, parse_formula, read_formula_cell
 from .normalize import CAS_RE, cas_check_digit_ok, item_spans
 from .sections import SectionSpan
+
+if TYPE_CHECKING:
+    from .drug_lexicon import DrugInfo  # the dictionary loads only when a chapter needs it
 
 _SCORE_TAIL = (
     r"(?P<letter>[A-Z])(?![A-Za-z])(?P<star>\s?\*)?(?P<q>\s*\[\s*[A-Za-z ]{1,10}\s*\])?"
@@ -376,14 +380,19 @@ def _combination_brand(name: str, generic: str) -> bool:
         _WORDS.findall(generic.lower()))
 
 
+def _a_generic(name: str, info: DrugInfo | None) -> bool:
+    """Whether ``name``, whose dictionary entry is ``info``, names a generic: known, neither a brand nor a
+    combination's brand."""
+    return info is not None and not info.brand and not _combination_brand(name, info.generic)
+
+
 def _generic_combination(name: str) -> bool:
     """Whether ``name`` joins drugs the dictionary knows by hyphens, each a generic ('Quinupristin-Dalfopristin',
     'Piperacillin-Tazobactam': a combination's chapter under its generics)."""
     from .drug_lexicon import lookup
 
     parts = [part.strip() for part in name.split("-")]
-    return len(parts) > 1 and all((info := lookup(part)) is not None and not info.brand
-                                  and not _combination_brand(part, info.generic) for part in parts)
+    return len(parts) > 1 and all(_a_generic(part, lookup(part)) for part in parts)
 
 
 def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
@@ -410,8 +419,7 @@ def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
                 group, _, drug = name.partition(":")
                 name = group.strip() if lookup(group.strip()) else drug.strip()
             info = lookup(name) if name and name[0] != "[" else None
-            if (info is not None and not info.brand and not _combination_brand(name, info.generic)) or (
-                    info is None and name and _generic_combination(name)):
+            if _a_generic(name, info) or (info is None and name and _generic_combination(name)):
                 at = text.find(name, base + start, base + end)
                 found.append(Found(name, at, at + len(name)) if at >= 0 else Found(name, base + start, base + end))
     return found
