@@ -279,9 +279,8 @@ class TextBuilder:
 
     def add_lines(self, lines: list[tuple[str, int, bool]]) -> None:
         """Append lines copied from the source, each (text, source offset of its first character, whether a
-        newline follows): the map :meth:`add` and :meth:`add_synthetic` would make line by line, laid out
-        at once (a text reader adds hundreds of lines a chapter)."""
-        self._settle()
+        newline follows): the map :meth:`add` and :meth:`add_synthetic` would make line by line, kept as
+        runs as :meth:`add_runs` keeps them (a text reader adds hundreds of lines a chapter)."""
         parts: list[str] = []
         srcs: list[int] = []
         steps: list[int] = []
@@ -297,10 +296,14 @@ class TextBuilder:
                 srcs.append(last)
                 steps.append(0)
         if parts:
-            outs = list(accumulate(map(len, parts), initial=self._length))
-            self._origin.extend_runs(outs[:-1], srcs, steps, outs[-1])
-            self._parts.append("".join(parts))
-            self._length = outs[-1]
+            if not self._lens:
+                self._runs_at = self._length
+            self._lens += map(len, parts)
+            self._srcs += srcs
+            self._steps += steps
+            text = "".join(parts)
+            self._parts.append(text)
+            self._length += len(text)
             self._last_src = last
 
     def add_synthetic(self, text: str) -> tuple[int, int]:
