@@ -25,8 +25,6 @@ _XLINK = "http://www.w3.org/1999/xlink"
 _XLINK_DECL = f'xmlns:xlink="{_XLINK}"'
 _ATTR = re.compile(r"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")  # name, value in "..." or in '...'
 _ATTR_SPACE = re.compile(r"\r\n|[\t\n\r]")  # XML attribute-value normalisation: each is one space
-_ATTR_REF = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);")
-_PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _NAMED_REF = re.compile(r"&(?!#|(?:amp|lt|gt|quot|apos);)")  # lxml keeps one as a node of its own
 
 
@@ -97,9 +95,10 @@ def _text(tokens: TokenSpans, i: int) -> str:
 
 
 def _attr_value(raw: str) -> str:
-    """An attribute's value as written, normalised as an XML parser does (white space, references)."""
-    return _ATTR_REF.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else chr(int(m.group(2))) if m.group(2)
-                         else _PREDEFINED[m.group(3)], _ATTR_SPACE.sub(" ", raw))
+    """An attribute's value as written, normalised as an XML parser does: white space first, then references
+    (decoded as in text: a value holds no CDATA, and no line end is left to normalise)."""
+    spaced = _ATTR_SPACE.sub(" ", raw)
+    return decode_run(spaced, 0, len(spaced))[0]
 
 
 def attribute(tokens: TokenSpans, k: int, name: str) -> str | None:
