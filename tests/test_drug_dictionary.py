@@ -105,3 +105,52 @@ def test_several_salts_with_ids_link_none() -> None:
 def test_an_abbreviation_is_no_salts_drug() -> None:
     # Omega3FattyAcids: 'DHA' (docosahexaenoic acid); the dictionary's 'DHA sulfate' is dehydroepiandrosterone's
     assert link("DHA").drugbank_id is None
+
+
+@pytest.mark.parametrize(("name", "generic"), [
+    # combinations' chapters and rows as the book joins their drugs, against the dictionary's own spelling
+    ("Amoxicillin-Clavulanate", "Amoxicillin / Clavulanic Acid"),  # clavulanate is clavulanic acid
+    ("Ticarcillin-Clavulanic Acid", "Ticarcillin/clavulanic acid"),
+    ("Imipenem-Cilastatin", "Imipenem and Cilastatin"),
+    ("Sulfamethoxazole-Trimethoprim", "Trimethoprim/sulfamethoxazole"),  # in either order
+    ("Sofosbuvir/Ledipasvir", "Ledipasvir and Sofosbuvir"),
+    ("Glecaprevir, Pibrentasvir", "Glecaprevir and Pibrentasvir"),
+    ("Dasabuvir, Ombitasvir, Paritaprevir and Ritonavir", "Dasabuvir, Ombitasvir, Paritaprevir, and Ritonavir"),
+    ("Quinupristin-Dalfopristin", "Quinupristin and Dalfopristin"),
+])
+def test_drugs_the_book_joins_link_to_their_combination(name: str, generic: str) -> None:
+    found = link(name)
+    assert (found.generic, found.drugbank_id, found.unii) == (generic, None, None)
+
+
+def test_one_drug_named_twice_links_to_it() -> None:
+    found = link("Acetylsalicylic Acid, Aspirin")  # Aspirin's chemical row
+    assert (found.generic, found.drugbank_id) == ("Aspirin", "DB00945")
+    assert link("Vitamin B6, Pyridoxine").generic == "Pyridoxine"
+
+
+@pytest.mark.parametrize("name", [
+    "Cetirizine/Levocetirizine",  # a drug and its isomer, two chapters' drugs: no combination product
+    "Vitamin B3, Niacin",  # niacinamide and niacin, two substances
+    "Muromonab-CD3", "Beta-2 Adrenergic Agonists", "Anti-TNF", "isoniazid-induced",  # a part is no generic
+    "Trifluridine/tipracil",  # a typo (tipiracil)
+    "Tylenol-Codeine",  # a brand is no combination's part
+])
+def test_joined_names_that_are_no_known_combination_link_none(name: str) -> None:
+    assert link(name).generic is None
+
+
+@pytest.mark.parametrize(("name", "generic", "drugbank_id"), [
+    ("Glatiramer Acetate", "Glatiramer", "DB05259"), ("Ulipristal Acetate", "Ulipristal", "DB08867"),
+    ("Nalmefene HCl", "Nalmefene", "DB06230"), ("Salmeterol Xinafoate", "Salmeterol", "DB00938"),
+])
+def test_a_salt_of_a_drug_listed_alone_links_to_the_drug(name: str, generic: str, drugbank_id: str) -> None:
+    found = link(name)
+    # the UNII names the substance, and the salt's is not the drug's
+    assert (found.generic, found.drugbank_id, found.unii) == (generic, drugbank_id, None)
+
+
+def test_a_conjugate_is_not_its_antibody_and_a_short_name_no_salts_drug() -> None:
+    assert link("Rituximab vedotin").generic is None  # a payload is no salt
+    assert link("Tylenol Sodium").generic is None  # a brand's
+    assert link("DHA acetate").generic is None  # under six letters (Omega3FattyAcids' 'DHA')

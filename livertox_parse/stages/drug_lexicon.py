@@ -93,12 +93,21 @@ _QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")  # '(Oral)', '(Monohy
 
 
 # the salt or ester a drug is made and listed as ('Cyproterone' is sold as cyproterone acetate, 'Certolizumab'
-# as certolizumab pegol): the US name of the active part and the listed product name the same drug; and the
-# payload an antibody-drug conjugate is listed with (the book names 'inotuzumab' for inotuzumab ozogamicin)
-_SALT_FORMS = ("acetate", "pegol", "sodium", "potassium", "dipotassium", "calcium", "magnesium", "carbonate",
-               "hydrochloride", "sulfate", "mesylate", "maleate", "tartrate", "succinate", "citrate", "bromide",
-               "phosphate", "fumarate", "ozogamicin", "pasudotox", "vedotin", "emtansine", "deruxtecan", "govitecan",
-               "mafodotin", "tesirine", "tiuxetan", "soravtansine", "ravtansine")
+# as certolizumab pegol): the US name of the active part and the listed product name the same drug
+_SALTS = ("acetate", "pegol", "sodium", "potassium", "dipotassium", "calcium", "magnesium", "carbonate",
+          "hydrochloride", "sulfate", "mesylate", "maleate", "tartrate", "succinate", "citrate", "bromide",
+          "phosphate", "fumarate")
+# the payload an antibody-drug conjugate is listed with (the book names 'inotuzumab' for inotuzumab ozogamicin)
+_PAYLOADS = ("ozogamicin", "pasudotox", "vedotin", "emtansine", "deruxtecan", "govitecan", "mafodotin", "tesirine",
+             "tiuxetan", "soravtansine", "ravtansine")
+_SALT_FORMS = _SALTS + _PAYLOADS
+# a salt the book names where the dictionary lists the drug alone ('Glatiramer Acetate', 'Nalmefene HCl',
+# 'Salmeterol Xinafoate'); never a payload: a conjugate is not its antibody
+_SALT_WORDS = (*_SALTS, "hcl", "dihydrochloride", "hydrobromide", "besylate", "tosylate", "xinafoate", "bitartrate")
+_SALT_SUFFIX = re.compile(r"(.{6,}?)\s+(?:" + "|".join(_SALT_WORDS) + ")")
+# where the book joins the drugs of a combination ('Amoxicillin-Clavulanate', 'Carbidopa/Levodopa', 'Glecaprevir,
+# Pibrentasvir', 'Dasabuvir, Ombitasvir, Paritaprevir and Ritonavir'); a hyphen only where a part is unknown whole
+_JOINS = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s+with\s+|/)\s*")
 
 
 @lru_cache(maxsize=4096)
@@ -125,7 +134,70 @@ def lookup(name: str) -> DrugInfo | None:
     if (found is None or found.drugbank_id is None) and (salt := _salt_form(key)) is not None:
         found = salt if found is None else DrugInfo(found.generic, salt.drugbank_id, found.unii or salt.unii,
                                                     found.brand)
+    if found is None and (" " in key or "-" in key or "/" in key):
+        found = _salt_of(key) or _joined(key)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _salt_of(key: str) -> DrugInfo | None:
+    """A salt of a generic the dictionary lists alone: the generic and its DrugBank id (DrugBank keeps a salt under
+    its drug); no UNII, which names the salt itself."""
+    m = _SALT_SUFFIX.fullmatch(key)
+    info = lexicon().get(m.group(1)) if m else None
+    if info is None or info.brand:
+        return None
+    return DrugInfo(info.generic, info.drugbank_id, None, brand=False)
+
+
+def _part_generics(name: str) -> frozenset[str] | None:
+    """The generics of the drugs ``name`` (lower-cased) joins (``_JOINS``; a part unknown whole split at its
+    hyphens), or None when a part is no generic the dictionary knows (a brand, a group, an unknown word)."""
+    generics: set[str] = set()
+    for part in _JOINS.split(name):
+        info = lexicon().get(part)
+        if info is not None and not info.brand:
+            generics.add(info.generic)
+            continue
+        for piece in part.split("-") if "-" in part else ("",):
+            info = lexicon().get(piece.strip())
+            if info is None or info.brand:
+                return None
+            generics.add(info.generic)
+    return frozenset(generics)
+
+
+@cache
+def _combinations() -> dict[frozenset[str], DrugInfo]:
+    """The dictionary's combination products by the generics they join; of two entries for one combination
+    ('Amoxicillin / Clavulanic Acid', 'Amoxicillin and Clavulanic Acid') the first with an id, else the first."""
+    out: dict[frozenset[str], DrugInfo] = {}
+    for rule in _rules():
+        if not _COMBINATION.search(rule["name"]):
+            continue
+        generics = _part_generics(rule["name"].lower())
+        info = lexicon()[rule["name"].lower()]
+        if generics is None or len(generics) < 2 or info.brand:
+            continue
+        kept = out.get(generics)
+        if kept is None or (kept.drugbank_id is None and info.drugbank_id is not None):
+            out[generics] = info
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _joined(key: str) -> DrugInfo | None:
+    """Drugs the book joins ('amoxicillin-clavulanate'): the dictionary's combination of the same generics, or
+    the one drug all the parts name ('Acetylsalicylic Acid, Aspirin'; 'Vitamin B6, Pyridoxine'). Two drugs no
+    combination joins ('Cetirizine/Levocetirizine', a drug and its isomer) are none."""
+    if not (_JOINS.search(key) or "-" in key):
+        return None
+    generics = _part_generics(key)
+    if generics is None:
+        return None
+    if len(generics) == 1:
+        return lexicon().get(next(iter(generics)).lower())
+    return _combinations().get(generics)
 
 
 @cache
