@@ -43,7 +43,7 @@ def _spans(matches: object) -> list[tuple[int, int, tuple[str | None, ...]]]:
 def test_score_scans_equal_plain_finditer(t: str) -> None:
     assert _spans(ch._quoted_matches(t)) == _spans(ch.LIKELIHOOD_QUOTED_RE.finditer(t))
     # the statement scan tries a 'Lik' and the start of its line (an agent named before the score word)
-    assert _spans(ch._likelihood_matches(t)) == _spans(ch.LIKELIHOOD_RE.finditer(t))
+    assert _spans(ch.likelihood_matches(t)) == _spans(ch.LIKELIHOOD_RE.finditer(t))
 
 
 @settings(max_examples=300, deadline=None)

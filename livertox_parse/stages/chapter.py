@@ -185,7 +185,7 @@ def _lik_positions(text: str) -> Iterator[int]:
             yield at
 
 
-def _likelihood_matches(text: str) -> Iterator[re.Match[str]]:
+def likelihood_matches(text: str) -> Iterator[re.Match[str]]:
     """``LIKELIHOOD_RE.finditer(text)``, trying only where a match can start: at a 'Lik'/'lik', or at the
     start of its line (the optional agent before the score word stays on that line). Scanning the whole
     text position by position is slow: the pattern has no literal prefix."""
@@ -228,7 +228,7 @@ def line_start_search(pattern: re.Pattern[str], text: str, firsts: str) -> re.Ma
 def find_scores(text: str, offset: int = 0) -> list[ScoreFound]:
     """Every likelihood score statement in ``text``; one entry per statement, naming its agents."""
     out = []
-    for m in _likelihood_matches(text):
+    for m in likelihood_matches(text):
         agent = m.group("agent_paren") or m.group("agent_for") or m.group("agent_comma") or m.group("agent_bare")
         pre = m.group("agent_pre")
         if not agent and pre and pre.split()[0].lower() not in _NOT_AN_AGENT:

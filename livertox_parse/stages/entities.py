@@ -36,7 +36,7 @@ from ..document import Document
 from ..models import Entity, Monograph
 from ..rules import load_table
 from .cases import lab_regex
-from .chapter import LIKELIHOOD_RE, listed_brands
+from .chapter import LIKELIHOOD_RE, likelihood_matches, listed_brands
 from .drug_lexicon import WORD, dictionary_names, lookup, not_drugs
 from .normalize import CAS_RE, DOSE_RE, PATIENT_RE, find_durations
 from .sections import SectionSpan
@@ -67,7 +67,9 @@ _TIMES_ULN = re.compile(r"\d(?<!\w\d)(?i:\d*(?:\.\d+)?\s*(?:times|x|×|-fold)\s*
 # the letters that match more than their two cases ignoring case ('ı', 'K', 'ſ'): so a match's letters
 # lower-case to the word (tests/test_regex_shortcuts.py).
 _REGEXES: tuple[tuple[str, re.Pattern[str], str, bool, tuple[str, ...]], ...] = (
-    ("LIKELIHOOD", LIKELIHOOD_RE, "core", False, ()),  # every spelling of SCORE_WORD ends "[Ss]core": "Likelhood score"
+    # every spelling of SCORE_WORD ends "[Ss]core" ("Likelhood score"); tried only where a match can start
+    # (chapter.likelihood_matches: the pattern has no literal prefix)
+    ("LIKELIHOOD", LIKELIHOOD_RE, "core", False, ()),
     # PATIENT entities are the ages that say "old" ("a nine year old girl": not always digits); the DILIN decade
     # ("a woman in her 40s") and "a 49 year woman" give the case's patient only: searching every block for
     # them would cost ~0.1 ms a chapter for a handful of phrases
@@ -253,7 +255,7 @@ def find_hits(text: str) -> list[tuple[int, int, str]]:
     lower = text.lower()
     hits = [(m.start(), m.end(), label) for label, pattern, needed, numeric, words in _REGEXES
             if needed in text and (digits or not numeric) and (not words or any(w in lower for w in words))
-            for m in pattern.finditer(text)
+            for m in (likelihood_matches(text) if pattern is LIKELIHOOD_RE else pattern.finditer(text))
             if m.end() > m.start() and (label != "FORMULA" or _DIGIT.search(text, m.start(), m.end()))]
     hits += [(d.start, d.end, "DURATION") for d in find_durations(text)]
     if digits and _LAB_UNIT_HINT.search(text):
@@ -290,7 +292,7 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str],
     names ``found`` in it by the cheap pass."""
     from spacy.matcher import PhraseMatcher
 
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    matcher: Any = PhraseMatcher(nlp.vocab, attr="LOWER")  # its add is typed for Docs; it takes their LOWER ids
     drugs = _chapter_drugs(monograph) - set(_lexicon())
     drugs = {d for d in drugs if d.lower() not in not_drugs()}  # a class chapter's title names no drug
     if drugs:
@@ -310,19 +312,22 @@ def _chapter_matcher(nlp: Language, monograph: Monograph, found: set[str],
     return matcher
 
 
-_PATTERNS: dict[str, Doc] = {}  # name -> its tokenised pattern, shared by every document
-# a Doc is ~5 kB: unbounded, the cache grew by ~15 MB over the 566 dev chapters (2,999 names) in a process
-# that parses them all (an ingest worker); the oldest go first, a name named again is tokenised again
-PATTERN_CACHE_SIZE = 1024
+# name -> the LOWER ids of its tokens, the pattern PhraseMatcher.add takes for a Doc (and from a pickle), shared
+# by every document: ~150 bytes a name (a Doc, ~5 kB, made the cache grow by ~15 MB over the 566 dev chapters'
+# 2,999 names in one process); the oldest go first, a name named again is tokenised again
+_PATTERNS: dict[str, tuple[int, ...]] = {}
+PATTERN_CACHE_SIZE = 16384
 
 
-def _pattern(nlp: Language, name: str) -> Doc:
-    doc = _PATTERNS.get(name)
-    if doc is None:
+def _pattern(nlp: Language, name: str) -> tuple[int, ...]:
+    from spacy.attrs import LOWER
+
+    ids = _PATTERNS.get(name)
+    if ids is None:
         if len(_PATTERNS) >= PATTERN_CACHE_SIZE:
             del _PATTERNS[next(iter(_PATTERNS))]
-        doc = _PATTERNS[name] = nlp.make_doc(name)
-    return doc
+        ids = _PATTERNS[name] = tuple(nlp.make_doc(name).to_array(LOWER).tolist())
+    return ids
 
 
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # a run of non-blank lines
