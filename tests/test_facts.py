@@ -446,10 +446,10 @@ def test_an_overview_lists_the_drugs_it_discusses_as_its_agents() -> None:
 
     m = parse_text(OVERVIEW_LIST)
     assert m.kind == "overview"
-    # no group's name, bracketed remark, combination brand, drug the dictionary lacks (Peginterferon), word of
-    # a prose bullet, or bullet after the references begin
-    assert m.agents == ["Atorvastatin", "Fluvastatin", "Alpha Interferon", "Ribavirin", "Acyclovir", "Ganciclovir",
-                        "Valganciclovir", "Almotriptan", "Eletriptan", "Grazoprevir"]
+    # no group's name, bracketed remark, combination brand, word of a prose bullet, or bullet after the references
+    # begin; a drug the dictionary knows only by its variants is one (Peginterferon: alfa-2a, alfa-2b)
+    assert m.agents == ["Atorvastatin", "Fluvastatin", "Alpha Interferon", "Peginterferon", "Ribavirin", "Acyclovir",
+                        "Ganciclovir", "Valganciclovir", "Almotriptan", "Eletriptan", "Grazoprevir"]
     assert [link.generic for link in m.agent_links][:2] == ["Atorvastatin", "Fluvastatin"]
 
 
@@ -464,6 +464,19 @@ def test_an_overview_agent_may_join_generics_by_hyphens() -> None:
     m = parse_text(text)
     assert m.agents[:6] == ["Atorvastatin", "Fluvastatin", "Quinupristin-Dalfopristin", "Piperacillin-Tazobactam",
                             "Co-trimoxazole", "Alpha Interferon"]
+
+
+def test_an_overview_agent_may_be_a_drug_the_dictionary_knows_by_its_variants() -> None:
+    # AntineoplasticAgents' 'Asparaginase' (erwinia chrysanthemi, escherichia coli), 'Interferon Gamma' (gamma-1b);
+    # no group ('Monoclonal Antibodies'), no word under six letters ('Anti': anti-thymocyte globulin), no typo
+    from livertox_parse import parse_text
+
+    text = OVERVIEW_LIST.replace("• Fluvastatin\n", "• Fluvastatin, Asparaginase, Interferon Gamma\n"
+                                 "• Monoclonal Antibodies, Anti, Ribocicib, shock\n")
+    m = parse_text(text)
+    assert m.agents[:4] == ["Atorvastatin", "Fluvastatin", "Asparaginase", "Interferon Gamma"]
+    assert "Anti" not in m.agents and "Ribocicib" not in m.agents
+    assert [link.generic for link in m.agent_links][2:4] == [None, None]  # which variant is not said
 
 
 SUBCLASS_LINES = {  # the book's lines (Bosentan, Baloxavir, Anagrelide, DPP4-inhibitors, Sulfonylureas)

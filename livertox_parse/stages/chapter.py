@@ -397,12 +397,14 @@ def _generic_combination(name: str) -> bool:
 
 def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
     """The drugs a class overview lists on bullets before its references ('The following medications are
-    discussed individually:'), each a name the drug dictionary knows or generics it knows joined by hyphens, as
+    discussed individually:'), each a name the drug dictionary knows, generics it knows joined by hyphens, or
+    the leading words of generics it knows (a drug named without its variant: 'Peginterferon', 'Asparaginase'), as
     the bullet writes it without its notes in parentheses: a group's name ('Fusion Inhibitors (HIV)', 'Monoclonal
     Antibodies'), a bracketed remark ('[Ezetimibe, used in combination]') and a brand ('Harvoni', 'Viekira Pak':
     a combination's chapter; its agents are the drugs) are none. Of 'group: drug' ('Triptans: Almotriptan') the
     side that is a drug ('Grazoprevir: Zepatier', its brand after it)."""
-    from .drug_lexicon import lookup  # the dictionary loads only for the chapters that list agents
+    # the dictionary loads only for the chapters that list agents
+    from .drug_lexicon import leads_generics, lookup
 
     text = doc.text
     stop = min((s.start for s in sections if s.id in ("references", "annotated_bibliography")), default=len(text))
@@ -419,7 +421,8 @@ def discussed_agents(doc: Document, sections: list[SectionSpan]) -> list[Found]:
                 group, _, drug = name.partition(":")
                 name = group.strip() if lookup(group.strip()) else drug.strip()
             info = lookup(name) if name and name[0] != "[" else None
-            if _a_generic(name, info) or (info is None and name and _generic_combination(name)):
+            if _a_generic(name, info) or (info is None and name and (
+                    _generic_combination(name) or (name[0].isupper() and leads_generics(name)))):
                 at = text.find(name, base + start, base + end)
                 found.append(Found(name, at, at + len(name)) if at >= 0 else Found(name, base + start, base + end))
     return found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -198,6 +199,24 @@ def _joined(key: str) -> DrugInfo | None:
     if len(generics) == 1:
         return lexicon().get(next(iter(generics)).lower())
     return _combinations().get(generics)
+
+
+@cache
+def _generics_sorted() -> tuple[str, ...]:
+    return tuple(sorted({info.generic.lower() for info in lexicon().values() if not info.brand}))
+
+
+def leads_generics(name: str) -> bool:
+    """Whether ``name`` is the leading words of generics the dictionary knows, before a space or a hyphen: a drug
+    named without its variant ('Asparaginase': asparaginase erwinia chrysanthemi, asparaginase escherichia coli;
+    'Peginterferon': peginterferon alfa-2a, alfa-2b; 'Interferon Gamma': interferon gamma-1b). Six letters at
+    least, so that no word such as 'Anti' (anti-thymocyte globulin) leads any."""
+    key = name.strip().lower()
+    if len(key) < 6:
+        return False
+    generics = _generics_sorted()
+    at = bisect_left(generics, key)
+    return any(g.startswith(key) and g[len(key)] in " -" for g in generics[at : at + 8] if len(g) > len(key))
 
 
 @cache
