@@ -19,6 +19,7 @@ source text (the decoded file for text and NXML); PDFs have no source text, so t
 from __future__ import annotations
 
 import bisect
+import struct
 from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
@@ -84,6 +85,11 @@ def text_lines(text: str, offset: int = 0) -> list[tuple[int, str]]:
     return out
 
 
+def _int64s(values: list[int]) -> bytes:
+    """``values`` as an array("q") holds them: packed at once, ~4x faster than array.extend's item by item."""
+    return struct.pack(f"{len(values)}q", *values)
+
+
 class OffsetMap:
     """Maps output offsets to source offsets as runs (output start, source start, step 0 or 1).
 
@@ -116,17 +122,17 @@ class OffsetMap:
     def add_runs(self, outs: list[int], srcs: list[int], end: int) -> None:
         """Append runs of step 1 starting at ``outs`` (output) and ``srcs`` (source), the last ending at
         ``end``; the caller guarantees that none continues the one before it."""
-        self._out.extend(outs)
-        self._src.extend(srcs)
-        self._step.extend(repeat(1, len(outs)))
+        self._out.frombytes(_int64s(outs))
+        self._src.frombytes(_int64s(srcs))
+        self._step.frombytes(b"\1" * len(outs))
         self._length = end
 
     def extend_runs(self, outs: list[int], srcs: list[int], steps: list[int], end: int) -> None:
         """Append runs starting at ``outs`` (output) and ``srcs`` (source) with their steps, the last ending
         at ``end``; none is empty (a run that continues the one before it is kept as a run of its own)."""
-        self._out.extend(outs)
-        self._src.extend(srcs)
-        self._step.extend(steps)
+        self._out.frombytes(_int64s(outs))
+        self._src.frombytes(_int64s(srcs))
+        self._step.frombytes(bytes(steps))
         self._length = end
 
     def __len__(self) -> int:

@@ -75,3 +75,22 @@ def test_split_lines_reads_pages_as_line_by_line(text: str) -> None:
     from livertox_parse.readers.text import _split_lines
 
     assert [[(line.text, line.origins) for line in page] for page in _split_lines(text)] == _lines_one_by_one(text)
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 2**40), st.integers(0, 1)), max_size=20))
+def test_offset_map_bulk_runs_map_as_appended_runs(runs: list[tuple[int, int, int]]) -> None:
+    # extend_runs and add_runs (packed at once) map every index as append_run does run by run, offsets past
+    # 32 bits included
+    from itertools import accumulate
+
+    from livertox_parse.document import OffsetMap
+
+    outs = list(accumulate((n for n, _, _ in runs), initial=0))
+    single, bulk, ones, ones_single = OffsetMap(), OffsetMap(), OffsetMap(), OffsetMap()
+    for out, (n, src, step) in zip(outs, runs, strict=False):
+        single.append_run(out, src, step, n)
+        ones_single.append_run(out, src, 1, n)
+    bulk.extend_runs(outs[:-1], [src for _, src, _ in runs], [step for _, _, step in runs], outs[-1])
+    ones.add_runs(outs[:-1], [src for _, src, _ in runs], outs[-1])
+    assert bulk.sources() == single.sources()
+    assert ones.sources() == ones_single.sources()
