@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import accumulate
 from operator import attrgetter
@@ -154,6 +154,15 @@ class TokenSpans(dict[Any, Spans]):
             out.append(child := owner[j])
             j = closes[child] + 1
         return out
+
+    def piece_text(self, i: int) -> str:
+        """Text piece ``i`` as lxml reports it (references decoded, line ends normalised)."""
+        text = self.pieces[i]
+        return decode_run(text, 0, len(text))[0] if "&" in text or "\r" in text else text
+
+    def itertext(self, k: int) -> Iterator[str]:
+        """The text inside node ``k`` piece by piece, as lxml's ``itertext`` gives it."""
+        return map(self.piece_text, range(2 * self.opens[k] + 2, 2 * self.closes[k] + 2, 2))
 
     def __missing__(self, node: etree._Element) -> Spans:
         k = self.index[node]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from ...document import Cell
-from .provenance import LineBuilder
+from .provenance import LineBuilder, TokenSpans
+from .tree import attribute
 
 
 @dataclass
@@ -39,12 +40,15 @@ class TableRendering:
     tables: list[TableDraft]
     note_target: TableDraft | None
     titles: list[str]
+    tokens: TokenSpans | None
 
     if TYPE_CHECKING:  # provided by the renderer
 
         def _flush(self) -> tuple[int, str]: ...
 
         def _inline(self, el: etree._Element) -> None: ...
+
+        def _inline_tokens(self, j: int, end: int) -> None: ...
 
         def _paragraph(self, el: etree._Element) -> None: ...
 
@@ -91,35 +95,63 @@ class TableRendering:
                     draft.notes.append(text)
         self.note_target = draft
 
+    def _rows(self, table: etree._Element) -> list[tuple[str, list[tuple[Any, Any]]]]:
+        """The rows of ``table`` in document order, each with what holds it (``table``, ``thead``, ``tbody`` or
+        ``tfoot``) and its children as (tag, node): node indices along the cut source (no element is made for
+        a cell), lxml's nodes otherwise (a comment's tag is not a string)."""
+        tokens = self.tokens
+        rows: list[tuple[str, list[tuple[Any, Any]]]] = []
+        if tokens is None:
+            for part in table:
+                if part.tag == "tr":
+                    rows.append(("table", [(c.tag, c) for c in part]))
+                elif part.tag in ("thead", "tbody", "tfoot"):
+                    rows += ((part.tag, [(c.tag, c) for c in tr]) for tr in part.iterchildren("tr"))
+            return rows
+        tags, children = tokens.tags, tokens.children
+        for part in children(tokens.index[table]):
+            tag = tags[part]
+            if tag == "tr":
+                rows.append(("table", [(tags[c], c) for c in children(part)]))
+            elif tag in ("thead", "tbody", "tfoot"):
+                rows += ((tag, [(tags[c], c) for c in children(tr)]) for tr in children(part) if tags[tr] == "tr")
+        return rows
+
+    def _itertext(self, node: Any) -> str:
+        """The text of a node of :meth:`_rows` (``itertext`` joined)."""
+        return "".join(self.tokens.itertext(node) if self.tokens is not None else node.itertext())
+
     def _table(self, table: etree._Element) -> TableDraft | None:
-        groups: list[tuple[etree._Element, str]] = []  # the rows in document order, with what holds each
-        for part in table:
-            if part.tag == "tr":
-                groups.append((part, "table"))
-            elif part.tag in ("thead", "tbody", "tfoot"):
-                groups += ((tr, part.tag) for tr in part.iterchildren("tr"))
-        rows = [tr for tr, _ in groups]
+        rows = self._rows(table)
         if not rows:
             return None
-        kind = self._table_kind(table, rows)
+        kind = self._table_kind(rows)
         sep = " " if kind == "key_points" else "\t"
+        tokens = self.tokens
         out: list[tuple[Cell, ...]] = []
         first = last = -1
-        for tr, group in groups:
-            cells = [c for c in tr if c.tag in ("td", "th")]
+        for group, kids in rows:
+            cells = [(tag, c) for tag, c in kids if tag in ("td", "th")]
             if not cells:
                 continue
-            header = group == "thead" or all(c.tag == "th" for c in cells)
+            header = group == "thead" or all(tag == "th" for tag, _ in cells)
             line = self.cur = LineBuilder()
             spans: list[tuple[int, int, int]] = []
-            for k, cell in enumerate(cells):
+            for k, (_, cell) in enumerate(cells):
+                if tokens is None:
+                    where, colspan = self._where(cell), cell.get("colspan")
+                else:  # read from the cell's tag
+                    where, colspan = tokens.offsets[2 * tokens.opens[cell] + 1], attribute(tokens, cell, "colspan")
                 if k:
-                    line.raw(sep, self._where(cell))
+                    line.raw(sep, where)
                 self.cur, self.inline_only = LineBuilder(), True
-                self._inline(cell)
+                if tokens is None:
+                    self._inline(cell)
+                else:
+                    self._inline_tokens(tokens.opens[cell], tokens.closes[cell])
                 sub, self.cur, self.inline_only = self.cur, line, False
                 s, e = line.extend(sub) if sub.n else (line.n, line.n)
-                colspan = cell.get("colspan") or "1"
+                colspan = colspan or "1"
                 spans.append((s, e, int(colspan) if colspan.isdigit() else 1))
             start, text = self._flush()
             first = start if first < 0 else first
@@ -130,13 +162,13 @@ class TableRendering:
         self.tables.append(draft)
         return draft
 
-    def _table_kind(self, table: etree._Element, rows: list[etree._Element]) -> str:
+    def _table_kind(self, rows: list[tuple[str, list[tuple[Any, Any]]]]) -> str:
         heading = self.titles[-1].lower() if self.titles else ""
-        first_cells = ["".join(c.itertext()).strip() for c in rows[0] if c.tag in ("td", "th")]
+        first_cells = [self._itertext(c).strip() for tag, c in rows[0][1] if tag in ("td", "th")]
         head = " ".join(first_cells).upper()
-        two_cols = all(len([c for c in r if c.tag in ("td", "th")]) == 2 for r in rows)
+        two_cols = all(sum(tag in ("td", "th") for tag, _ in kids) == 2 for _, kids in rows)
         if two_cols and ("key points" in heading or all(
-                "".join(r[0].itertext()).strip().endswith(":") for r in rows if len(r))):
+                self._itertext(kids[0][1]).strip().endswith(":") for _, kids in rows if kids)):
             return "key_points"
         if "CAS REGISTRY" in head or "MOLECULAR FORMULA" in head:
             return "chemical"

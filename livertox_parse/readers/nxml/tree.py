@@ -88,12 +88,6 @@ class _Nodes(dict[int, "TokenElement"]):
         return node
 
 
-def _text(tokens: TokenSpans, i: int) -> str:
-    """Text piece ``i`` as lxml reports it (references decoded, line ends normalised)."""
-    text = tokens.pieces[i]
-    return decode_run(text, 0, len(text))[0] if "&" in text or "\r" in text else text
-
-
 def _attr_value(raw: str) -> str:
     """An attribute's value as written, normalised as an XML parser does: white space first, then references
     (decoded as in text: a value holds no CDATA, and no line end is left to normalise)."""
@@ -173,14 +167,13 @@ class TokenElement:
         return (nodes[m] for m in range(self.k, stop) if not tags or tokens.tags[m] in tags)
 
     def itertext(self) -> Iterator[str]:
-        tokens = self.tokens
-        return (_text(tokens, 2 * j + 2) for j in range(tokens.opens[self.k], tokens.closes[self.k]))
+        return self.tokens.itertext(self.k)
 
     @property
     def text(self) -> str | None:
         o = self.tokens.opens[self.k]
-        return (_text(self.tokens, 2 * o + 2) or None) if o != self.tokens.closes[self.k] else None
+        return (self.tokens.piece_text(2 * o + 2) or None) if o != self.tokens.closes[self.k] else None
 
     @property
     def tail(self) -> str | None:
-        return (_text(self.tokens, 2 * self.tokens.closes[self.k] + 2) or None) if self.k else None  # root: none
+        return (self.tokens.piece_text(2 * self.tokens.closes[self.k] + 2) or None) if self.k else None  # root: none
