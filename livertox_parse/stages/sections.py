@@ -100,6 +100,7 @@ def _rule_index() -> tuple[dict[str, int], dict[str, int], tuple[tuple[int, re.P
     return any_level, top_level, patterns
 
 
+@lru_cache(maxsize=1024)  # the book's headings recur in every chapter: over half the calls repeat a line
 def match_heading(line: str) -> tuple[_Rule, re.Match[str] | None] | None:
     """The rule a line matches as a heading, ignoring context; None when it is no known heading.
 
