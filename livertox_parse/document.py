@@ -22,6 +22,7 @@ import bisect
 import struct
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate, compress, repeat
 from operator import ne, sub
 from typing import Literal
@@ -164,9 +165,17 @@ class Document:
     source: Source
     page_starts: tuple[int, ...] = ()
     origin: OffsetMap | None = None  # source offset of every text offset, or None
-    source_line_starts: tuple[int, ...] = ()
     tables: tuple[Table, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    source_text: str | None = field(default=None, repr=False)  # the decoded source (text, NXML), for its lines
+
+    @cached_property
+    def source_line_starts(self) -> tuple[int, ...]:
+        """Where each line of the source text starts: 0, then one past every newline; () without a source
+        text. Worked out when first asked for: only a warning's location needs it (77 of 551 dev chapters)."""
+        if self.source_text is None:
+            return ()
+        return tuple(accumulate(map((1).__add__, map(len, self.source_text.split("\n")[:-1])), initial=0))
 
     def page_of(self, offset: int) -> int | None:
         """1-based page holding ``offset``, or None when the source has no pages."""
@@ -332,16 +341,12 @@ class TextBuilder:
     ) -> Document:
         """Freeze into a Document; ``source_text`` enables line/column locations."""
         self._settle()
-        origin = self._origin
-        line_starts: tuple[int, ...] = ()
-        if source_text is not None:  # 0, then one past every newline (C-level: split, lengths, sums)
-            line_starts = tuple(accumulate(map((1).__add__, map(len, source_text.split("\n")[:-1])), initial=0))
         return Document(
             text="".join(self._parts),
             source=source,
             page_starts=page_starts,
-            origin=origin,
-            source_line_starts=line_starts,
+            origin=self._origin,
+            source_text=source_text,
             tables=tables,
             extra=dict(extra or {}),
         )
