@@ -154,3 +154,10 @@ def test_a_conjugate_is_not_its_antibody_and_a_short_name_no_salts_drug() -> Non
     assert link("Rituximab vedotin").generic is None  # a payload is no salt
     assert link("Tylenol Sodium").generic is None  # a brand's
     assert link("DHA acetate").generic is None  # under six letters (Omega3FattyAcids' 'DHA')
+
+
+def test_a_joined_name_is_read_only_up_to_a_bound() -> None:
+    # the salt pattern backtracks over a run of spaces: a hostile 'name' of thousands of them is not read at all
+    assert link("-".join(["aspirin"] * 3)).generic == "Aspirin"
+    assert link("-".join(["aspirin"] * 40)).generic is None
+    assert link("glatiramer" + " " * 5000 + "acetate").generic is None

@@ -108,6 +108,7 @@ _SALT_WORDS = (*_SALTS, "hcl", "dihydrochloride", "hydrobromide", "besylate", "t
 _SALT_SUFFIX = re.compile(r"(.{6,}?)\s+(?:" + "|".join(_SALT_WORDS) + ")")
 # where the book joins the drugs of a combination ('Amoxicillin-Clavulanate', 'Carbidopa/Levodopa', 'Glecaprevir,
 # Pibrentasvir', 'Dasabuvir, Ombitasvir, Paritaprevir and Ritonavir'); a hyphen only where a part is unknown whole
+_LONGEST_JOINED = 200
 _JOINS = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s+with\s+|/)\s*")
 
 
@@ -135,7 +136,8 @@ def lookup(name: str) -> DrugInfo | None:
     if (found is None or found.drugbank_id is None) and (salt := _salt_form(key)) is not None:
         found = salt if found is None else DrugInfo(found.generic, salt.drugbank_id, found.unii or salt.unii,
                                                     found.brand)
-    if found is None and (" " in key or "-" in key or "/" in key):
+    # a name of at most a few words (a salt or combination name is; what a hostile file calls a name may not be)
+    if found is None and len(key) <= _LONGEST_JOINED and (" " in key or "-" in key or "/" in key):
         found = _salt_of(key) or _joined(key)
     return found
 
