@@ -162,7 +162,7 @@ def _part_generics(name: str) -> frozenset[str] | None:
         if info is not None and not info.brand:
             generics.add(info.generic)
             continue
-        for piece in part.split("-") if "-" in part else ("",):
+        for piece in part.split("-") if "-" in part else (part,):  # unknown whole: its hyphenated pieces
             info = lexicon().get(piece.strip())
             if info is None or info.brand:
                 return None
