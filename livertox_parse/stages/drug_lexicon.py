@@ -217,8 +217,11 @@ def leads_generics(name: str) -> bool:
     if len(key) < 6:
         return False
     generics = _generics_sorted()
-    at = bisect_left(generics, key)
-    return any(g.startswith(key) and g[len(key)] in " -" for g in generics[at : at + 8] if len(g) > len(key))
+    for lead in (key + " ", key + "-"):  # the first generic from each lead on holds it, if any does
+        at = bisect_left(generics, lead)
+        if at < len(generics) and generics[at].startswith(lead):
+            return True
+    return False
 
 
 @cache

@@ -320,10 +320,10 @@ PATTERN_CACHE_SIZE = 16384
 
 
 def _pattern(nlp: Language, name: str) -> tuple[int, ...]:
-    from spacy.attrs import LOWER
-
     ids = _PATTERNS.get(name)
     if ids is None:
+        from spacy.attrs import LOWER
+
         if len(_PATTERNS) >= PATTERN_CACHE_SIZE:
             del _PATTERNS[next(iter(_PATTERNS))]
         ids = _PATTERNS[name] = tuple(nlp.make_doc(name).to_array(LOWER).tolist())

@@ -155,6 +155,10 @@ class TokenSpans(dict[Any, Spans]):
             j = closes[child] + 1
         return out
 
+    def tag_offset(self, k: int) -> int:
+        """Where node ``k``'s start tag begins in the source."""
+        return self.offsets[2 * self.opens[k] + 1]
+
     def piece_text(self, i: int) -> str:
         """Text piece ``i`` as lxml reports it (references decoded, line ends normalised)."""
         text = self.pieces[i]

@@ -87,7 +87,7 @@ class ChapterRenderer(TableRendering):
 
     def _where(self, el: etree._Element) -> int:
         if self.tokens is not None:
-            return self.tokens.offsets[2 * self.tokens.opens[self.tokens.index[el]] + 1]
+            return self.tokens.tag_offset(self.tokens.index[el])
         if self.exact:
             return self.spans[el][0]
         line = getattr(el, "sourceline", None) or 1
@@ -382,7 +382,7 @@ class ChapterRenderer(TableRendering):
         if kind == _PLAIN:
             self.cur.begin()
         elif kind == _SPACED:
-            self.cur.space(tokens.offsets[2 * tokens.opens[k] + 1])
+            self.cur.space(tokens.tag_offset(k))
             self.cur.begin()
         else:
             self._inline_child(tokens.nodes[k], tag)

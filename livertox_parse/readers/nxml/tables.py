@@ -141,7 +141,7 @@ class TableRendering:
                 if tokens is None:
                     where, colspan = self._where(cell), cell.get("colspan")
                 else:  # read from the cell's tag
-                    where, colspan = tokens.offsets[2 * tokens.opens[cell] + 1], attribute(tokens, cell, "colspan")
+                    where, colspan = tokens.tag_offset(cell), attribute(tokens, cell, "colspan")
                 if k:
                     line.raw(sep, where)
                 self.cur, self.inline_only = LineBuilder(), True
