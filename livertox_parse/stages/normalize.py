@@ -360,7 +360,7 @@ def read_pattern(text: str) -> PatternReading:
     one: 'Hepatitic (R=32)' is hepatocellular). A phrase with an R is typed by the R.
     """
     r_match = _R_VALUE.search(text)
-    r = to_number(r_match.group(1)) if r_match else None
+    r: float | None = to_number(r_match.group(1)) if r_match else None
     by_r = _pattern_type(pattern_from_r(r)) if r is not None else None
     m = _PATTERN_WORD.search(text)
     if m:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 
@@ -42,19 +42,25 @@ class TableRendering:
     titles: list[str]
     tokens: TokenSpans | None
 
-    if TYPE_CHECKING:  # provided by the renderer
+    # provided by the renderer (declared here, not under TYPE_CHECKING, so that mypyc can compile the class:
+    # benchmarks/bench_compiled.py)
+    def _flush(self) -> tuple[int, str]:
+        raise NotImplementedError
 
-        def _flush(self) -> tuple[int, str]: ...
+    def _inline(self, el: etree._Element) -> None:
+        raise NotImplementedError
 
-        def _inline(self, el: etree._Element) -> None: ...
+    def _inline_tokens(self, j: int, end: int) -> None:
+        raise NotImplementedError
 
-        def _inline_tokens(self, j: int, end: int) -> None: ...
+    def _paragraph(self, el: etree._Element) -> None:
+        raise NotImplementedError
 
-        def _paragraph(self, el: etree._Element) -> None: ...
+    def _where(self, el: etree._Element) -> int:
+        raise NotImplementedError
 
-        def _where(self, el: etree._Element) -> int: ...
-
-        def _child(self, el: etree._Element, tag: str) -> etree._Element | None: ...
+    def _child(self, el: etree._Element, tag: str) -> etree._Element | None:
+        raise NotImplementedError
 
     @staticmethod
     def _agent_links(el: etree._Element) -> bool:
