@@ -122,6 +122,8 @@ PATTERNS = {
     "Hepatocellular (R=15)": ("hepatocellular", 15.0),
     "Cholestatic (R=0.7)": ("cholestatic", 0.7),
     "Mixed (R=~3.9)": ("mixed", 3.9),
+    "Hepatocellular (R~100)": ("hepatocellular", 100.0),  # '~' for '=~' (Topiramate)
+    "Cholestatic (R ≈ 1.2)": ("cholestatic", 1.2),
     "Hepatocellular-mixed (R=5.8, falling to 2.1 at time of peak bilirubin)": ("hepatocellular", 5.8),
     "Hepatocellular→Cholestatic (R=7.5→1.1)": ("hepatocellular", 7.5),
     "Hepatocellular (R value could not be determined)": ("hepatocellular", None),

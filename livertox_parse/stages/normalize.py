@@ -345,7 +345,7 @@ def parse_severity(text: str) -> int | None:
 
 
 _PATTERN_WORD = re.compile(r"\b(hepatocellular|cholestatic|mixed|none)\b", re.IGNORECASE)
-_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:|(?=[<>≥≤]))\s*[<>≥≤~≈]?\s*(\d+(?:\.\d+)?)",
+_R_VALUE = re.compile(r"\bR\s*(?:ratio|value)?\s*(?:=|of|:|(?=[<>≥≤~≈]))\s*[<>≥≤~≈]?\s*(\d+(?:\.\d+)?)",
                       re.IGNORECASE)
 _PATTERN_NAMES = ("hepatocellular", "cholestatic", "mixed")
 
