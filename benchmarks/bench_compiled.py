@@ -40,6 +40,13 @@ LINE = re.compile(r"^(full parse \(everything, provenance\)|bare lxml fromstring
 STAGE = re.compile(r"^  (\S.*?)\s{2,}([\d.]+)$")
 
 
+def _python(path: Path, *args: str) -> str:
+    """stdout of ``python ARGS`` run in ``path`` with ``livertox_parse`` imported from there."""
+    env = dict(os.environ, PYTHONPATH=str(path))
+    return subprocess.run([sys.executable, *args], cwd=path, env=env, capture_output=True, text=True,
+                          check=True).stdout
+
+
 def build(modules: list[str], into: Path) -> float:
     """Copy the package into ``into`` and compile ``modules`` there; seconds taken."""
     shutil.copytree(ROOT / "livertox_parse", into / "livertox_parse",
@@ -59,10 +66,7 @@ def compiled_modules(path: Path, modules: list[str]) -> list[str]:
     code = ("import importlib, sys\n"
             "for name in sys.argv[1:]:\n"
             "    print(name) if importlib.import_module(name).__file__.endswith('.so') else None\n")
-    env = dict(os.environ, PYTHONPATH=str(path))
-    done = subprocess.run([sys.executable, "-c", code, *names], cwd=path, env=env, capture_output=True, text=True,
-                          check=True)
-    return done.stdout.split()
+    return _python(path, "-c", code, *names).split()
 
 
 def digest(path: Path, folder: Path) -> str:
@@ -77,18 +81,14 @@ def digest(path: Path, folder: Path) -> str:
             "    except LiverToxError as exc:\n"
             "        h.update(exc.code.encode())\n"
             "print(h.hexdigest())\n")
-    env = dict(os.environ, PYTHONPATH=str(path))
-    return subprocess.run([sys.executable, "-c", code, str(folder)], cwd=path, env=env, capture_output=True,
-                          text=True, check=True).stdout.strip()
+    return _python(path, "-c", code, str(folder)).strip()
 
 
 def run(path: Path, folder: Path, rounds: int) -> dict[str, float]:
     """One bench_corpus run with ``livertox_parse`` imported from ``path``: its figures by label."""
-    env = dict(os.environ, PYTHONPATH=str(path))
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_corpus.py"), str(folder), "--rounds",
-                           str(rounds)], cwd=path, env=env, capture_output=True, text=True, check=True)
+    stdout = _python(path, str(ROOT / "benchmarks" / "bench_corpus.py"), str(folder), "--rounds", str(rounds))
     out: dict[str, float] = {}
-    for line in done.stdout.splitlines():
+    for line in stdout.splitlines():
         if m := LINE.match(line) or STAGE.match(line):
             out[m.group(1).split(" (")[0].rstrip(":")] = float(m.group(2))
     return out

@@ -144,20 +144,17 @@ class TableRendering:
             line = self.cur = LineBuilder()
             spans: list[tuple[int, int, int]] = []
             for k, (_, cell) in enumerate(cells):
-                if tokens is None:
-                    where, colspan = self._where(cell), cell.get("colspan")
-                else:  # read from the cell's tag
-                    where, colspan = tokens.tag_offset(cell), attribute(tokens, cell, "colspan")
-                if k:
-                    line.raw(sep, where)
+                if k:  # the separator stands where the cell's tag does
+                    line.raw(sep, self._where(cell) if tokens is None else tokens.tag_offset(cell))
                 self.cur, self.inline_only = LineBuilder(), True
                 if tokens is None:
                     self._inline(cell)
-                else:
+                    colspan = cell.get("colspan") or "1"
+                else:  # along the cut source, the colspan read from the cell's tag
                     self._inline_tokens(tokens.opens[cell], tokens.closes[cell])
+                    colspan = attribute(tokens, cell, "colspan") or "1"
                 sub, self.cur, self.inline_only = self.cur, line, False
                 s, e = line.extend(sub) if sub.n else (line.n, line.n)
-                colspan = colspan or "1"
                 spans.append((s, e, int(colspan) if colspan.isdigit() else 1))
             start, text = self._flush()
             first = start if first < 0 else first
